@@ -1,0 +1,9 @@
+import type { MixedList } from 'typeorm';
+
+/**
+ * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
+ * to this list (a unit test fails when a file is missing from it). Migrations are never edited
+ * once they have landed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const migrations: MixedList<Function> = [];

@@ -1,0 +1,92 @@
+import helmet from '@fastify/helmet';
+import { RequestMethod, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '@/config';
+import { AppModule } from './app.module';
+import { setupOpenApi } from './common/openapi/swagger';
+import { packageVersion } from './common/package-info';
+import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
+import { createValidationPipe } from './common/validation/validation';
+import { MetricsService } from './metrics/metrics.service';
+
+export const API_PREFIX = 'api/v1';
+
+/** Routes served outside `/api/v1`: probes and metrics. */
+const unprefixed = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+];
+
+export interface CreateAppOptions {
+  /** Extra modules (tests and fixtures add routes this way). */
+  readonly extraModules?: readonly Type[];
+}
+
+/**
+ * Builds the Nest application on Fastify with every cross-cutting concern wired: request ids,
+ * logs, problem+json errors, validation, security headers, CORS, metrics and OpenAPI.
+ * The app is initialised but not listening.
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    genReqId: requestIdFor,
+    // During shutdown: new requests get 503 and idle keep-alive sockets close; in-flight ones finish.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.extraModules),
+    adapter,
+    { bufferLogs: true, abortOnError: false },
+  );
+  app.useLogger(app.get(Logger));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // Once shutdown starts, answer in-flight requests with `Connection: close` so keep-alive
+  // sockets do not hold the server open after their last response.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime);
+    done();
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        // Swagger UI at /docs needs inline styles and scripts.
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        scriptSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:'],
+      },
+    },
+  });
+  if (config.http.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.http.corsOrigins.includes('*') ? true : [...config.http.corsOrigins],
+      credentials: true,
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location'],
+      maxAge: 600,
+    });
+  }
+  app.setGlobalPrefix(API_PREFIX, { exclude: unprefixed });
+  app.useGlobalPipes(createValidationPipe());
+  if (config.http.docsEnabled) setupOpenApi(app, packageVersion());
+  await app.init();
+  return app;
+}

@@ -1,0 +1,34 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { type AppConfig, ConfigModule } from '@/config';
+import { CommonModule } from '@/common/common.module';
+import { DatabaseModule } from '@/database/database.module';
+import { HealthModule } from '@/health/health.module';
+import { LoggingModule } from '@/logging/logging.module';
+import { MetricsModule } from '@/metrics/metrics.module';
+import { QueueModule } from '@/queue/queue.module';
+import { RedisModule } from '@/redis/redis.module';
+
+/**
+ * The root module. Built from the resolved configuration because what a process runs depends on
+ * it: API controllers only with `APP_ROLE` api/all, queue processors only with worker/all.
+ * Health and metrics are served by every process so orchestrators can probe workers too.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, extraModules: readonly Type[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        CommonModule,
+        DatabaseModule,
+        RedisModule,
+        QueueModule.forRoot(config),
+        HealthModule,
+        MetricsModule,
+        ...extraModules,
+      ],
+    };
+  }
+}

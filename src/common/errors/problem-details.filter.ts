@@ -1,0 +1,37 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+
+/** Sends any error as `application/problem+json`; logs unexpected ones in full. */
+export function sendProblem(
+  logger: Pick<PinoLogger, 'error' | 'debug'>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): void {
+  const { problem, headers, unexpected } = toProblem(error, request.id);
+  if (unexpected) {
+    logger.error(
+      { err: error, requestId: request.id, errorId: problem.errorId, method: request.method, url: request.url },
+      `Unexpected error ${String(problem.errorId)} on ${request.method} ${request.url}`,
+    );
+  } else {
+    logger.debug({ requestId: request.id, code: problem.code, status: problem.status }, problem.detail);
+  }
+  if (reply.sent) return;
+  void reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/** The one global exception filter (HTTP). */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(private readonly logger: PinoLogger) {
+    logger.setContext(ProblemDetailsFilter.name);
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(this.logger, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), exception);
+  }
+}

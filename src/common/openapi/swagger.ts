@@ -1,0 +1,54 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule, getSchemaPath } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
+import { FieldErrorDto, ProblemDto } from './problem.dto';
+
+const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } };
+const methods = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
+
+/**
+ * Every operation can answer a 500 problem, and every operation that takes input can answer a
+ * 400 problem; routes document their other errors with `@ApiProblems`.
+ */
+export function addCommonResponses(document: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(document.paths)) {
+    for (const method of methods) {
+      const operation = path[method];
+      if (!operation) continue;
+      operation.responses ??= {};
+      const takesInput = Boolean(operation.requestBody) || (operation.parameters?.length ?? 0) > 0;
+      if (takesInput && !operation.responses['400']) {
+        operation.responses['400'] = { description: 'Invalid request', content: problemContent };
+      }
+      operation.responses['500'] ??= { description: 'Unexpected error (see errorId)', content: problemContent };
+    }
+  }
+  return document;
+}
+
+export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Parley API')
+    .setDescription(
+      'Self-hostable backend for conversational automation. Errors are RFC 9457 `application/problem+json`; ' +
+        'every response carries `X-Request-Id`.',
+    )
+    .setVersion(version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+    .addSecurityRequirements('bearer')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto, FieldErrorDto] });
+  return addCommonResponses(document);
+}
+
+/** Swagger UI at /docs, the document at /docs-json. */
+export function setupOpenApi(app: INestApplication, version: string): OpenAPIObject {
+  const document = buildOpenApiDocument(app, version);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    customSiteTitle: 'Parley API',
+  });
+  return document;
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env` (see `loadConfig`). Each area of the app has its own
+ * small schema below; `envSchema` composes them. Values are parsed from strings, defaults are
+ * filled in, and production refuses to guess anything.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+      error: 'expected true or false',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected an integer between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      let parsed: URL;
+      try {
+        parsed = new URL(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a URL' });
+        return z.NEVER;
+      }
+      if (!protocols.includes(parsed.protocol)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+        });
+        return z.NEVER;
+      }
+      return v;
+    });
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+const embeddedMode = z.enum(['auto', 'always', 'never']).default('auto');
+
+export const appRoles = ['api', 'worker', 'all'] as const;
+export type AppRoleName = (typeof appRoles)[number];
+
+const coreSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  APP_ROLE: z.enum(appRoles).default('all'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+});
+
+const httpSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(3000, 0, 65535),
+  CORS_ORIGINS: csv,
+  BODY_LIMIT_BYTES: int(1_048_576, 1024, 100 * 1_048_576),
+  TRUST_PROXY: bool(false),
+  SHUTDOWN_TIMEOUT_MS: int(9_000, 100, 60_000),
+  DOCS_ENABLED: bool(true),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+});
+
+const databaseSchema = z.object({
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  DATABASE_MIGRATE_ON_BOOT: z.enum(['true', 'false']).optional(),
+  EMBEDDED_DATABASE: embeddedMode,
+});
+
+const redisSchema = z.object({
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, _ or -')
+    .default('parley'),
+  EMBEDDED_REDIS: embeddedMode,
+});
+
+export const envSchema = coreSchema
+  .extend(httpSchema.shape)
+  .extend(databaseSchema.shape)
+  .extend(redisSchema.shape)
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    // Production: configuration is explicit, nothing is guessed or started on the side.
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
+    }
+    if (!env.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required in production' });
+    }
+    for (const key of ['EMBEDDED_DATABASE', 'EMBEDDED_REDIS'] as const) {
+      if (env[key] === 'always') {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'cannot be "always" in production' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;

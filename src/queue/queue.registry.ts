@@ -1,0 +1,25 @@
+/**
+ * Every queue and job of Parley, with its payload type. Add a queue here, then a processor that
+ * extends `TypedWorkerHost<'queue'>`: the compiler makes it handle every job of its queue, and
+ * the boot check makes sure each queue has exactly one processor in worker processes.
+ *
+ * Payloads of tenant work carry `organizationId`.
+ */
+export interface QueueJobs {
+  /** Housekeeping of the platform itself. */
+  system: {
+    /** Round trip through a worker; used by operators and tests to see that workers run. */
+    ping: { sentAt: string; echo?: string };
+  };
+}
+
+export type QueueName = keyof QueueJobs;
+export type JobName<Q extends QueueName> = keyof QueueJobs[Q] & string;
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = QueueJobs[Q][J];
+
+/** Runtime list of queues and job names, kept in step with `QueueJobs` by the `satisfies` below. */
+export const queueRegistry = {
+  system: ['ping'],
+} as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
+
+export const queueNames = Object.keys(queueRegistry) as QueueName[];

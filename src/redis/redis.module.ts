@@ -1,0 +1,37 @@
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { type AppConfig, APP_CONFIG } from '@/config';
+
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+export const InjectRedis = (): PropertyDecorator & ParameterDecorator => Inject(REDIS_CLIENT);
+
+/**
+ * Connection options shared by every Redis client of the app. Commands fail fast while Redis is
+ * unreachable (no offline queue), so readiness and request paths answer instead of hanging.
+ */
+export const redisClientOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 };
+
+@Injectable()
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@InjectRedis() private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** One shared ioredis client for app code (health, rate limits, pub/sub); BullMQ has its own. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new Redis(config.redis.url, { ...redisClientOptions, connectionName: `parley-${config.role.name}` }),
+    },
+    RedisLifecycle,
+  ],
+  exports: [REDIS_CLIENT],
+})
+export class RedisModule {}

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
+import { IsEmail, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import { DomainException } from '@/common/errors/domain.exception';
+
+class AddressDto {
+  @IsString()
+  @Length(2, 40)
+  city!: string;
+}
+
+class EchoDto {
+  @IsString()
+  @Length(2, 40)
+  name!: string;
+
+  @IsEmail()
+  email!: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto;
+}
+
+/** Routes that exist only in tests, to exercise the cross-cutting HTTP behaviour. */
+@Controller('_probe')
+class ProbeController {
+  @Post('echo')
+  echo(@Body() body: EchoDto): EchoDto {
+    return body;
+  }
+
+  @Get('items/:id')
+  item(@Param('id') id: string): { id: string } {
+    return { id };
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('database password=hunter2 leaked in a stack');
+  }
+
+  @Get('conflict')
+  conflict(): never {
+    throw new DomainException({
+      code: 'probe.conflict',
+      status: 409,
+      detail: 'Revision 3 is stale.',
+      extensions: { currentRevision: 4 },
+      headers: { etag: '"4"' },
+    });
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+export class ProbeModule {}
