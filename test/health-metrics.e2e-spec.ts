@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProbeModule } from './support/probe.module';
-import { startTestApp, type TestApp } from './support/test-app';
+import { dropTestDatabase, startTestApp, type TestApp } from './support/test-app';
 
 describe('health and metrics', () => {
   describe('with PostgreSQL and Redis up', () => {
@@ -28,7 +28,6 @@ describe('health and metrics', () => {
       try {
         await other.sql('SELECT 1');
         // Drop the app's database from under it (terminating its connections).
-        const { dropTestDatabase } = await import('./support/test-app');
         await dropTestDatabase(other.databaseName);
         const ready = await other.request('GET', '/health/ready');
         expect(ready.status).toBe(503);
@@ -52,7 +51,9 @@ describe('health and metrics', () => {
       expect(res.text).toMatch(
         /http_request_duration_seconds_count\{route="\/api\/v1\/_probe\/items\/:id",method="GET",status_code="200"\} 2/,
       );
-      expect(res.text).toMatch(/http_request_duration_seconds_count\{route="unmatched",method="GET",status_code="404"\} 1/);
+      expect(res.text).toMatch(
+        /http_request_duration_seconds_count\{route="unmatched",method="GET",status_code="404"\} 1/,
+      );
       expect(res.text).not.toContain('items/123');
       expect(res.text).toContain('process_cpu_user_seconds_total');
     });

@@ -5,7 +5,10 @@ describe('HTTP edge: request ids, problem+json errors, validation, headers', () 
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ CORS_ORIGINS: 'https://dashboard.example', BODY_LIMIT_BYTES: '2048' }, { extraModules: [ProbeModule] });
+    t = await startTestApp(
+      { CORS_ORIGINS: 'https://dashboard.example', BODY_LIMIT_BYTES: '2048' },
+      { extraModules: [ProbeModule] },
+    );
   });
   afterAll(() => t.close());
 

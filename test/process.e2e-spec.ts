@@ -39,17 +39,27 @@ describe('the Parley process', () => {
     );
     try {
       const url = await parley.url;
-      const slow = fetch(`${url}/api/v1/_probe/slow?ms=1500`).then(async (r) => ({ status: r.status, body: await r.json() }));
+      const slow = fetch(`${url}/api/v1/_probe/slow?ms=1500`).then(async (r) => ({
+        status: r.status,
+        body: await r.json(),
+      }));
       await new Promise((r) => setTimeout(r, 300)); // let the request reach the handler
       parley.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
       // A request arriving during shutdown is refused: 503, or no connection at all once closed.
-      const late = await fetch(`${url}/health/live`).then((r) => r.status, () => 'refused');
+      const late = await fetch(`${url}/health/live`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
       expect([503, 'refused']).toContain(late);
       const answered = await slow;
       expect(answered).toEqual({ status: 200, body: { finished: true, ms: 1500 } });
       const exit = await parley.exit;
-      expect({ ...exit, output: exit.code === 0 ? '' : parley.output() }).toEqual({ code: 0, signal: null, output: '' });
+      expect({ ...exit, output: exit.code === 0 ? '' : parley.output() }).toEqual({
+        code: 0,
+        signal: null,
+        output: '',
+      });
       expect(parley.output()).toContain('Shutdown complete');
     } finally {
       parley.child.kill('SIGKILL');

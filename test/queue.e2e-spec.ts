@@ -10,7 +10,10 @@ const typedQueue = (t: TestApp): TypedQueue<'system'> => t.app.get<TypedQueue<'s
 describe('queues and APP_ROLE', () => {
   it('processes jobs when the process runs workers (APP_ROLE=all)', async () => {
     const t = await startTestApp({ APP_ROLE: 'all' });
-    const events = new QueueEvents('system', { connection: { url: t.config.redis.url }, prefix: t.config.redis.keyPrefix });
+    const events = new QueueEvents('system', {
+      connection: { url: t.config.redis.url },
+      prefix: t.config.redis.keyPrefix,
+    });
     try {
       await events.waitUntilReady();
       const job = await typedQueue(t).add('ping', { sentAt: new Date().toISOString(), echo: 'hello' });
@@ -34,7 +37,10 @@ describe('queues and APP_ROLE', () => {
 
       // A worker process sharing the same Redis prefix processes it.
       const worker = await startTestApp({ APP_ROLE: 'worker', REDIS_KEY_PREFIX: api.config.redis.keyPrefix });
-      const events = new QueueEvents('system', { connection: { url: api.config.redis.url }, prefix: api.config.redis.keyPrefix });
+      const events = new QueueEvents('system', {
+        connection: { url: api.config.redis.url },
+        prefix: api.config.redis.keyPrefix,
+      });
       try {
         await events.waitUntilReady();
         // waitUntilFinished also resolves for a job that finished before it was called.
@@ -51,7 +57,10 @@ describe('queues and APP_ROLE', () => {
 
   it('fails unknown job names without retrying them', async () => {
     const t = await startTestApp({ APP_ROLE: 'all' });
-    const events = new QueueEvents('system', { connection: { url: t.config.redis.url }, prefix: t.config.redis.keyPrefix });
+    const events = new QueueEvents('system', {
+      connection: { url: t.config.redis.url },
+      prefix: t.config.redis.keyPrefix,
+    });
     try {
       await events.waitUntilReady();
       const raw = t.app.get<Queue>(getQueueToken('system'));

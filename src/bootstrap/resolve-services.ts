@@ -48,7 +48,11 @@ export async function resolveDatabase(loaded: LoadedConfig): Promise<Resolved<Ap
   }
   const service = await startEmbeddedPostgres(loaded.dataDir);
   // PGlite is a single connection.
-  return { value: { ...loaded.database, url: service.url, poolSize: 1 }, embedded: service, note: `database: ${service.description}` };
+  return {
+    value: { ...loaded.database, url: service.url, poolSize: 1 },
+    embedded: service,
+    note: `database: ${service.description}`,
+  };
 }
 
 /** REDIS_URL; else 127.0.0.1:6379 if it answers; else `redis-server` from PATH; else a clear error. */

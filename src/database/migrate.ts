@@ -30,9 +30,9 @@ async function main(command: Command): Promise<void> {
         await dataSource.undoLastMigration({ transaction: 'each' });
         break;
       case 'revert-all': {
-        const executed = (await dataSource.query(`SELECT count(*)::int AS n FROM "migrations"`).catch(() => [
-          { n: 0 },
-        ])) as { n: number }[];
+        const executed = (await dataSource
+          .query(`SELECT count(*)::int AS n FROM "migrations"`)
+          .catch(() => [{ n: 0 }])) as { n: number }[];
         for (let i = 0; i < (executed[0]?.n ?? 0); i++) await dataSource.undoLastMigration({ transaction: 'each' });
         console.log(`Reverted ${executed[0]?.n ?? 0} migration(s)`);
         break;

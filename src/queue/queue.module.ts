@@ -41,9 +41,7 @@ export class JobHandlersCheck implements OnApplicationBootstrap {
     }
     const wrong = [...counts].filter(([, count]) => count !== 1);
     if (wrong.length > 0) {
-      throw new Error(
-        `Every queue needs exactly one processor: ${wrong.map(([q, c]) => `${q} has ${c}`).join(', ')}`,
-      );
+      throw new Error(`Every queue needs exactly one processor: ${wrong.map(([q, c]) => `${q} has ${c}`).join(', ')}`);
     }
     this.logger.log(`Workers running for queues: ${queueNames.join(', ')}`);
   }

@@ -30,4 +30,3 @@ export const typedQueueProvider = (name: QueueName): Provider => ({
   inject: [getQueueToken(name)],
   useFactory: (queue: Queue) => new TypedQueue(queue),
 });
-

@@ -17,7 +17,9 @@ export abstract class TypedWorkerHost<Q extends QueueName> extends WorkerHost {
   protected abstract readonly handlers: JobHandlers<Q>;
 
   override async process(job: Job): Promise<unknown> {
-    const handler = (this.handlers as unknown as Record<string, ((job: Job) => Promise<unknown>) | undefined>)[job.name];
+    const handler = (this.handlers as unknown as Record<string, ((job: Job) => Promise<unknown>) | undefined>)[
+      job.name
+    ];
     if (!handler) {
       throw new UnrecoverableError(`No handler for job "${job.name}" on queue "${this.queue}"`);
     }

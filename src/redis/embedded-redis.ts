@@ -37,7 +37,9 @@ export async function startEmbeddedRedis(dataDir: string): Promise<EmbeddedServi
       } catch (error) {
         if (attempt >= 50 || child.exitCode !== null) {
           child.kill('SIGKILL');
-          throw new Error(`redis-server (${binary}) did not start on port ${port}: ${String(error)}`);
+          throw new Error(`redis-server (${binary}) did not start on port ${port}: ${String(error)}`, {
+            cause: error,
+          });
         }
         probe.disconnect();
         await new Promise((r) => setTimeout(r, 100));

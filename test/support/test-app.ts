@@ -29,7 +29,7 @@ export interface TestApp {
   readonly config: AppConfig;
   readonly url: string;
   readonly databaseName: string;
-  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
   /** Runs SQL against this app's own database (outside the app), to check what was stored. */
   sql<R extends Record<string, unknown> = Record<string, unknown>>(query: string, params?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
@@ -116,10 +116,15 @@ export async function startTestApp(env: Record<string, string> = {}, options: Cr
         const response = await fetch(`${url}${path}`, init);
         const text = await response.text();
         const isJson = /json/.test(response.headers.get('content-type') ?? '');
-        return { status: response.status, headers: response.headers, text, body: isJson && text ? JSON.parse(text) : text };
+        return {
+          status: response.status,
+          headers: response.headers,
+          text,
+          body: isJson && text ? JSON.parse(text) : text,
+        };
       },
-      async sql(query, params = []) {
-        return (await pg.query(query, params)).rows;
+      async sql<R extends Record<string, unknown>>(query: string, params: unknown[] = []): Promise<R[]> {
+        return (await pg.query<R>(query, params)).rows;
       },
       async close() {
         await running.close();
