@@ -40,13 +40,38 @@ describe('loadConfig', () => {
     expect(message).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
   });
 
+  it('turns SSO on with KEYCLOAK_ISSUER and requires what it needs', () => {
+    expect(loadConfig({}).auth.keycloak).toBeUndefined();
+    expect(() => loadConfig({ KEYCLOAK_ISSUER: 'https://sso.example.com/realms/acme' })).toThrow(
+      /KEYCLOAK_AUDIENCE: required when KEYCLOAK_ISSUER is set/,
+    );
+    const config = loadConfig({
+      KEYCLOAK_ISSUER: 'https://sso.example.com/realms/acme/',
+      KEYCLOAK_AUDIENCE: 'parley-api',
+      KEYCLOAK_CLIENT_ID: 'parley',
+      KEYCLOAK_ALGORITHMS: 'RS256,ES256',
+    });
+    expect(config.auth.keycloak).toEqual({
+      issuer: 'https://sso.example.com/realms/acme',
+      jwksUrl: 'https://sso.example.com/realms/acme/protocol/openid-connect/certs',
+      audience: 'parley-api',
+      clientId: 'parley',
+      algorithms: ['RS256', 'ES256'],
+      orgSource: 'organization',
+      introspection: { enabled: false },
+    });
+    expect(() => loadConfig({ KEYCLOAK_ALGORITHMS: 'HS256' })).toThrow(/KEYCLOAK_ALGORITHMS/);
+  });
+
   it('refuses to guess in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/REDIS_URL: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
     const config = loadConfig({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/parley',
       REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET: 'x'.repeat(32),
     });
     expect(config.database.migrateOnBoot).toBe(false);
     expect(config.database.embedded).toBe('never');
@@ -59,6 +84,7 @@ describe('loadConfig', () => {
         NODE_ENV: 'production',
         DATABASE_URL: 'postgres://db/parley',
         REDIS_URL: 'redis://cache:6379',
+        JWT_SECRET: 'x'.repeat(32),
         EMBEDDED_DATABASE: 'always',
       }),
     ).toThrow(/EMBEDDED_DATABASE: cannot be "always" in production/);

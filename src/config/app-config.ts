@@ -1,4 +1,4 @@
-import { type AppRoleName, envSchema } from './config.schema';
+import { type AppRoleName, type Env, envSchema } from './config.schema';
 
 export type EmbeddedMode = 'auto' | 'always' | 'never';
 
@@ -29,6 +29,35 @@ export interface LoadedConfig {
     readonly keyPrefix: string;
     readonly embedded: EmbeddedMode;
   };
+  readonly auth: AuthConfig;
+}
+
+export type KeycloakAlgorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+
+export interface KeycloakConfig {
+  readonly issuer: string;
+  readonly jwksUrl: string;
+  readonly audience: string;
+  readonly clientId: string;
+  readonly algorithms: readonly KeycloakAlgorithm[];
+  readonly orgSource: 'organization' | 'groups' | 'none';
+  readonly introspection:
+    | { readonly enabled: false }
+    | { readonly enabled: true; readonly clientSecret: string; readonly cacheSeconds: number };
+}
+
+export interface AuthConfig {
+  /** Undefined outside production until the app derives a development secret (see auth module). */
+  readonly jwtSecret: string | undefined;
+  readonly jwtIssuer: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly passwordResetTtlSeconds: number;
+  readonly invitationTtlSeconds: number;
+  readonly loginThrottle: { readonly limit: number; readonly ttlSeconds: number };
+  /** SSO is on when this is set. */
+  readonly keycloak: KeycloakConfig | undefined;
 }
 
 /** Configuration once the database and Redis are known (see `resolveServices`). */
@@ -42,6 +71,27 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function keycloakConfig(env: Env): KeycloakConfig | undefined {
+  if (!env.KEYCLOAK_ISSUER || !env.KEYCLOAK_AUDIENCE || !env.KEYCLOAK_CLIENT_ID) return undefined;
+  const issuer = env.KEYCLOAK_ISSUER.replace(/\/$/, '');
+  return {
+    issuer,
+    jwksUrl: env.KEYCLOAK_JWKS_URL ?? `${issuer}/protocol/openid-connect/certs`,
+    audience: env.KEYCLOAK_AUDIENCE,
+    clientId: env.KEYCLOAK_CLIENT_ID,
+    algorithms: env.KEYCLOAK_ALGORITHMS.length > 0 ? env.KEYCLOAK_ALGORITHMS : ['RS256'],
+    orgSource: env.KEYCLOAK_ORG_SOURCE,
+    introspection:
+      env.KEYCLOAK_INTROSPECTION && env.KEYCLOAK_CLIENT_SECRET
+        ? {
+            enabled: true,
+            clientSecret: env.KEYCLOAK_CLIENT_SECRET,
+            cacheSeconds: env.KEYCLOAK_INTROSPECTION_CACHE_SECONDS,
+          }
+        : { enabled: false },
+  };
 }
 
 /** Parses and validates the environment. Throws `ConfigError` naming every bad setting. */
@@ -83,6 +133,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       url: env.REDIS_URL,
       keyPrefix: env.REDIS_KEY_PREFIX,
       embedded: production ? 'never' : env.EMBEDDED_REDIS,
+    },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      jwtIssuer: env.JWT_ISSUER,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
+      invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
+      loginThrottle: { limit: env.LOGIN_THROTTLE_LIMIT, ttlSeconds: env.LOGIN_THROTTLE_TTL_SECONDS },
+      keycloak: keycloakConfig(env),
     },
   };
 }

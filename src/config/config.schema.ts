@@ -100,11 +100,56 @@ const redisSchema = z.object({
   EMBEDDED_REDIS: embeddedMode,
 });
 
+const duration = (fallback: number, min: number, max: number) => int(fallback, min, max);
+
+const authSchema = z.object({
+  /** Secret for our own access tokens (HS256). Required in production; dev gets a per-data-dir one. */
+  JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  JWT_ISSUER: z.string().min(1).default('parley'),
+  ACCESS_TOKEN_TTL_SECONDS: duration(900, 60, 3600),
+  REFRESH_TOKEN_TTL_SECONDS: duration(30 * 24 * 3600, 3600, 365 * 24 * 3600),
+  PASSWORD_RESET_TTL_SECONDS: duration(3600, 300, 24 * 3600),
+  INVITATION_TTL_SECONDS: duration(7 * 24 * 3600, 3600, 90 * 24 * 3600),
+  LOGIN_THROTTLE_LIMIT: int(10, 1, 10_000),
+  LOGIN_THROTTLE_TTL_SECONDS: duration(60, 1, 3600),
+});
+
+const keycloakSchema = z.object({
+  /** Turns SSO on, e.g. https://sso.example.com/realms/acme */
+  KEYCLOAK_ISSUER: optionalUrl(['http:', 'https:']),
+  KEYCLOAK_JWKS_URL: optionalUrl(['http:', 'https:']),
+  KEYCLOAK_AUDIENCE: z.string().min(1).optional(),
+  KEYCLOAK_CLIENT_ID: z.string().min(1).optional(),
+  KEYCLOAK_ALGORITHMS: csv.pipe(
+    z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])),
+  ),
+  KEYCLOAK_ORG_SOURCE: z.enum(['organization', 'groups', 'none']).default('organization'),
+  /** Strict mode: ask Keycloak whether each token is still active (RFC 7662), cached briefly. */
+  KEYCLOAK_INTROSPECTION: bool(false),
+  KEYCLOAK_CLIENT_SECRET: z.string().min(1).optional(),
+  KEYCLOAK_INTROSPECTION_CACHE_SECONDS: duration(5, 0, 300),
+});
+
 export const envSchema = coreSchema
   .extend(httpSchema.shape)
   .extend(databaseSchema.shape)
   .extend(redisSchema.shape)
+  .extend(authSchema.shape)
+  .extend(keycloakSchema.shape)
   .superRefine((env, ctx) => {
+    if (env.KEYCLOAK_ISSUER) {
+      // SSO on: the settings it cannot work without.
+      for (const key of ['KEYCLOAK_AUDIENCE', 'KEYCLOAK_CLIENT_ID'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when KEYCLOAK_ISSUER is set' });
+      }
+      if (env.KEYCLOAK_INTROSPECTION && !env.KEYCLOAK_CLIENT_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['KEYCLOAK_CLIENT_SECRET'],
+          message: 'required when KEYCLOAK_INTROSPECTION is true',
+        });
+      }
+    }
     if (env.NODE_ENV !== 'production') return;
     // Production: configuration is explicit, nothing is guessed or started on the side.
     if (!env.DATABASE_URL) {
@@ -112,6 +157,9 @@ export const envSchema = coreSchema
     }
     if (!env.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required in production' });
+    }
+    if (!env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
     }
     for (const key of ['EMBEDDED_DATABASE', 'EMBEDDED_REDIS'] as const) {
       if (env[key] === 'always') {
