@@ -54,6 +54,7 @@ const common = {
 module.exports = {
   maxWorkers: process.env.CI ? 2 : '50%',
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
     {

@@ -1,0 +1,9 @@
+// Prints one plain closing line, `Tests: N passed, N failed[, N skipped]`, that CI tools can read.
+class SummaryReporter {
+  onRunComplete(_contexts, results) {
+    const skipped = results.numPendingTests + results.numTodoTests;
+    const line = `Tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    process.stdout.write(`\n${line}\n`);
+  }
+}
+module.exports = SummaryReporter;
