@@ -1,4 +1,5 @@
 import type { MixedList } from 'typeorm';
+import { Identity1795363349819 } from './1795363349819-Identity';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -6,4 +7,4 @@ import type { MixedList } from 'typeorm';
  * once they have landed.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const migrations: MixedList<Function> = [];
+export const migrations: MixedList<Function> = [Identity1795363349819];

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AuthModule } from '@/auth/auth.module';
 import { type AppConfig, ConfigModule } from '@/config';
 import { CommonModule } from '@/common/common.module';
 import { DatabaseModule } from '@/database/database.module';
@@ -25,8 +27,10 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         QueueModule.forRoot(config),
+        EventEmitterModule.forRoot(),
         HealthModule,
         MetricsModule,
+        AuthModule.register(config),
         ...extraModules,
       ],
     };

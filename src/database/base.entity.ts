@@ -1,13 +1,12 @@
-import { BeforeInsert, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 /** A new time-ordered id (UUIDv7): index-friendly, sortable by creation time. */
 export const newId = (): string => uuidv7();
 
 /**
- * Every table's id and timestamps. Ids are UUIDv7 assigned by the application, so they are known
- * before insert and keep B-tree inserts append-only. Rows written with the query builder's
- * `insert()` (which skips listeners) must set `id: newId()` themselves.
+ * Every table's id and timestamps. Ids are UUIDv7 assigned by the application (see
+ * `UuidV7Subscriber`), so they are known before insert and keep B-tree inserts append-only.
  */
 export abstract class BaseEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -18,9 +17,4 @@ export abstract class BaseEntity {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
-
-  @BeforeInsert()
-  protected assignId(): void {
-    this.id ??= newId();
-  }
 }

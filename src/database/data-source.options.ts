@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { UuidV7Subscriber } from './uuid-v7.subscriber';
 import { migrations } from '../../migrations';
 
 /** Every entity file, for the TypeORM CLI (the app registers entities through its modules). */
@@ -20,6 +21,7 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrations,
+    subscribers: [UuidV7Subscriber],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     applicationName: settings.applicationName,

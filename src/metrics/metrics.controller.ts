@@ -2,6 +2,7 @@ import { Controller, Get, Header, Headers, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
+import { Public } from '@/auth/auth.decorators';
 import { type AppConfig, InjectConfig } from '@/config';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { DomainException } from '@/common/errors/domain.exception';
@@ -26,8 +27,8 @@ export class MetricsController {
   @ApiOperation({
     summary: 'Prometheus metrics',
     description: 'Open unless METRICS_TOKEN is set; then send it as `Authorization: Bearer <token>`.',
-    security: [],
   })
+  @Public()
   @ApiProduces('text/plain')
   @ApiResponse({ status: 200, description: 'Prometheus text exposition format', schema: { type: 'string' } })
   @ApiProblems(401)

@@ -20,7 +20,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** One shared ioredis client for app code (health, rate limits, pub/sub); BullMQ has its own. */
+/** One shared ioredis client for app code (health, rate limits, denylists); BullMQ has its own. */
 @Global()
 @Module({
   providers: [
@@ -28,7 +28,12 @@ class RedisLifecycle implements OnApplicationShutdown {
       provide: REDIS_CLIENT,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis(config.redis.url, { ...redisClientOptions, connectionName: `parley-${config.role.name}` }),
+        new Redis(config.redis.url, {
+          ...redisClientOptions,
+          // Every key the app writes lives under the install's prefix, next to BullMQ's.
+          keyPrefix: `${config.redis.keyPrefix}:app:`,
+          connectionName: `parley-${config.role.name}`,
+        }),
     },
     RedisLifecycle,
   ],

@@ -22,6 +22,8 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
   /** Bearer token (access token or API key). */
   readonly token?: string;
+  /** Sent as X-Organization-Id. */
+  readonly organizationId?: string;
 }
 
 export interface TestApp {
@@ -92,6 +94,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Cr
       DATABASE_MIGRATE_ON_BOOT: 'false',
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: keyPrefix,
+      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
       ...env,
     });
     const config = loaded as AppConfig; // both URLs are set above (or by `env`)
@@ -105,10 +108,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: Cr
       config,
       url,
       databaseName,
-      async request(method, path, { body, rawBody, headers = {}, token } = {}) {
+      async request(method, path, { body, rawBody, headers = {}, token, organizationId } = {}) {
         const init: RequestInit = { method, headers: { ...headers } };
         const sendHeaders = init.headers as Record<string, string>;
         if (token) sendHeaders.authorization = `Bearer ${token}`;
+        if (organizationId) sendHeaders['x-organization-id'] = organizationId;
         if (rawBody !== undefined || body !== undefined) {
           sendHeaders['content-type'] ??= 'application/json';
           init.body = rawBody ?? JSON.stringify(body);

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import { DomainException } from '@/common/errors/domain.exception';
+import { type AppConfig, InjectConfig } from '@/config';
+import { type OrganizationDto, toOrganizationDto } from '@/users/dto/organization.dto';
+import { toUserDto } from '@/users/dto/profile.dto';
+import { InvitationsService } from '@/users/invitations.service';
+import { MembershipsRepository } from '@/users/memberships.repository';
+import { OrganizationsRepository } from '@/users/organizations.repository';
+import { OrganizationsService } from '@/users/organizations.service';
+import { UsersRepository } from '@/users/users.repository';
+import { AccessTokenService } from './access-token.service';
+import { EmailTaken, InvalidCredentials, Unauthenticated } from './auth.exception';
+import type { LoginDto, MeDto, RegisterDto, RegisteredDto, SessionDto, TokenPairDto } from './dto/auth.dto';
+import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
+import { assertPasswordPolicy, PasswordService } from './password.service';
+import type { Principal } from './principal';
+import { type ClientMeta, RefreshTokensService } from './refresh-tokens.service';
+import { SessionDenylist } from './session-denylist.service';
+import { hashToken, newOpaqueToken } from './tokens';
+
+/** Emitted for the notifications module, which emails the token. */
+export interface PasswordResetRequestedEvent {
+  userId: string;
+  email: string;
+  name: string;
+  token: string;
+  expiresAt: Date;
+}
+export const PASSWORD_RESET_REQUESTED = 'auth.password_reset_requested';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly users: UsersRepository,
+    private readonly organizations: OrganizationsRepository,
+    private readonly organizationsService: OrganizationsService,
+    private readonly memberships: MembershipsRepository,
+    private readonly invitations: InvitationsService,
+    private readonly passwords: PasswordService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly denylist: SessionDenylist,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  /** Creates the account and either a new organization (as org_admin) or joins an invited one. */
+  async register(dto: RegisterDto, meta: ClientMeta): Promise<RegisteredDto> {
+    const email = dto.email.toLowerCase();
+    assertPasswordPolicy(dto.password, email);
+    if (await this.users.findByEmail(email)) throw new EmailTaken();
+    const passwordHash = await this.passwords.hash(dto.password);
+    const { userId, organizationId, session } = await this.dataSource
+      .transaction(async (em) => {
+        const user = await this.users.create({ email, name: dto.name, passwordHash }, em);
+        let orgId: string;
+        if (dto.invitationToken) {
+          orgId = await this.invitations.acceptIn(em, user.id, dto.invitationToken);
+        } else {
+          const organization = await this.organizations.create(dto.organizationName ?? dto.name, em);
+          await this.memberships.add(organization.id, user.id, 'org_admin', em);
+          orgId = organization.id;
+        }
+        return {
+          userId: user.id,
+          organizationId: orgId,
+          session: await this.refreshTokens.startFamily(user.id, meta, em),
+        };
+      })
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new EmailTaken();
+        throw error;
+      });
+    const organization: OrganizationDto = await this.organizationsService.get(organizationId);
+    return { ...(await this.sessionFor(userId, session.familyId, session.token)), organization };
+  }
+
+  /** Same work and the same answer whether the email is unknown or the password wrong. */
+  async login(dto: LoginDto, meta: ClientMeta): Promise<SessionDto> {
+    const user = await this.users.findByEmailWithPassword(dto.email);
+    if (!user?.passwordHash) {
+      await this.passwords.burn(dto.password);
+      throw new InvalidCredentials();
+    }
+    if (!(await this.passwords.verify(user.passwordHash, dto.password))) throw new InvalidCredentials();
+    const patch = this.passwords.needsRehash(user.passwordHash)
+      ? { lastLoginAt: new Date(), passwordHash: await this.passwords.hash(dto.password) }
+      : { lastLoginAt: new Date() };
+    await this.users.update(user.id, patch);
+    const session = await this.refreshTokens.startFamily(user.id, meta);
+    return this.sessionFor(user.id, session.familyId, session.token);
+  }
+
+  async refresh(refreshToken: string, meta: ClientMeta): Promise<TokenPairDto> {
+    const rotated = await this.refreshTokens.rotate(refreshToken, meta);
+    if (!(await this.users.activeExists(rotated.userId))) {
+      await this.refreshTokens.revokeFamilies([rotated.familyId], 'user_disabled');
+      throw new Unauthenticated('auth.user_disabled', 'This account is disabled.');
+    }
+    return this.tokenPair(rotated.userId, rotated.familyId, rotated.refreshToken);
+  }
+
+  /** Ends the caller's session: its refresh tokens stop working, its access tokens are denied. */
+  async logout(principal: Principal): Promise<void> {
+    if (principal.kind !== 'user' || !principal.sessionId) return;
+    if (principal.via === 'local') await this.refreshTokens.revokeFamilies([principal.sessionId], 'logout');
+    else await this.denylist.deny(principal.sessionId);
+  }
+
+  async me(principal: Principal): Promise<MeDto> {
+    if (principal.kind !== 'user') throw new Unauthenticated('auth.user_required', 'Sign in as a user.');
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw new Unauthenticated();
+    const organizations = await this.organizations.findByIds([...principal.memberships.keys()]);
+    return {
+      user: toUserDto(user),
+      via: principal.via,
+      memberships: organizations
+        .map((o) => ({ organization: toOrganizationDto(o), role: principal.memberships.get(o.id)!.role }))
+        .sort((a, b) => a.organization.name.localeCompare(b.organization.name)),
+    };
+  }
+
+  /** Changes the password and ends every other session of the user. */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    if (principal.kind !== 'user') throw new Unauthenticated('auth.user_required', 'Sign in as a user.');
+    const user = await this.users.findByIdWithPassword(principal.userId);
+    if (!user?.passwordHash || !(await this.passwords.verify(user.passwordHash, currentPassword))) {
+      throw new DomainException({
+        code: 'auth.wrong_password',
+        status: 400,
+        detail: 'The current password is wrong.',
+        errors: [{ field: 'currentPassword', message: 'currentPassword is wrong' }],
+      });
+    }
+    assertPasswordPolicy(newPassword, user.email, 'newPassword');
+    await this.users.update(user.id, { passwordHash: await this.passwords.hash(newPassword) });
+    await this.refreshTokens.revokeUserSessions(user.id, 'password_changed', principal.sessionId);
+  }
+
+  /** Always succeeds from the caller's view (no account enumeration); emails a token if the account exists. */
+  async requestPasswordReset(email: string): Promise<void> {
+    const user = await this.users.findByEmail(email);
+    if (!user || user.disabledAt) return;
+    const token = newOpaqueToken('pwr_');
+    const expiresAt = new Date(Date.now() + this.config.auth.passwordResetTtlSeconds * 1000);
+    await this.dataSource
+      .getRepository(PasswordResetTokenEntity)
+      .save({ userId: user.id, tokenHash: hashToken(token), expiresAt, usedAt: null });
+    this.events.emit(PASSWORD_RESET_REQUESTED, {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      token,
+      expiresAt,
+    } satisfies PasswordResetRequestedEvent);
+  }
+
+  /** Sets a new password with a reset token (single use) and ends every session of the user. */
+  async confirmPasswordReset(token: string, newPassword: string): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(PasswordResetTokenEntity);
+      const row = await repo.findOne({
+        where: { tokenHash: hashToken(token), usedAt: IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row || row.expiresAt <= new Date()) {
+        throw new DomainException({
+          code: 'auth.invalid_reset_token',
+          status: 400,
+          detail: 'This password reset link is invalid or has expired; ask for a new one.',
+          errors: [{ field: 'token', message: 'token is invalid or expired' }],
+        });
+      }
+      const user = await this.users.findById(row.userId, em);
+      assertPasswordPolicy(newPassword, user?.email, 'newPassword');
+      await this.users.update(row.userId, { passwordHash: await this.passwords.hash(newPassword) }, em);
+      await repo.update({ id: row.id }, { usedAt: new Date() });
+      await this.refreshTokens.revokeUserSessions(row.userId, 'password_reset', undefined, em);
+    });
+  }
+
+  private async tokenPair(userId: string, familyId: string, refreshToken: string): Promise<TokenPairDto> {
+    const access = await this.accessTokens.sign(userId, familyId);
+    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+
+  private async sessionFor(userId: string, familyId: string, refreshToken: string): Promise<SessionDto> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new Unauthenticated();
+    return { ...(await this.tokenPair(userId, familyId, refreshToken)), user: toUserDto(user) };
+  }
+}

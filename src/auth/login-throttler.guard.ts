@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import type { ExecutionContext } from '@nestjs/common';
+import { DomainException } from '@/common/errors/domain.exception';
+
+/** Throttler names: by client IP, and by the account (email) being signed into. */
+export const THROTTLE_BY_IP = 'ip';
+export const THROTTLE_BY_ACCOUNT = 'account';
+
+/** Sign-in throttling with counters in Redis (shared by all API processes); 429 problem + Retry-After. */
+@Injectable()
+export class LoginThrottlerGuard extends ThrottlerGuard {
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire || detail.timeToExpire));
+    throw new DomainException({
+      code: 'auth.too_many_attempts',
+      status: 429,
+      detail: `Too many attempts; try again in ${retryAfter} seconds.`,
+      headers: { 'Retry-After': String(retryAfter) },
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { TenantContext } from '@/auth/principal';
+import { hashToken, newOpaqueToken } from '@/auth/tokens';
+import { type Page, toPage } from '@/common/pagination/keyset';
+import { type AppConfig, InjectConfig } from '@/config';
+import type { CreateInvitationDto } from './dto/invitation.dto';
+import { type CreatedInvitationDto, type InvitationDto, invitationStatus, toInvitationDto } from './dto/invitation.dto';
+import { InvitationsRepository } from './invitations.repository';
+import { MembershipsRepository } from './memberships.repository';
+import { OrganizationsRepository } from './organizations.repository';
+import { UsersRepository } from './users.repository';
+import { AlreadyMember, InvitationInvalid, InvitationNotFound } from './users.exception';
+
+/** Emitted when an invitation is created; the notifications module emails the token. */
+export interface InvitationCreatedEvent {
+  organizationId: string;
+  organizationName: string;
+  invitationId: string;
+  email: string;
+  role: string;
+  token: string;
+  expiresAt: Date;
+}
+export const INVITATION_CREATED = 'invitation.created';
+
+@Injectable()
+export class InvitationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly invitations: InvitationsRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly organizations: OrganizationsRepository,
+    private readonly users: UsersRepository,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async create(
+    tenant: TenantContext,
+    invitedBy: string | null,
+    dto: CreateInvitationDto,
+  ): Promise<CreatedInvitationDto> {
+    const email = dto.email.toLowerCase();
+    const existing = await this.users.findByEmail(email);
+    if (existing && (await this.memberships.find(tenant.organizationId, existing.id))) throw new AlreadyMember();
+    const token = newOpaqueToken('inv_');
+    const invitation = await this.invitations.create({
+      organizationId: tenant.organizationId,
+      email,
+      role: dto.role,
+      tokenHash: hashToken(token),
+      invitedByUserId: invitedBy,
+      expiresAt: new Date(Date.now() + this.config.auth.invitationTtlSeconds * 1000),
+    });
+    const organization = await this.organizations.findById(tenant.organizationId);
+    this.events.emit(INVITATION_CREATED, {
+      organizationId: tenant.organizationId,
+      organizationName: organization?.name ?? '',
+      invitationId: invitation.id,
+      email,
+      role: dto.role,
+      token,
+      expiresAt: invitation.expiresAt,
+    } satisfies InvitationCreatedEvent);
+    return { ...toInvitationDto(invitation), token };
+  }
+
+  async list(tenant: TenantContext, limit: number, cursor?: string): Promise<Page<InvitationDto>> {
+    return toPage(await this.invitations.listPage(tenant.organizationId, limit, cursor), limit, toInvitationDto);
+  }
+
+  async revoke(tenant: TenantContext, id: string): Promise<void> {
+    const invitation = await this.invitations.find(tenant.organizationId, id);
+    if (!invitation) throw new InvitationNotFound(id);
+    if (invitationStatus(invitation) === 'pending') {
+      await this.invitations.update(tenant.organizationId, id, { revokedAt: new Date() });
+    }
+  }
+
+  /** The signed-in user accepts: they must be the invitee (same email). Returns the organization id. */
+  accept(userId: string, token: string): Promise<string> {
+    return this.dataSource.transaction((em) => this.acceptIn(em, userId, token));
+  }
+
+  /** Acceptance inside a caller's transaction (registration with an invitation). */
+  async acceptIn(em: EntityManager, userId: string, token: string): Promise<string> {
+    const invitation = await this.invitations.findByTokenHashForUpdate(hashToken(token), em);
+    if (!invitation) throw new InvitationInvalid('unknown');
+    const status = invitationStatus(invitation);
+    if (status === 'accepted') throw new InvitationInvalid('used');
+    if (status !== 'pending') throw new InvitationInvalid(status);
+    const user = await this.users.findById(userId, em);
+    if (!user || user.email !== invitation.email) throw new InvitationInvalid('email_mismatch');
+    if (await this.memberships.find(invitation.organizationId, userId, em)) throw new AlreadyMember();
+    await this.memberships.add(invitation.organizationId, userId, invitation.role, em);
+    await this.invitations.update(
+      invitation.organizationId,
+      invitation.id,
+      { acceptedAt: new Date(), acceptedByUserId: userId },
+      em,
+    );
+    return invitation.organizationId;
+  }
+}

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { OrgRole } from '@/auth/roles';
+import { MembershipEntity } from './entities/membership.entity';
+
+export interface MemberRow {
+  id: string;
+  userId: string;
+  role: OrgRole;
+  source: 'local' | 'keycloak';
+  createdAt: Date;
+  email: string;
+  name: string;
+  avatarUrl: string | null;
+  availability: string;
+}
+
+/** Tenant-owned: every method takes the organization id first. */
+@Injectable()
+export class MembershipsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo(em: EntityManager = this.dataSource.manager) {
+    return em.getRepository(MembershipEntity);
+  }
+
+  find(organizationId: string, userId: string, em?: EntityManager): Promise<MembershipEntity | null> {
+    return this.repo(em).findOne({ where: { organizationId, userId } });
+  }
+
+  /** Locks the membership row for the rest of the transaction. */
+  findForUpdate(organizationId: string, userId: string, em: EntityManager): Promise<MembershipEntity | null> {
+    return this.repo(em).findOne({ where: { organizationId, userId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  add(
+    organizationId: string,
+    userId: string,
+    role: OrgRole,
+    em: EntityManager,
+    source: 'local' | 'keycloak' = 'local',
+  ) {
+    return this.repo(em).save(this.repo(em).create({ organizationId, userId, role, source }));
+  }
+
+  async setRole(organizationId: string, userId: string, role: OrgRole, em: EntityManager): Promise<void> {
+    await this.repo(em).update({ organizationId, userId }, { role });
+  }
+
+  async remove(organizationId: string, userId: string, em: EntityManager): Promise<void> {
+    await this.repo(em).delete({ organizationId, userId });
+  }
+
+  /** Counts admins while locking their rows, so two concurrent demotions cannot both pass. */
+  async lockAdmins(organizationId: string, em: EntityManager): Promise<number> {
+    const rows = await em.query<unknown[]>(
+      `SELECT id FROM memberships WHERE organization_id = $1 AND role = 'org_admin' FOR UPDATE`,
+      [organizationId],
+    );
+    return rows.length;
+  }
+
+  listPage(organizationId: string, limit: number, cursor?: string): Promise<MemberRow[]> {
+    return this.dataSource.query<MemberRow[]>(
+      `SELECT m.id, m.user_id AS "userId", m.role, m.source, m.created_at AS "createdAt",
+              u.email, u.name, u.avatar_url AS "avatarUrl", u.availability
+         FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.organization_id = $1 AND ($2::uuid IS NULL OR m.id > $2)
+        ORDER BY m.id
+        LIMIT $3`,
+      [organizationId, cursor ?? null, limit + 1],
+    );
+  }
+
+  memberRow(organizationId: string, userId: string): Promise<MemberRow | undefined> {
+    return this.dataSource
+      .query<MemberRow[]>(
+        `SELECT m.id, m.user_id AS "userId", m.role, m.source, m.created_at AS "createdAt",
+                u.email, u.name, u.avatar_url AS "avatarUrl", u.availability
+           FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.organization_id = $1 AND m.user_id = $2`,
+        [organizationId, userId],
+      )
+      .then((rows) => rows[0]);
+  }
+
+  forUser(userId: string, em?: EntityManager): Promise<MembershipEntity[]> {
+    return this.repo(em).find({ where: { userId } });
+  }
+}
