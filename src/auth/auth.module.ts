@@ -18,7 +18,12 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { ExternalIdentityEntity } from './entities/external-identity.entity';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
-import { KEYCLOAK_CONFIG, KeycloakTokenVerifier } from './keycloak';
+import {
+  KEYCLOAK_CONFIG,
+  KEYCLOAK_VERIFIER_OPTIONS,
+  KeycloakTokenVerifier,
+  type KeycloakVerifierOptions,
+} from './keycloak';
 import { KeycloakController } from './keycloak.controller';
 import { KeycloakProvisioning } from './keycloak-provisioning.service';
 import { THROTTLE_BY_ACCOUNT, THROTTLE_BY_IP } from './login-throttler.guard';
@@ -34,7 +39,16 @@ const accountOf = (request: Record<string, unknown>): string => {
 
 const keycloakProviders = (config: AppConfig): Provider[] =>
   config.auth.keycloak
-    ? [{ provide: KEYCLOAK_CONFIG, useValue: config.auth.keycloak }, KeycloakTokenVerifier]
+    ? [
+        { provide: KEYCLOAK_CONFIG, useValue: config.auth.keycloak },
+        {
+          provide: KEYCLOAK_VERIFIER_OPTIONS,
+          useValue: {
+            jwksCooldownMs: config.auth.keycloak.jwksCooldownSeconds * 1000,
+          } satisfies KeycloakVerifierOptions,
+        },
+        KeycloakTokenVerifier,
+      ]
     : [{ provide: KeycloakTokenVerifier, useValue: null }];
 
 /**

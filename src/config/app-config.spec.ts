@@ -58,6 +58,7 @@ describe('loadConfig', () => {
       clientId: 'parley',
       algorithms: ['RS256', 'ES256'],
       orgSource: 'organization',
+      jwksCooldownSeconds: 30,
       introspection: { enabled: false },
     });
     expect(() => loadConfig({ KEYCLOAK_ALGORITHMS: 'HS256' })).toThrow(/KEYCLOAK_ALGORITHMS/);

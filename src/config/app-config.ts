@@ -42,6 +42,7 @@ export interface KeycloakConfig {
   readonly clientId: string;
   readonly algorithms: readonly KeycloakAlgorithm[];
   readonly orgSource: 'organization' | 'groups' | 'none';
+  readonly jwksCooldownSeconds: number;
   readonly introspection:
     | { readonly enabled: false }
     | { readonly enabled: true; readonly clientSecret: string; readonly cacheSeconds: number };
@@ -83,6 +84,7 @@ function keycloakConfig(env: Env): KeycloakConfig | undefined {
     clientId: env.KEYCLOAK_CLIENT_ID,
     algorithms: env.KEYCLOAK_ALGORITHMS.length > 0 ? env.KEYCLOAK_ALGORITHMS : ['RS256'],
     orgSource: env.KEYCLOAK_ORG_SOURCE,
+    jwksCooldownSeconds: env.KEYCLOAK_JWKS_COOLDOWN_SECONDS,
     introspection:
       env.KEYCLOAK_INTROSPECTION && env.KEYCLOAK_CLIENT_SECRET
         ? {

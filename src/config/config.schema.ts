@@ -124,6 +124,8 @@ const keycloakSchema = z.object({
     z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])),
   ),
   KEYCLOAK_ORG_SOURCE: z.enum(['organization', 'groups', 'none']).default('organization'),
+  /** Least time between two JWKS refetches caused by unknown key ids (key rotation). */
+  KEYCLOAK_JWKS_COOLDOWN_SECONDS: duration(30, 0, 3600),
   /** Strict mode: ask Keycloak whether each token is still active (RFC 7662), cached briefly. */
   KEYCLOAK_INTROSPECTION: bool(false),
   KEYCLOAK_CLIENT_SECRET: z.string().min(1).optional(),

@@ -75,13 +75,13 @@ export class DepartmentsRepository {
   }
 
   countMembers(organizationId: string, departmentIds: readonly string[]): Promise<Map<string, number>> {
-    if (departmentIds.length === 0) return Promise.resolve(new Map());
+    if (departmentIds.length === 0) return Promise.resolve(new Map<string, number>());
     return this.dataSource
       .query<{ department_id: string; n: number }[]>(
         `SELECT department_id, count(*)::int AS n FROM department_members
           WHERE organization_id = $1 AND department_id = ANY($2::uuid[]) GROUP BY department_id`,
         [organizationId, departmentIds],
       )
-      .then((rows) => new Map(rows.map((r) => [r.department_id, r.n])));
+      .then((rows) => new Map<string, number>(rows.map((r) => [r.department_id, r.n])));
   }
 }

@@ -1,0 +1,48 @@
+import { register, uniqueEmail } from './support/identity';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('sign-in throttling', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await startTestApp({ LOGIN_THROTTLE_LIMIT: '3', LOGIN_THROTTLE_TTL_SECONDS: '60' });
+    // A second API process sharing Redis (same key prefix): limits must hold across processes.
+    b = await startTestApp({
+      LOGIN_THROTTLE_LIMIT: '3',
+      LOGIN_THROTTLE_TTL_SECONDS: '60',
+      REDIS_KEY_PREFIX: a.config.redis.keyPrefix,
+    });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  const attempt = (t: TestApp, email: string, password = 'wrong password!', ip = '203.0.113.1') =>
+    t.request('POST', '/api/v1/auth/login', { body: { email, password }, headers: { 'x-forwarded-for': ip } });
+
+  it('limits attempts per account across processes, with a 429 problem and Retry-After', async () => {
+    const email = uniqueEmail('target');
+    expect((await attempt(a, email)).status).toBe(401);
+    expect((await attempt(b, email)).status).toBe(401);
+    expect((await attempt(a, email)).status).toBe(401);
+    const blocked = await attempt(b, email);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(blocked.body.code).toBe('auth.too_many_attempts');
+    const retryAfter = Number(blocked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Another account is not affected by that account's counter.
+    const account = await register(a);
+    expect((await attempt(a, account.email, account.password)).status).toBe(200);
+  });
+
+  it('limits attempts per IP across accounts', async () => {
+    // The IP limit is 3x the account limit; the client IP is the socket address (TRUST_PROXY off).
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await attempt(a, uniqueEmail(`spray${i}`))).status);
+    expect(statuses).toContain(429);
+    expect(statuses.indexOf(429)).toBeGreaterThan(0);
+  });
+});
