@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from './support/test-app';
-import { ProbeModule } from './support/probe.module';
+import { ProbeModule, UnguardedModule } from './support/probe.module';
 
 describe('HTTP edge: request ids, problem+json errors, validation, headers', () => {
   let t: TestApp;
@@ -112,5 +112,11 @@ describe('HTTP edge: request ids, problem+json errors, validation, headers', () 
 
     const other = await t.request('GET', '/health/live', { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses to boot when a route declares no access policy', async () => {
+    await expect(startTestApp({}, { extraModules: [UnguardedModule] })).rejects.toThrow(
+      /Routes without an access policy .*UnguardedController\.open/,
+    );
   });
 });

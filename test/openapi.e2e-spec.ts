@@ -32,6 +32,17 @@ describe('OpenAPI', () => {
     expect(body.components?.securitySchemes).toHaveProperty('bearer');
   });
 
+  it('marks public routes as needing no credentials and the others as bearer or API key', async () => {
+    const { body } = await t.request<OpenAPIV3.Document>('GET', '/docs-json');
+    expect(body.paths['/health/ready']?.get?.security).toEqual([]);
+    expect(body.paths['/api/v1/auth/login']?.post?.security).toEqual([]);
+    expect(body.paths['/api/v1/members']?.get?.security).toEqual(
+      expect.arrayContaining([{ bearer: [] }, { apiKey: [] }]),
+    );
+    expect(body.paths['/api/v1/members']?.get?.responses['403']).toBeDefined();
+    expect(body.paths['/api/v1/auth/me']?.get?.security).toEqual([{ bearer: [] }]);
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const res = await t.request('GET', '/docs');
     expect(res.status).toBe(200);

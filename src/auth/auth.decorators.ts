@@ -5,7 +5,7 @@ import {
   InternalServerErrorException,
   SetMetadata,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import type { AuthState, Principal, TenantContext } from './principal';
@@ -20,12 +20,8 @@ export type AuthPolicy =
   | { readonly kind: 'role'; readonly role: OrgRole }
   | { readonly kind: 'super_admin' };
 
-/** @nestjs/swagger's metadata key for security requirements (an empty list = no auth). */
-const SWAGGER_SECURITY = 'swagger/apiSecurity';
-const noSecurity: MethodDecorator = (_target, _key, descriptor) => {
-  Reflect.defineMetadata(SWAGGER_SECURITY, [], descriptor.value as object);
-  return descriptor;
-};
+/** Marks the operation in OpenAPI; `buildOpenApiDocument` turns it into `security: []`. */
+export const PUBLIC_OPERATION_EXTENSION = 'x-parley-public';
 
 const authenticatedDocs = (): MethodDecorator & ClassDecorator =>
   applyDecorators(ApiBearerAuth('bearer'), ApiSecurity('apiKey'), ApiProblems(401, 403));
@@ -38,7 +34,10 @@ const organizationHeader = ApiHeader({
 
 /** No authentication (method-level only, so a whole controller is never opened by accident). */
 export const Public = (): MethodDecorator =>
-  applyDecorators(SetMetadata(AUTH_POLICY, { kind: 'public' } satisfies AuthPolicy), noSecurity);
+  applyDecorators(
+    SetMetadata(AUTH_POLICY, { kind: 'public' } satisfies AuthPolicy),
+    ApiExtension(PUBLIC_OPERATION_EXTENSION, true),
+  );
 
 /** Any signed-in user (not API keys); no organization needed. */
 export const Authenticated = (): MethodDecorator & ClassDecorator =>

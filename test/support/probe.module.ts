@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import { IsEmail, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { Public } from '@/auth/auth.decorators';
 import { DomainException } from '@/common/errors/domain.exception';
 
 class AddressDto {
@@ -27,21 +28,25 @@ class EchoDto {
 @Controller('_probe')
 class ProbeController {
   @Post('echo')
+  @Public()
   echo(@Body() body: EchoDto): EchoDto {
     return body;
   }
 
   @Get('items/:id')
+  @Public()
   item(@Param('id') id: string): { id: string } {
     return { id };
   }
 
   @Get('boom')
+  @Public()
   boom(): never {
     throw new Error('database password=hunter2 leaked in a stack');
   }
 
   @Get('conflict')
+  @Public()
   conflict(): never {
     throw new DomainException({
       code: 'probe.conflict',
@@ -55,3 +60,15 @@ class ProbeController {
 
 @Module({ controllers: [ProbeController] })
 export class ProbeModule {}
+
+/** A controller that forgot its access policy: the app must refuse to boot with it. */
+@Controller('_unguarded')
+class UnguardedController {
+  @Get()
+  open(): string {
+    return 'should never be served';
+  }
+}
+
+@Module({ controllers: [UnguardedController] })
+export class UnguardedModule {}

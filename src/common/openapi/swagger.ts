@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule, getSchemaPath } from '@nestjs/swagger';
+import { PUBLIC_OPERATION_EXTENSION } from '@/auth/auth.decorators';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
 import { FieldErrorDto, ProblemDto } from './problem.dto';
 
@@ -7,7 +8,7 @@ const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**
- * Every operation can answer a 500 problem, and every operation that takes input can answer a
+ * Public operations get `security: []`. Every operation can answer a 500 problem, and every operation that takes input can answer a
  * 400 problem; routes document their other errors with `@ApiProblems`.
  */
 export function addCommonResponses(document: OpenAPIObject): OpenAPIObject {
@@ -15,6 +16,12 @@ export function addCommonResponses(document: OpenAPIObject): OpenAPIObject {
     for (const method of methods) {
       const operation = path[method];
       if (!operation) continue;
+      // `@Public()` routes need no credentials (the document's default is bearer).
+      const extensions = operation as unknown as Record<string, unknown>;
+      if (extensions[PUBLIC_OPERATION_EXTENSION]) {
+        operation.security = [];
+        delete extensions[PUBLIC_OPERATION_EXTENSION];
+      }
       operation.responses ??= {};
       const takesInput = Boolean(operation.requestBody) || (operation.parameters?.length ?? 0) > 0;
       if (takesInput && !operation.responses['400']) {

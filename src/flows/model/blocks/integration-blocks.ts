@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { idSchema, keyValueSchema, optionalIdSchema, templateSchema } from '../primitives';
+import { defineBlock, options } from './define-block';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+/** `path` is evaluated by the safe expression evaluator against `{ statusCode, data }`. */
+export const responseMappingSchema = z.strictObject({ path: z.string().max(1_000), variableId: idSchema });
+
+/**
+ * An outbound HTTP call, carried out as an effect. URL, header and query values and `body` are
+ * templates (inside a JSON body, strings are inserted JSON-escaped). With `sendAllVariables` and
+ * no `body`, the body is a JSON object of the session's variables. Network errors, 429 and 5xx are
+ * retried `retries` times with backoff; a final error status is logged and the flow continues.
+ */
+export const httpRequestBlockSchema = defineBlock(
+  'httpRequest',
+  options({
+    method: z.enum(HTTP_METHODS).default('POST'),
+    url: templateSchema.default(''),
+    headers: z.array(keyValueSchema).default([]),
+    query: z.array(keyValueSchema).default([]),
+    body: templateSchema.optional(),
+    sendAllVariables: z.boolean().default(false),
+    responseMapping: z.array(responseMappingSchema).default([]),
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    retries: z.number().int().min(0).max(5).default(0),
+  }),
+);
+
+/** A chat message, or the whole content of a list variable read as alternating turns. */
+export const openAiMessageSchema = z.discriminatedUnion('role', [
+  z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: templateSchema }),
+  z.strictObject({
+    role: z.literal('dialogue'),
+    variableId: idSchema,
+    startsBy: z.enum(['user', 'assistant']).default('user'),
+  }),
+]);
+
+export const OPENAI_RESPONSE_VALUES = ['messageContent', 'totalTokens', 'promptTokens', 'completionTokens'] as const;
+
+/** A chat completion through the organization's OpenAI connection (`connectionId`, else the default one). */
+export const openAiChatBlockSchema = defineBlock(
+  'openAiChat',
+  options({
+    connectionId: optionalIdSchema,
+    model: z.string().min(1).max(200).default('gpt-4o-mini'),
+    messages: z.array(openAiMessageSchema).default([]),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+    responseMapping: z
+      .array(z.strictObject({ value: z.enum(OPENAI_RESPONSE_VALUES).default('messageContent'), variableId: idSchema }))
+      .default([]),
+  }),
+);
+
+/** Sent through the installation's mail transport. Every field is a template. */
+export const sendEmailBlockSchema = defineBlock(
+  'sendEmail',
+  options({
+    to: z.array(templateSchema).default([]),
+    cc: z.array(templateSchema).default([]),
+    bcc: z.array(templateSchema).default([]),
+    replyTo: templateSchema.optional(),
+    subject: templateSchema.default(''),
+    body: templateSchema.default(''),
+    format: z.enum(['text', 'html']).default('text'),
+  }),
+);
+
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+export type OpenAiResponseValue = (typeof OPENAI_RESPONSE_VALUES)[number];
+export type OpenAiMessageInput = z.input<typeof openAiMessageSchema>;

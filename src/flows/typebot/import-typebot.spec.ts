@@ -1,0 +1,396 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Block, BlockOf } from '../model/block';
+import type { BlockType } from '../model/block-types';
+import type { FlowDocument } from '../model/flow-document';
+import { validateFlow } from '../validation/validate-flow';
+import { importTypebot, type TypebotImportResult } from './import-typebot';
+
+const CORPUS = path.join(__dirname, '..', '..', '..', '..', 'shared', 'compat', 'typebot', 'flows');
+const corpusFile = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(CORPUS, name), 'utf8'));
+
+function imported(json: unknown, options?: Parameters<typeof importTypebot>[1]) {
+  const result = importTypebot(json, options);
+  if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result.errors)}`);
+  return result;
+}
+
+const blocks = (flow: FlowDocument): Block[] => flow.groups.flatMap((g) => g.blocks);
+
+function blockById<T extends BlockType>(flow: FlowDocument, id: string, type: T): BlockOf<T> {
+  const block = blocks(flow).find((b) => b.id === id);
+  expect(block?.type).toBe(type);
+  return block as BlockOf<T>;
+}
+
+/** A v6 export with one group of the given blocks, started by the start event. */
+function v6With(groupBlocks: object[], extra: Record<string, unknown> = {}): any {
+  return {
+    version: '6.1',
+    name: 'Synthetic',
+    events: [{ id: 'start', type: 'start', outgoingEdgeId: 'e-start', graphCoordinates: { x: 0, y: 0 } }],
+    groups: [{ id: 'g1', title: 'Main', graphCoordinates: { x: 1, y: 2 }, blocks: groupBlocks }],
+    edges: [{ id: 'e-start', from: { eventId: 'start' }, to: { groupId: 'g1' } }],
+    variables: [
+      { id: 'v1', name: 'Answer' },
+      { id: 'v2', name: 'List', isSessionVariable: true },
+    ],
+    ...extra,
+  };
+}
+
+describe('importTypebot: rejected input', () => {
+  const errorsOf = (result: TypebotImportResult) => (result.ok ? [] : result.errors);
+
+  it('says what is wrong with input that is not a Typebot export', () => {
+    expect(errorsOf(importTypebot('flow'))).toEqual([
+      { field: '(root)', message: expect.stringContaining('JSON object') },
+    ]);
+    expect(errorsOf(importTypebot({ name: 'x' }))).toEqual([
+      { field: 'groups', message: expect.stringContaining('no groups') },
+    ]);
+    expect(errorsOf(importTypebot({ blocks: [{ steps: [] }] }))[0]?.message).toContain('before mid-2022');
+    expect(errorsOf(importTypebot({ format: 'parley.flow', flow: {} }))[0]?.field).toBe('format');
+  });
+
+  it('rejects unknown schema versions', () => {
+    expect(errorsOf(importTypebot({ ...v6With([]), version: '7' }))).toEqual([
+      { field: 'version', message: expect.stringContaining('"7"') },
+    ]);
+  });
+
+  it('reports malformed groups and blocks by path', () => {
+    expect(errorsOf(importTypebot({ version: '6', groups: [{ id: 'g', blocks: [{ id: 'b' }] }] }))).toEqual([
+      expect.objectContaining({ field: 'groups.0.blocks.0.type' }),
+    ]);
+  });
+});
+
+describe('importTypebot: normalisation to v6', () => {
+  it('turns the v3 start block into the start event with the start group id', () => {
+    const { flow } = imported(corpusFile('fixture-builder-ab-test-v3.json'));
+    expect(flow.events).toEqual([{ id: 'bb5ad8yx3j52fecxdnztlap5', type: 'start', position: { x: 0, y: 0 } }]);
+    expect(flow.edges.find((e) => e.id === 'qr2ebzm62bcz21jh2wmv1odd')).toEqual({
+      id: 'qr2ebzm62bcz21jh2wmv1odd',
+      from: { eventId: 'bb5ad8yx3j52fecxdnztlap5' },
+      to: { groupId: 'wv63xqdlwj6ub5vb3ulbmzd3' },
+    });
+    expect(flow.groups.map((g) => g.id)).not.toContain('bb5ad8yx3j52fecxdnztlap5');
+    const split = blockById(flow, 'rorajfbwc2evvumo837ulwmy', 'abSplit');
+    expect(split.options.aPercent).toBe(50);
+    expect(split.items).toEqual([
+      { id: 'rcw6vr8xfcb5dmfx2ts04rb0', path: 'a' },
+      { id: 'i9shyze7fyd5wfxfq0svg2lg', path: 'b' },
+    ]);
+  });
+
+  it('reads a missing version as 3 and keeps v3 webhooks without their request as unsupported', () => {
+    const { flow, report } = imported(corpusFile('landing-realtime-airtable-legacy.json'));
+    const webhook = blockById(flow, 'sti9ca1hQgmQLUgghCLqDrx', 'unsupported');
+    expect(webhook.options.originalType).toBe('Webhook');
+    expect(webhook.options.reason).toContain('cl0se2gnu00002e69s26z118c');
+    expect(webhook.options.raw).toMatchObject({
+      webhookId: 'cl0se2gnu00002e69s26z118c',
+      options: { isCustomBody: true },
+    });
+    expect(report.notRunnable.map((n) => n.type).sort()).toEqual(['Code', 'Code', 'Webhook', 'Webhook']);
+  });
+
+  it('connects a start without an edge to the first group, with a new id', () => {
+    const json = v6With([{ id: 'b', type: 'text', content: { richText: [] } }]);
+    json.events[0] = { id: 'start', type: 'start' };
+    json.edges = [];
+    const { flow, report } = imported(json, { newId: () => 'new-edge' });
+    expect(flow.edges).toEqual([{ id: 'new-edge', from: { eventId: 'start' }, to: { groupId: 'g1' } }]);
+    expect(report.warnings.join()).toContain('not connected');
+  });
+
+  it('gives v4 and v6 exports of the same template the same graph', () => {
+    const v4 = imported(corpusFile('template-lead-gen-v4.json')).flow;
+    const v6 = imported(corpusFile('template-lead-gen.json')).flow;
+    const shape = (flow: FlowDocument) =>
+      flow.groups.map((g) => g.blocks.map((b) => `${b.type}:${'items' in b ? b.items.length : 0}`).join(','));
+    expect(shape(v4)).toEqual(shape(v6));
+    expect(v4.edges.length).toBe(v6.edges.length);
+  });
+});
+
+describe('importTypebot: blocks', () => {
+  it('converts rich text to markdown with links and variables', () => {
+    const { flow } = imported(corpusFile('template-customer-support.json'));
+    const texts = blocks(flow).flatMap((b) => (b.type === 'text' ? [b.options.text] : []));
+    expect(texts).toContain("First, don't forget to check out the [Documentation 🙏](https://docs.typebot.com/)");
+  });
+
+  it('maps inputs with their variables and retry messages', () => {
+    const { flow } = imported(corpusFile('pr1827-lead-gen-whatsapp.json'));
+    const phone = blockById(flow, 'lesucsuvjiur7sn1uflfr5u4', 'phoneInput');
+    expect(phone.options).toMatchObject({
+      variableId: 'vdj2lqzijiyu9hlhrbb7vmmxw',
+      defaultCountryCode: 'BR',
+      retryMessage: "This phone number doesn't seem to be valid. Can you type it again?",
+    });
+    const email = blockById(
+      imported(corpusFile('template-lead-gen.json')).flow,
+      'snbsad18Bgry8yZ8DZCfdFD',
+      'emailInput',
+    );
+    expect(email.options.retryMessage).toBe("This email doesn't seem to be valid. Can you type it again?");
+  });
+
+  it('maps HTTP requests: method, query, custom body, response mapping and timeout', () => {
+    const movies = imported(corpusFile('template-movie-recommendation.json')).flow;
+    const genres = blockById(movies, 'gd4lt2pcljer6zaf7v9hkr1k', 'httpRequest');
+    expect(genres.options).toMatchObject({
+      method: 'GET',
+      url: 'https://api.themoviedb.org/3/genre/movie/list',
+      query: [{ key: 'api_key', value: '{{API Key}}' }],
+      sendAllVariables: true,
+      responseMapping: [
+        { path: 'data.genres.flatMap(item => item.name)', variableId: 'vx0bbqzug4vk3zpc31ly8k7al' },
+        { path: 'data.genres.flatMap(item => item.id)', variableId: 'vwc00rydyp035vtb0nlaqyzwr' },
+      ],
+      timeoutMs: 10_000,
+    });
+    const webhook = imported(corpusFile('fixture-viewer-webhook.json')).flow;
+    const custom = blocks(webhook).find((b) => b.type === 'httpRequest' && b.options.body?.includes('"age"'));
+    expect(custom).toMatchObject({ options: { method: 'POST', sendAllVariables: false } });
+  });
+
+  it('drops static choice items Typebot ignores and types list variables', () => {
+    const { flow } = imported(corpusFile('template-movie-recommendation.json'));
+    const genreChoice = blockById(flow, 'nwuk2clo78hmnh4d0g31u9xg', 'choiceInput');
+    expect(genreChoice.items).toEqual([]);
+    expect(genreChoice.options.dynamicItems).toEqual({ listVariableId: 'vx0bbqzug4vk3zpc31ly8k7al' });
+    expect(flow.variables.find((v) => v.id === 'vx0bbqzug4vk3zpc31ly8k7al')?.type).toBe('list');
+    expect(flow.variables.find((v) => v.name === 'API Key')?.type).toBe('string');
+  });
+
+  it('maps set-variable types, and treats JavaScript statements as unsupported', () => {
+    const { flow, report } = imported(
+      v6With([
+        { id: 'a', type: 'Set variable', options: { variableId: 'v1', expressionToEvaluate: '{{Answer}} + 1' } },
+        { id: 'b', type: 'Set variable', options: { variableId: 'v2', type: 'Append value(s)', item: '{{Answer}}' } },
+        { id: 'c', type: 'Set variable', options: { variableId: 'v1', type: 'Now', timeZone: 'Europe/Paris' } },
+        {
+          id: 'd',
+          type: 'Set variable',
+          options: { variableId: 'v1', isCode: true, expressionToEvaluate: 'return 1;' },
+        },
+        { id: 'e', type: 'Set variable', options: { variableId: 'v1', type: 'Empty' } },
+        { id: 'f', type: 'Set variable', options: { variableId: 'v1', type: 'Referral Click ID' } },
+      ]),
+    );
+    expect(blocks(flow).map((b) => (b.type === 'setVariable' ? b.options.operation : b.type))).toEqual([
+      { kind: 'expression', expression: '{{Answer}} + 1' },
+      { kind: 'append', expression: '{{Answer}}' },
+      { kind: 'system', value: 'now', timeZone: 'Europe/Paris' },
+      'unsupported',
+      { kind: 'clear' },
+      'unsupported',
+    ]);
+    expect(report.notRunnable.map((n) => n.blockId)).toEqual(['d', 'f']);
+    expect(flow.variables.find((v) => v.id === 'v2')).toEqual({
+      id: 'v2',
+      name: 'List',
+      type: 'list',
+      saveInResults: false,
+    });
+  });
+
+  it('maps conditions, with OR, and keeps incomplete AND conditions as never true', () => {
+    const { flow, report } = imported(
+      v6With([
+        {
+          id: 'cond',
+          type: 'Condition',
+          items: [
+            {
+              id: 'i1',
+              content: {
+                logicalOperator: 'OR',
+                comparisons: [
+                  { id: 'c1', variableId: 'v1', comparisonOperator: 'Starts with', value: 'yes' },
+                  { id: 'c2', comparisonOperator: 'Equal to', value: 'x' },
+                ],
+              },
+            },
+            { id: 'i2', content: { comparisons: [{ id: 'c3', variableId: 'v1', value: '10' }] } },
+          ],
+        },
+      ]),
+    );
+    expect(blockById(flow, 'cond', 'condition').items).toEqual([
+      {
+        id: 'i1',
+        condition: {
+          logicalOperator: 'or',
+          comparisons: [{ id: 'c1', variableId: 'v1', operator: 'startsWith', value: 'yes' }],
+        },
+      },
+      { id: 'i2', condition: { logicalOperator: 'and', comparisons: [] } },
+    ]);
+    expect(report.warnings).toHaveLength(2);
+  });
+
+  it('maps a link to the same bot as a jump and to another bot as a link', () => {
+    const quiz = imported(corpusFile('template-quiz.json')).flow;
+    expect(blockById(quiz, 'cl1r15f87005g2e6dp3srll8r', 'jump').options).toEqual({
+      groupId: 'cl1r09bc6000h2e6dqml18p4p',
+    });
+    const main = imported(corpusFile('fixture-viewer-chat-main.json'));
+    expect(blockById(main.flow, 'clauuq2l6001d3b6qyltfcvgb', 'linkBot').options).toEqual({
+      chatbotPublicId: 'chat-sub-bot',
+      groupId: 'clauupd6q00183b6qcm8qbz62',
+      mergeVariables: false,
+    });
+    expect(main.report.warnings.join()).toContain('chat-sub-bot');
+  });
+
+  it('maps OpenAI blocks (legacy and forged) to chat completions', () => {
+    const legacy = imported(corpusFile('template-lead-gen-ai.json')).flow;
+    const chat = blockById(legacy, 'dc58mxvcstc2rdwnlg4yd2aa', 'openAiChat');
+    expect(chat.options.model).toBe('gpt-3.5-turbo');
+    expect(chat.options.messages).toHaveLength(6);
+    expect(chat.options.messages[5]).toEqual({
+      role: 'dialogue',
+      variableId: 'vi5ta5lktses2h6skf5ky2zs0',
+      startsBy: 'assistant',
+    });
+    expect(chat.options.responseMapping).toEqual([
+      { value: 'messageContent', variableId: 'vpvkbogoj3rmogz0ssh5odmnn' },
+    ]);
+    const forged = imported(corpusFile('template-basic-chat-gpt.json')).flow;
+    expect(blockById(forged, 'p4q3wbk4wcw818qocrvu7dxs', 'openAiChat').options).toMatchObject({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'dialogue', variableId: 'vabkycu0qqff5d6ar2ama16pf', startsBy: 'user' }],
+    });
+  });
+
+  it('keeps blocks Parley cannot run, with item and card-button ids so their edges connect', () => {
+    const { flow, report } = imported(
+      v6With([], {
+        groups: [
+          {
+            id: 'g1',
+            title: 'Main',
+            blocks: [
+              {
+                id: 'cards',
+                type: 'cards',
+                items: [{ id: 'card', paths: [{ id: 'buy', outgoingEdgeId: 'e-buy' }] }],
+              },
+              { id: 'sheet', type: 'Google Sheets', options: { action: 'Insert a row' } },
+              { id: 'pay', type: 'payment input', options: { amount: '9' } },
+              { id: 'qr', type: 'qr-code', options: {} },
+              { id: 'odd', type: 'Teleport', options: {} },
+            ],
+          },
+          { id: 'g2', title: 'Bought', blocks: [{ id: 'thanks', type: 'text', content: { richText: [] } }] },
+        ],
+        edges: [
+          { id: 'e-start', from: { eventId: 'start' }, to: { groupId: 'g1' } },
+          { id: 'e-buy', from: { blockId: 'cards', itemId: 'card', pathId: 'buy' }, to: { groupId: 'g2' } },
+        ],
+      }),
+    );
+    expect(blocks(flow).map((b) => b.type)).toEqual([
+      'unsupported',
+      'unsupported',
+      'unsupported',
+      'unsupported',
+      'unsupported',
+      'text',
+    ]);
+    expect(blockById(flow, 'cards', 'unsupported').items).toEqual([{ id: 'card' }, { id: 'buy' }]);
+    expect(flow.edges).toContainEqual({
+      id: 'e-buy',
+      from: { blockId: 'cards', itemId: 'buy' },
+      to: { groupId: 'g2' },
+    });
+    expect(report.notRunnable.map((n) => [n.blockId, n.type])).toEqual([
+      ['cards', 'cards'],
+      ['sheet', 'Google Sheets'],
+      ['pay', 'payment input'],
+      ['qr', 'qr-code'],
+      ['odd', 'Teleport'],
+    ]);
+    expect(validateFlow(flow).filter((p) => p.code === 'edge.unknown_source')).toEqual([]);
+  });
+
+  it('maps date, file, time, rating and email blocks with their options', () => {
+    const { flow } = imported(
+      v6With([
+        {
+          id: 'date',
+          type: 'date input',
+          options: { variableId: 'v1', isRange: true, min: '2025-01-01', labels: { separator: 'until', from: 'From' } },
+        },
+        {
+          id: 'file',
+          type: 'file input',
+          options: {
+            isRequired: false,
+            allowedFileTypes: { isEnabled: true, types: ['image/png', '.pdf'] },
+            sizeLimit: 5,
+          },
+        },
+        { id: 'time', type: 'time input', options: { format: 'hh:mm a' } },
+        { id: 'rate', type: 'rating input', options: { length: 5, buttonType: 'Icons' } },
+        { id: 'mail', type: 'Email', options: { recipients: ['a@example.com'], subject: 'Hi' } },
+      ]),
+    );
+    expect(blockById(flow, 'date', 'dateInput').options).toMatchObject({
+      isRange: true,
+      min: '2025-01-01',
+      fromLabel: 'From',
+      rangeSeparator: ' until ',
+    });
+    expect(blockById(flow, 'file', 'fileInput').options).toMatchObject({
+      required: false,
+      allowedTypes: ['image/png', '.pdf'],
+      maxSizeMb: 5,
+    });
+    expect(blockById(flow, 'time', 'timeInput').options.format).toBe('hh:mm a');
+    expect(blockById(flow, 'rate', 'ratingInput').options).toMatchObject({ length: 5, style: 'icons', startsAt: 0 });
+    expect(blockById(flow, 'mail', 'sendEmail').options).toMatchObject({
+      to: ['a@example.com'],
+      body: 'Answer: {{Answer}}\nList: {{List}}',
+    });
+  });
+});
+
+describe('importTypebot: events and edges', () => {
+  it('keeps reply events with the variables they fill', () => {
+    const { flow } = imported(corpusFile('fixture-viewer-reply-event.json'));
+    expect(flow.events[1]).toEqual({
+      id: 'yyfuin7bzyr7daftpabkqh6y',
+      type: 'reply',
+      position: { x: -114, y: 807 },
+      contentVariableId: 'vp05xutnjxadoep6a2bqv4pa6',
+      inputNameVariableId: 'vdja7y9552cf64u4zvlgxgr3h',
+      inputTypeVariableId: 'vqjrm6ccgg660fs55gx2r1nef',
+    });
+  });
+
+  it('maps command events and drops kinds Parley lacks, with warnings', () => {
+    const json = v6With([{ id: 'b', type: 'text', content: { richText: [] } }]);
+    json.events.push(
+      { id: 'cmd', type: 'command', options: { command: '/talk to us' } },
+      { id: 'mystery', type: 'onPayment' },
+    );
+    const { flow, report } = imported(json);
+    expect(flow.events.map((e) => (e.type === 'command' ? e.command : e.type))).toEqual(['start', 'talk-to-us']);
+    expect(report.warnings.some((w) => w.includes('"onPayment"'))).toBe(true);
+  });
+
+  it('drops edges no exit owns and links to missing edges, and says so', () => {
+    const orphans = imported(corpusFile('template-openai-conditions.json'));
+    expect(orphans.flow.edges.map((e) => e.id)).not.toContain('h5sk58j0ryrxmfv4gmw7r4dw');
+    expect(orphans.report.warnings).toContain(
+      'edge "h5sk58j0ryrxmfv4gmw7r4dw" is not attached to any block, item or event of the export; dropped',
+    );
+    const missing = imported(corpusFile('fixture-viewer-return.json'));
+    expect(missing.report.warnings.join()).toContain('"4tYbERpi5Po4goVgt6rWXg", which is not in the export');
+  });
+});
