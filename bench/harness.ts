@@ -56,7 +56,11 @@ export interface Measurement {
 
 const run = (options: Options): Promise<Result> =>
   new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon(options, (error: unknown, result) =>
+      error
+        ? reject(error instanceof Error ? error : new Error('autocannon failed', { cause: error }))
+        : resolve(result),
+    );
   });
 
 /** Warms up, then measures with autocannon. `requests` lets a scenario script each request. */
