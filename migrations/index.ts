@@ -1,5 +1,6 @@
 import type { MixedList } from 'typeorm';
 import { Identity1795363349819 } from './1795363349819-Identity';
+import { Chatbots1795365317296 } from './1795365317296-Chatbots';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -7,4 +8,4 @@ import { Identity1795363349819 } from './1795363349819-Identity';
  * once they have landed.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const migrations: MixedList<Function> = [Identity1795363349819];
+export const migrations: MixedList<Function> = [Identity1795363349819, Chatbots1795365317296];

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from '@/auth/auth.module';
+import { ChatbotsModule } from '@/chatbots/chatbots.module';
 import { type AppConfig, ConfigModule } from '@/config';
 import { CommonModule } from '@/common/common.module';
 import { DatabaseModule } from '@/database/database.module';
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         AuthModule.register(config),
+        ChatbotsModule.register(config),
         ...extraModules,
       ],
     };

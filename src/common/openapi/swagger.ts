@@ -3,6 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule, getSchemaPath } fro
 import { PUBLIC_OPERATION_EXTENSION } from '@/auth/auth.decorators';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
 import { FieldErrorDto, ProblemDto } from './problem.dto';
+import { registeredOpenApiSchemas } from './schema-registry';
 
 const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } };
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -46,6 +47,8 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto, FieldErrorDto] });
+  document.components ??= {};
+  document.components.schemas = { ...document.components.schemas, ...registeredOpenApiSchemas() };
   return addCommonResponses(document);
 }
 

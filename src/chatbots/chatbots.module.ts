@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '@/config';
+import { ChatbotsController } from './chatbots.controller';
+import { ChatbotsRepository } from './chatbots.repository';
+import { ChatbotsService } from './chatbots.service';
+import { ChatbotVersionEntity } from './entities/chatbot-version.entity';
+import { ChatbotEntity } from './entities/chatbot.entity';
+import { FlowTemplateEntity } from './entities/flow-template.entity';
+import { TemplatesController } from './templates.controller';
+import { TemplatesService } from './templates.service';
+
+/** Chatbots, their immutable published versions, templates, Typebot import and export. */
+@Module({})
+export class ChatbotsModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: ChatbotsModule,
+      imports: [TypeOrmModule.forFeature([ChatbotEntity, ChatbotVersionEntity, FlowTemplateEntity])],
+      controllers: config.role.api ? [ChatbotsController, TemplatesController] : [],
+      providers: [ChatbotsRepository, ChatbotsService, TemplatesService],
+      exports: [ChatbotsRepository],
+    };
+  }
+}

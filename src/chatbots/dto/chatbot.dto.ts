@@ -1,0 +1,173 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
+import { registerOpenApiSchema } from '@/common/openapi/schema-registry';
+import { flowDocumentJsonSchema } from '@/flows';
+import type { ChatbotSettings } from '../chatbot-settings';
+import { type ChatbotEntity, type ChatbotStatus, chatbotStatuses } from '../entities/chatbot.entity';
+import { ChatbotSettingsDto, TypingEmulationDto } from './settings.dto';
+
+/** The flow document as the API accepts it (defaults optional) and returns it (complete). */
+export const FLOW_DOCUMENT_INPUT_REF = registerOpenApiSchema('FlowDocumentInput', () =>
+  flowDocumentJsonSchema('input'),
+);
+export const FLOW_DOCUMENT_REF = registerOpenApiSchema('FlowDocument', () => flowDocumentJsonSchema('output'));
+
+export class ChatbotSettingsResponseDto {
+  @ApiProperty({ type: TypingEmulationDto })
+  typingEmulation!: ChatbotSettings['typingEmulation'];
+
+  @ApiProperty()
+  sessionExpirySeconds!: number;
+
+  @ApiProperty()
+  rememberUser!: boolean;
+
+  @ApiProperty({ type: [String] })
+  allowedOrigins!: string[];
+
+  @ApiProperty()
+  defaultLanguage!: string;
+}
+
+export class CreateChatbotDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Support bot' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: ChatbotSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChatbotSettingsDto)
+  settings?: ChatbotSettingsDto;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Opaque theme for the widget' })
+  @IsOptional()
+  @IsObject()
+  theme?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description: 'Start from a template: a built-in id (`lead-capture`, …) or an organization template id',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  templateId?: string;
+
+  @ApiPropertyOptional({
+    allOf: [{ $ref: FLOW_DOCUMENT_INPUT_REF }],
+    description: 'Initial draft (else an empty flow)',
+  })
+  @IsOptional()
+  @IsObject()
+  flow?: Record<string, unknown>;
+}
+
+export class UpdateChatbotDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: ChatbotSettingsDto, description: 'Partial: only the given settings change' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChatbotSettingsDto)
+  settings?: ChatbotSettingsDto;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  theme?: Record<string, unknown>;
+}
+
+export class ListChatbotsQueryDto {
+  @ApiPropertyOptional({ enum: chatbotStatuses })
+  @IsOptional()
+  @IsIn(chatbotStatuses)
+  status?: ChatbotStatus;
+}
+
+export class ChatbotDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ description: 'Public id for embedding and the chat API', example: 'bot_x8Kd02mQaZ4' })
+  publicId!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  description!: string | null;
+
+  @ApiProperty({ enum: chatbotStatuses })
+  status!: ChatbotStatus;
+
+  @ApiProperty({ type: ChatbotSettingsResponseDto })
+  settings!: ChatbotSettingsResponseDto;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  theme!: Record<string, unknown>;
+
+  @ApiProperty({ description: 'Revision of the draft flow (send it back when saving)' })
+  draftRevision!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Version new sessions run' })
+  publishedVersion!: number | null;
+
+  @ApiProperty({ description: 'Highest version number so far (0: never published)' })
+  latestVersion!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}
+
+export const toChatbotDto = (c: ChatbotEntity): ChatbotDto => ({
+  id: c.id,
+  publicId: c.publicId,
+  name: c.name,
+  description: c.description,
+  status: c.status,
+  settings: { ...c.settings, allowedOrigins: [...c.settings.allowedOrigins] },
+  theme: c.theme,
+  draftRevision: c.draftRevision,
+  publishedVersion: c.publishedVersion,
+  latestVersion: c.latestVersion,
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+export class CloneChatbotDto {
+  @ApiPropertyOptional({ description: 'Default: "<name> (copy)"' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+}
+
+export class RevisionQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  revision?: number;
+}

@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import type { FlowDocument } from '@/flows';
+import { FLOW_DOCUMENT_INPUT_REF, FLOW_DOCUMENT_REF } from './chatbot.dto';
+
+export class TemplateSummaryDto {
+  @ApiProperty({
+    description: 'Built-in templates have readable ids (`lead-capture`); organization templates have UUIDs',
+  })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  description!: string;
+
+  @ApiProperty()
+  category!: string;
+
+  @ApiProperty()
+  builtIn!: boolean;
+}
+
+export class TemplateDto extends TemplateSummaryDto {
+  @ApiProperty({ allOf: [{ $ref: FLOW_DOCUMENT_REF }] })
+  flow!: FlowDocument;
+}
+
+export class CreateTemplateDto {
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ maxLength: 64, example: 'support' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  category?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Save this chatbot's draft as the template" })
+  @IsOptional()
+  @IsUUID()
+  chatbotId?: string;
+
+  @ApiPropertyOptional({ allOf: [{ $ref: FLOW_DOCUMENT_INPUT_REF }], description: 'Or give the flow itself' })
+  @IsOptional()
+  @IsObject()
+  flow?: Record<string, unknown>;
+}
