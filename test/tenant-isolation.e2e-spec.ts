@@ -33,8 +33,32 @@ describe('tenant isolation across every documented route with an id', () => {
       token: a.accessToken,
       body: { name: 'Key A', role: 'agent' },
     });
+    const chatbot = await t.request('POST', '/api/v1/chatbots', {
+      token: a.accessToken,
+      body: { name: 'Secret Bot A', templateId: 'lead-capture' },
+    });
+    expect(chatbot.status).toBe(201);
+    const published = await t.request('POST', `/api/v1/chatbots/${chatbot.body.id}/publish`, {
+      token: a.accessToken,
+      body: {},
+    });
+    expect(published.status).toBe(201);
+    const template = await t.request('POST', '/api/v1/templates', {
+      token: a.accessToken,
+      body: { name: 'Secret Template A', chatbotId: chatbot.body.id },
+    });
+    expect(template.status).toBe(201);
     return {
-      ids: [a.organizationId, a.userId, agent.userId, department.body.id, invitation.body.id, apiKey.body.id],
+      ids: [
+        a.organizationId,
+        a.userId,
+        agent.userId,
+        department.body.id,
+        invitation.body.id,
+        apiKey.body.id,
+        chatbot.body.id,
+        template.body.id,
+      ],
       secrets: [
         'Secret Department A',
         'pending.invitee.a@example.com',
@@ -42,6 +66,9 @@ describe('tenant isolation across every documented route with an id', () => {
         agent.email,
         a.email,
         'Organization A',
+        'Secret Bot A',
+        'Secret Template A',
+        chatbot.body.publicId,
       ],
     };
   }
@@ -57,13 +84,25 @@ describe('tenant isolation across every documented route with an id', () => {
   it('answers 403/404 without foreign data, and changes nothing', async () => {
     const document = (await t.request<OpenAPIV3.Document>('GET', '/docs-json')).body;
     const withIds = operationsOf(document).filter((op) => pathParams(op.path).length > 0);
+    const integerParams = new Set(
+      withIds.flatMap((op) =>
+        ((op.operation.parameters ?? []) as OpenAPIV3.ParameterObject[])
+          .filter((p) => p.in === 'path' && (p.schema as OpenAPIV3.SchemaObject | undefined)?.type === 'number')
+          .map((p) => `${op.path}:${p.name}`),
+      ),
+    );
     expect(withIds.length).toBeGreaterThanOrEqual(10);
 
     const failures: string[] = [];
     for (const op of withIds) {
       const params = pathParams(op.path);
-      // Every id of A in every parameter (same id in all of them, then each A id paired with A's user).
-      const combos = ids.flatMap((id) => [params.map(() => id), params.map((_, i) => (i === 0 ? id : a.userId))]);
+      // Integer parameters (version numbers) get 1; id parameters get every id of A (the same id
+      // everywhere, then each id paired with A's user).
+      const value = (name: string, id: string) => (integerParams.has(`${op.path}:${name}`) ? '1' : id);
+      const combos = ids.flatMap((id) => [
+        params.map((name) => value(name, id)),
+        params.map((name, i) => value(name, i === 0 ? id : a.userId)),
+      ]);
       for (const combo of combos) {
         const path = params.reduce((p, name, i) => p.replace(`{${name}}`, combo[i]!), op.path);
         const res = await t.request(op.method, path, {
@@ -91,6 +130,10 @@ describe('tenant isolation across every documented route with an id', () => {
     ).toBe('pending');
     const keys = await t.request('GET', '/api/v1/api-keys', { token: a.accessToken });
     expect(keys.body.items[0].revokedAt).toBeNull();
+    const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });
+    expect(bots.body.items).toEqual([
+      expect.objectContaining({ name: 'Secret Bot A', status: 'published', latestVersion: 1, draftRevision: 1 }),
+    ]);
   });
 });
 

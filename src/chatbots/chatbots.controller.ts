@@ -27,9 +27,8 @@ import { CurrentPrincipal, CurrentTenant, Roles } from '@/auth/auth.decorators';
 import type { Principal, TenantContext } from '@/auth/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
-import { type Page, PageOf, PageQueryDto } from '@/common/pagination/keyset';
+import { type Page, PageOf } from '@/common/pagination/keyset';
 import { UuidParam } from '@/common/validation/uuid-param';
-import { RevisionRequired } from './chatbots.exception';
 import { ChatbotsService } from './chatbots.service';
 import {
   ChatbotDto,
@@ -74,12 +73,8 @@ export class ChatbotsController {
   @Roles('viewer')
   @ApiOperation({ summary: 'Chatbots of the organization' })
   @ApiOkResponse({ type: PageOf(ChatbotDto) })
-  list(
-    @CurrentTenant() tenant: TenantContext,
-    @Query() page: PageQueryDto,
-    @Query() filter: ListChatbotsQueryDto,
-  ): Promise<Page<ChatbotDto>> {
-    return this.chatbots.list(tenant, page.limit, page.cursor, filter.status);
+  list(@CurrentTenant() tenant: TenantContext, @Query() query: ListChatbotsQueryDto): Promise<Page<ChatbotDto>> {
+    return this.chatbots.list(tenant, query.limit, query.cursor, query.status);
   }
 
   @Post()
@@ -193,7 +188,6 @@ export class ChatbotsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DraftFlowDto> {
     const expected = revisionFromIfMatch(ifMatch) ?? dto.revision;
-    if (expected === undefined) throw new RevisionRequired();
     const draft = await this.chatbots.saveDraft(tenant, id, userIdOf(principal), dto.flow, expected);
     void reply.header('ETag', `"${draft.revision}"`);
     return draft;

@@ -23,6 +23,7 @@ import {
   ChatbotVersionNotFound,
   FlowNotPublishable,
   InvalidFlowDocument,
+  RevisionRequired,
   StaleRevision,
 } from './chatbots.exception';
 import { ChatbotsRepository } from './chatbots.repository';
@@ -161,10 +162,11 @@ export class ChatbotsService {
     id: string,
     userId: string | null,
     rawFlow: unknown,
-    expectedRevision: number,
+    expectedRevision: number | undefined,
   ): Promise<DraftFlowDto> {
-    const flow = parseFlow(rawFlow);
     const chatbot = await this.editable(tenant, id);
+    if (expectedRevision === undefined) throw new RevisionRequired();
+    const flow = parseFlow(rawFlow);
     const revision = await this.chatbots.saveDraftIfAt(tenant.organizationId, id, expectedRevision, flow, userId);
     if (revision === undefined) {
       const current = await this.load(tenant, chatbot.id);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
 import { registerOpenApiSchema } from '@/common/openapi/schema-registry';
+import { PageQueryDto } from '@/common/pagination/keyset';
 import { flowDocumentJsonSchema } from '@/flows';
 import type { ChatbotSettings } from '../chatbot-settings';
 import { type ChatbotEntity, type ChatbotStatus, chatbotStatuses } from '../entities/chatbot.entity';
@@ -95,7 +96,7 @@ export class UpdateChatbotDto {
   theme?: Record<string, unknown>;
 }
 
-export class ListChatbotsQueryDto {
+export class ListChatbotsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: chatbotStatuses })
   @IsOptional()
   @IsIn(chatbotStatuses)

@@ -33,7 +33,7 @@ describe('Parley export', () => {
       flow: { schemaVersion: 1, groups: [{ id: 'g', blocks: [{ id: 'b', type: 'redirect', options: { url: 1 } }] }] },
     });
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.errors.map((e) => e.field)).toEqual(['flow.groups.0.blocks.0.options.url']);
+    expect(!result.ok && result.errors.map((e) => e.field)).toEqual(['flow.groups[0].blocks[0].options.url']);
   });
 
   it('rejects something that is not an export', () => {

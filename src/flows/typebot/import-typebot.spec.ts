@@ -61,7 +61,7 @@ describe('importTypebot: rejected input', () => {
 
   it('reports malformed groups and blocks by path', () => {
     expect(errorsOf(importTypebot({ version: '6', groups: [{ id: 'g', blocks: [{ id: 'b' }] }] }))).toEqual([
-      expect.objectContaining({ field: 'groups.0.blocks.0.type' }),
+      expect.objectContaining({ field: 'groups[0].blocks[0].type' }),
     ]);
   });
 });
