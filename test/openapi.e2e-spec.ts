@@ -43,6 +43,26 @@ describe('OpenAPI', () => {
     expect(body.paths['/api/v1/auth/me']?.get?.security).toEqual([{ bearer: [] }]);
   });
 
+  it('describes flow blocks as a union discriminated by `type` (what client generators turn into a TS union)', async () => {
+    const { body } = await t.request<OpenAPIV3.Document>('GET', '/docs-json');
+    for (const name of ['FlowDocument', 'FlowDocumentInput']) {
+      const flow = body.components!.schemas![name] as OpenAPIV3.SchemaObject;
+      const groups = flow.properties!.groups as OpenAPIV3.ArraySchemaObject;
+      const blocks = (groups.items as OpenAPIV3.SchemaObject).properties!.blocks as OpenAPIV3.ArraySchemaObject;
+      const members = (blocks.items as OpenAPIV3.SchemaObject).oneOf as OpenAPIV3.SchemaObject[];
+      const types = members.map((m) => (m.properties!.type as OpenAPIV3.SchemaObject).enum);
+      expect(types.every((e) => e?.length === 1)).toBe(true);
+      const names = types.map((e) => e![0] as string);
+      expect(new Set(names).size).toBe(names.length);
+      expect(names).toEqual(
+        expect.arrayContaining(['text', 'textInput', 'choiceInput', 'condition', 'httpRequest', 'handoff', 'end']),
+      );
+      expect(members.every((m) => m.required?.includes('type'))).toBe(true);
+    }
+    const save = body.components!.schemas!.SaveFlowDto as OpenAPIV3.SchemaObject;
+    expect(JSON.stringify(save.properties!.flow)).toContain('#/components/schemas/FlowDocumentInput');
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const res = await t.request('GET', '/docs');
     expect(res.status).toBe(200);
