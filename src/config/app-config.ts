@@ -30,6 +30,7 @@ export interface LoadedConfig {
     readonly embedded: EmbeddedMode;
   };
   readonly auth: AuthConfig;
+  readonly executions: ExecutionsConfig;
 }
 
 export type KeycloakAlgorithm =
@@ -59,6 +60,19 @@ export interface AuthConfig {
   readonly loginThrottle: { readonly limit: number; readonly ttlSeconds: number };
   /** SSO is on when this is set. */
   readonly keycloak: KeycloakConfig | undefined;
+}
+
+export interface ExecutionsConfig {
+  readonly openai: {
+    readonly baseUrl: string | undefined;
+    readonly apiKey: string | undefined;
+    readonly timeoutMs: number;
+  };
+  readonly httpEffects: { readonly allowPrivateNetworks: boolean; readonly maxResponseBytes: number };
+  /** Undefined: derived from the JWT secret by the executions module. */
+  readonly sessionTokenSecret: string | undefined;
+  readonly retentionDays: number;
+  readonly pruneCron: string;
 }
 
 /** Configuration once the database and Redis are known (see `resolveServices`). */
@@ -145,6 +159,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
       loginThrottle: { limit: env.LOGIN_THROTTLE_LIMIT, ttlSeconds: env.LOGIN_THROTTLE_TTL_SECONDS },
       keycloak: keycloakConfig(env),
+    },
+    executions: {
+      openai: { baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutMs: env.OPENAI_TIMEOUT_MS },
+      httpEffects: {
+        allowPrivateNetworks: env.HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS,
+        maxResponseBytes: env.HTTP_EFFECT_MAX_RESPONSE_BYTES,
+      },
+      sessionTokenSecret: env.SESSION_TOKEN_SECRET,
+      retentionDays: env.SESSION_RETENTION_DAYS,
+      pruneCron: env.PRUNE_CRON,
     },
   };
 }

@@ -132,12 +132,29 @@ const keycloakSchema = z.object({
   KEYCLOAK_INTROSPECTION_CACHE_SECONDS: duration(5, 0, 300),
 });
 
+const executionsSchema = z.object({
+  /** OpenAI or any OpenAI-compatible API (Azure, vLLM, Ollama…). */
+  OPENAI_BASE_URL: optionalUrl(['http:', 'https:']),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_TIMEOUT_MS: int(60_000, 1_000, 600_000),
+  /** Let HTTP-request blocks call private, loopback and link-local addresses (off: SSRF guard). */
+  HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS: bool(false),
+  HTTP_EFFECT_MAX_RESPONSE_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
+  /** Signs visitor session tokens; defaults to a key derived from JWT_SECRET. */
+  SESSION_TOKEN_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  /** Sessions, logs and results older than this are pruned by the maintenance job. */
+  SESSION_RETENTION_DAYS: int(90, 1, 3650),
+  /** How often the pruning job runs (cron). */
+  PRUNE_CRON: z.string().min(9).default('17 3 * * *'),
+});
+
 export const envSchema = coreSchema
   .extend(httpSchema.shape)
   .extend(databaseSchema.shape)
   .extend(redisSchema.shape)
   .extend(authSchema.shape)
   .extend(keycloakSchema.shape)
+  .extend(executionsSchema.shape)
   .superRefine((env, ctx) => {
     if (env.KEYCLOAK_ISSUER) {
       // SSO on: the settings it cannot work without.
