@@ -15,7 +15,7 @@ export class Chatbots1795365317296 implements MigrationInterface {
                 "description" character varying(2000),
                 "status" character varying(16) NOT NULL DEFAULT 'draft',
                 "settings" jsonb NOT NULL,
-                "theme" jsonb NOT NULL DEFAULT '{}'::jsonb,
+                "theme" jsonb NOT NULL,
                 "draft_flow" jsonb NOT NULL,
                 "draft_revision" integer NOT NULL DEFAULT '1',
                 "published_version" integer,

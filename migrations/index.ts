@@ -1,6 +1,7 @@
 import type { MixedList } from 'typeorm';
 import { Identity1795363349819 } from './1795363349819-Identity';
 import { Chatbots1795365317296 } from './1795365317296-Chatbots';
+import { ChatSessions1795365780217 } from './1795365780217-ChatSessions';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -8,4 +9,8 @@ import { Chatbots1795365317296 } from './1795365317296-Chatbots';
  * once they have landed.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const migrations: MixedList<Function> = [Identity1795363349819, Chatbots1795365317296];
+export const migrations: MixedList<Function> = [
+  Identity1795363349819,
+  Chatbots1795365317296,
+  ChatSessions1795365780217,
+];

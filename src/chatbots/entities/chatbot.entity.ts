@@ -31,7 +31,7 @@ export class ChatbotEntity extends BaseEntity {
   settings!: ChatbotSettings;
 
   /** Opaque to the API: the dashboard's theme for the widget. */
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb' })
   theme!: Record<string, unknown>;
 
   /** The draft being edited; published versions are frozen copies in `chatbot_versions`. */

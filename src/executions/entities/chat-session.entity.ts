@@ -1,0 +1,107 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { BaseEntity } from '@/database/base.entity';
+import { ChatbotEntity } from '@/chatbots/entities/chatbot.entity';
+import type { Awaiting, LogStep } from '../engine/engine-types';
+import type { SessionState } from '../engine/session-state';
+
+export const sessionStatuses = ['active', 'completed', 'handoff', 'failed'] as const;
+export type SessionStatus = (typeof sessionStatuses)[number];
+
+/** One line of the transcript: what the bot said or what the visitor answered. */
+export interface TranscriptEntry {
+  readonly role: 'bot' | 'visitor';
+  readonly at: string;
+  readonly blockId?: string;
+  /** Bot: the message as sent; visitor: the reply payload. */
+  readonly content: unknown;
+}
+
+/** The answer of a recent turn, kept to answer a retried `clientMessageId` again. */
+export interface RecentTurn {
+  readonly clientMessageId: string;
+  readonly response: unknown;
+}
+
+/** What a session collected: the "result" listed and exported per chatbot. */
+export interface SessionResult {
+  /** Variables marked "save in results", by variable name. */
+  readonly variables: Record<string, unknown>;
+  /** Answer per input block id. */
+  readonly answers: Record<string, unknown>;
+}
+
+/**
+ * A conversation of a visitor with a published chatbot version (or a draft, for previews).
+ * Everything a turn needs is in this row, so a turn is one locked read and one write.
+ */
+@Entity('chat_sessions')
+@Index('ix_chat_sessions_org_bot', ['organizationId', 'chatbotId', 'id'])
+@Index('ix_chat_sessions_bot_created', ['chatbotId', 'createdAt'])
+@Index('ix_chat_sessions_last_activity', ['lastActivityAt'])
+export class ChatSessionEntity extends BaseEntity {
+  @Column({ type: 'uuid' })
+  organizationId!: string;
+
+  @Column({ type: 'uuid' })
+  chatbotId!: string;
+
+  /** The published version run (null for a preview of the draft). */
+  @Column({ type: 'uuid', nullable: true })
+  versionId!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  versionNumber!: number | null;
+
+  @Column({ type: 'boolean', default: false })
+  preview!: boolean;
+
+  /** The draft flow a preview runs, frozen at its start. */
+  @Column({ type: 'jsonb', nullable: true })
+  previewFlow!: unknown;
+
+  /** Previews may skip effects with side effects (HTTP, OpenAI, email). */
+  @Column({ type: 'boolean', default: true })
+  runEffects!: boolean;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: SessionStatus;
+
+  @Column({ type: 'jsonb' })
+  state!: SessionState;
+
+  @Column({ type: 'jsonb', nullable: true })
+  awaiting!: Awaiting | null;
+
+  /** Increments every turn; idle jobs carry it to know whether the visitor answered since. */
+  @Column({ type: 'integer', default: 0 })
+  turn!: number;
+
+  @Column({ type: 'jsonb' })
+  transcript!: TranscriptEntry[];
+
+  @Column({ type: 'jsonb' })
+  log!: LogStep[];
+
+  @Column({ type: 'jsonb' })
+  recentTurns!: RecentTurn[];
+
+  @Column({ type: 'jsonb' })
+  result!: SessionResult;
+
+  @Column({ type: 'boolean', default: false })
+  completed!: boolean;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  lastActivityAt!: Date;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  /** Where the visitor came from (Origin), for results. */
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  origin!: string | null;
+
+  @ManyToOne(() => ChatbotEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'chatbot_id' })
+  chatbot?: ChatbotEntity;
+}
