@@ -1,7 +1,9 @@
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config';
 import { AppModule } from './app.module';
@@ -19,6 +21,30 @@ const unprefixed = [
   { path: 'health/ready', method: RequestMethod.GET },
   { path: 'metrics', method: RequestMethod.GET },
 ];
+
+/** The chat routes visitors call from any site embedding a bot (each bot checks its allowed origins). */
+const publicChatPaths =
+  /^\/api\/v1\/(bots\/[^/]+\/sessions|sessions\/[^/]+(\/messages|\/continueChat)?|typebots\/[^/]+\/startChat)\/?(\?|$)/;
+
+/** CORS: open for the visitor chat routes, else only for CORS_ORIGINS (the dashboard). */
+export function corsOptionsFor(url: string, dashboardOrigins: readonly string[]): FastifyCorsOptions {
+  if (publicChatPaths.test(url)) {
+    return {
+      origin: true,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'authorization', 'x-session-token', 'x-request-id'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    };
+  }
+  if (dashboardOrigins.length === 0) return { origin: false };
+  return {
+    origin: dashboardOrigins.includes('*') ? true : [...dashboardOrigins],
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location'],
+    maxAge: 600,
+  };
+}
 
 export interface CreateAppOptions {
   /** Extra modules (tests and fixtures add routes this way). */
@@ -81,14 +107,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       },
     },
   });
-  if (config.http.corsOrigins.length > 0) {
-    app.enableCors({
-      origin: config.http.corsOrigins.includes('*') ? true : [...config.http.corsOrigins],
-      credentials: true,
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location'],
-      maxAge: 600,
-    });
-  }
+  await app.register(
+    cors,
+    () => (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) =>
+      callback(null, corsOptionsFor(request.url, config.http.corsOrigins)),
+  );
   app.setGlobalPrefix(API_PREFIX, { exclude: unprefixed });
   app.useGlobalPipes(createValidationPipe());
   if (config.http.docsEnabled) setupOpenApi(app, packageVersion());

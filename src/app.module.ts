@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from '@/auth/auth.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
+import { ExecutionsModule } from '@/executions/executions.module';
 import { type AppConfig, ConfigModule } from '@/config';
 import { CommonModule } from '@/common/common.module';
 import { DatabaseModule } from '@/database/database.module';
@@ -33,6 +34,7 @@ export class AppModule {
         MetricsModule,
         AuthModule.register(config),
         ChatbotsModule.register(config),
+        ExecutionsModule.register(config),
         ...extraModules,
       ],
     };

@@ -10,16 +10,23 @@ import { FlowTemplateEntity } from './entities/flow-template.entity';
 import { TemplatesController } from './templates.controller';
 import { TemplatesService } from './templates.service';
 
+/** Chatbot storage, for modules that run bots (executions) without the editing API. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ChatbotEntity, ChatbotVersionEntity, FlowTemplateEntity])],
+  providers: [ChatbotsRepository],
+  exports: [ChatbotsRepository],
+})
+export class ChatbotsCoreModule {}
+
 /** Chatbots, their immutable published versions, templates, Typebot import and export. */
 @Module({})
 export class ChatbotsModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ChatbotsModule,
-      imports: [TypeOrmModule.forFeature([ChatbotEntity, ChatbotVersionEntity, FlowTemplateEntity])],
+      imports: [ChatbotsCoreModule],
       controllers: config.role.api ? [ChatbotsController, TemplatesController] : [],
-      providers: [ChatbotsRepository, ChatbotsService, TemplatesService],
-      exports: [ChatbotsRepository],
+      providers: [ChatbotsService, TemplatesService],
     };
   }
 }

@@ -28,6 +28,14 @@ export class ChatbotsRepository {
     return this.bots(em).findOne({ where: { organizationId, id } });
   }
 
+  /**
+   * A chatbot by its public id, across organizations: the public id is what visitors hold (the
+   * embed), so it is the capability. Callers get the organization from the row.
+   */
+  findByPublicId(publicId: string): Promise<ChatbotEntity | null> {
+    return this.bots().findOne({ where: { publicId } });
+  }
+
   /** Locks the chatbot row until the transaction ends (publishing, rollback). */
   findForUpdate(organizationId: string, id: string, em: EntityManager): Promise<ChatbotEntity | null> {
     return this.bots(em).findOne({ where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
@@ -112,6 +120,18 @@ export class ChatbotsRepository {
         createdAt: true,
       },
     });
+  }
+
+  /** Names of the variables saved in results, over every version of the chatbot (for exports). */
+  async savedVariableNames(organizationId: string, chatbotId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ name: string }[]>(
+      `SELECT DISTINCT v->>'name' AS name
+         FROM chatbot_versions cv, jsonb_array_elements(cv.flow->'variables') v
+        WHERE cv.organization_id = $1 AND cv.chatbot_id = $2 AND (v->>'saveInResults')::boolean
+        ORDER BY 1`,
+      [organizationId, chatbotId],
+    );
+    return rows.map((r) => r.name);
   }
 
   createTemplate(template: Partial<FlowTemplateEntity>): Promise<FlowTemplateEntity> {

@@ -1,17 +1,55 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { AppConfig } from '@/config';
+import { createHash } from 'node:crypto';
+import { ChatbotsCoreModule } from '@/chatbots/chatbots.module';
+import { type AppConfig, APP_CONFIG } from '@/config';
+import { resolveJwtSecret } from '@/auth/access-token.service';
+import { workerProviders } from '@/queue/queue.module';
+import { ChatController } from './chat.controller';
+import { effectRunnerProviders } from './effects/effects.providers';
 import { ChatSessionEntity } from './entities/chat-session.entity';
+import { FlowCache } from './flow-cache';
+import { ExecutionsProcessor } from './jobs/executions.processor';
+import { PruneSchedule } from './jobs/prune-schedule';
+import { LinkedFlows } from './linked-flows';
+import { ResultsController } from './results.controller';
+import { ResultsService } from './results.service';
+import { SessionTokens } from './session-token';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+import { TurnRunner } from './turn-runner';
 
-/** The flow engine, chat sessions, the chat APIs (native and Typebot-compatible), logs and results. */
+/** SESSION_TOKEN_SECRET, else a key derived from the JWT secret (never the JWT secret itself). */
+const sessionTokens = {
+  provide: SessionTokens,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) =>
+    new SessionTokens(
+      config.executions.sessionTokenSecret
+        ? Buffer.from(config.executions.sessionTokenSecret)
+        : createHash('sha256').update('parley-session-tokens:').update(resolveJwtSecret(config)).digest(),
+    ),
+};
+
+/** The flow engine, chat sessions, the chat APIs, logs and results. */
 @Module({})
 export class ExecutionsModule {
-  static register(_config: AppConfig): DynamicModule {
+  static register(config: AppConfig): DynamicModule {
     return {
       module: ExecutionsModule,
-      imports: [TypeOrmModule.forFeature([ChatSessionEntity])],
-      controllers: [],
-      providers: [],
+      imports: [TypeOrmModule.forFeature([ChatSessionEntity]), ChatbotsCoreModule],
+      controllers: config.role.api ? [ChatController, ResultsController] : [],
+      providers: [
+        sessionTokens,
+        SessionsRepository,
+        SessionsService,
+        ResultsService,
+        FlowCache,
+        LinkedFlows,
+        TurnRunner,
+        ...effectRunnerProviders(config.executions),
+        ...workerProviders(config, [ExecutionsProcessor, PruneSchedule]),
+      ],
     };
   }
 }

@@ -11,6 +11,13 @@ export interface QueueJobs {
     /** Round trip through a worker; used by operators and tests to see that workers run. */
     ping: { sentAt: string; echo?: string };
   };
+  /** Chat sessions: follow-ups without a visitor request, and housekeeping. */
+  executions: {
+    /** The visitor did not answer within the idle timeout: run the flow's `idle` event. */
+    idle: { organizationId: string; sessionId: string; turn: number };
+    /** Delete sessions (and their logs and results) idle for longer than the retention. */
+    'prune-sessions': { organizationId: null };
+  };
 }
 
 export type QueueName = keyof QueueJobs;
@@ -20,6 +27,7 @@ export type JobPayload<Q extends QueueName, J extends JobName<Q>> = QueueJobs[Q]
 /** Runtime list of queues and job names, kept in step with `QueueJobs` by the `satisfies` below. */
 export const queueRegistry = {
   system: ['ping'],
+  executions: ['idle', 'prune-sessions'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];

@@ -1,0 +1,182 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  MaxLength,
+} from 'class-validator';
+
+export class StartSessionDto {
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Prefilled variables by name (unknown names are ignored)',
+    example: { email: 'ada@example.com' },
+  })
+  @IsOptional()
+  @IsObject()
+  variables?: Record<string, unknown>;
+}
+
+export class StartPreviewDto extends StartSessionDto {
+  @ApiPropertyOptional({ description: 'Run HTTP and OpenAI calls (default false: they fail as "skipped in preview")' })
+  @IsOptional()
+  @IsBoolean()
+  runEffects?: boolean;
+}
+
+export class SendMessageDto {
+  @ApiProperty({
+    description: 'Client-chosen id of this message; sending it again returns the first answer without advancing twice',
+    example: 'msg-7f3a',
+  })
+  @IsString()
+  @Length(1, 100)
+  clientMessageId!: string;
+
+  @ApiPropertyOptional({ description: 'The typed reply' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  text?: string;
+
+  @ApiPropertyOptional({ description: 'A structured reply: choice item id(s), a number, a date…' })
+  @IsOptional()
+  value?: unknown;
+
+  @ApiPropertyOptional({ type: [String], description: 'URLs of uploaded files (file inputs)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUrl({ require_protocol: true, require_tld: false }, { each: true })
+  fileUrls?: string[];
+}
+
+export class ChatMessageDto {
+  @ApiProperty({ description: 'Stable id of the message within the session' })
+  id!: string;
+
+  @ApiProperty({ enum: ['text', 'image', 'video', 'audio', 'embed'] })
+  type!: string;
+
+  @ApiProperty({ description: 'The block that sent it' })
+  blockId!: string;
+
+  @ApiPropertyOptional({ description: 'text: markdown with variables substituted' })
+  markdown?: string;
+
+  @ApiPropertyOptional({ description: 'image, video, audio, embed' })
+  url?: string;
+
+  @ApiPropertyOptional()
+  alt?: string;
+
+  @ApiPropertyOptional({ description: 'video provider (url, youtube, vimeo, …)' })
+  provider?: string;
+}
+
+export class ChatActionDto {
+  @ApiProperty({ enum: ['redirect', 'wait'] })
+  type!: 'redirect' | 'wait';
+
+  @ApiProperty({ description: 'Perform it after this many of the messages are shown' })
+  afterMessageCount!: number;
+
+  @ApiPropertyOptional()
+  url?: string;
+
+  @ApiPropertyOptional()
+  newTab?: boolean;
+
+  @ApiPropertyOptional()
+  seconds?: number;
+}
+
+export class ChatTurnDto {
+  @ApiProperty({ format: 'uuid' })
+  sessionId!: string;
+
+  @ApiProperty({ enum: ['active', 'completed', 'handoff', 'failed'] })
+  status!: string;
+
+  @ApiProperty({ type: [ChatMessageDto] })
+  messages!: ChatMessageDto[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'What the bot waits for: `type` (textInput, numberInput, emailInput, phoneInput, urlInput, dateInput, timeInput, ' +
+      'ratingInput, choiceInput, pictureChoiceInput, fileInput, embedEvent), `blockId`, its options (choices, min/max…), ' +
+      '`retryMessage`, `isRetry`. Null when the conversation is over.',
+  })
+  input!: Record<string, unknown> | null;
+
+  @ApiProperty({ type: [ChatActionDto] })
+  actions!: ChatActionDto[];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Share of the inputs answered, 0–100' })
+  progress!: number | null;
+}
+
+export class StartedSessionDto extends ChatTurnDto {
+  @ApiProperty({ description: 'Send it as `Authorization: Bearer <token>` (or X-Session-Token) on later calls' })
+  sessionToken!: string;
+}
+
+export class TranscriptEntryDto {
+  @ApiProperty({ enum: ['bot', 'visitor'] })
+  role!: 'bot' | 'visitor';
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  content!: unknown;
+}
+
+export class SessionViewDto {
+  @ApiProperty({ format: 'uuid' })
+  sessionId!: string;
+
+  @ApiProperty({ enum: ['active', 'completed', 'handoff', 'failed'] })
+  status!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  input!: Record<string, unknown> | null;
+
+  @ApiProperty({ type: [TranscriptEntryDto] })
+  transcript!: TranscriptEntryDto[];
+
+  @ApiProperty({ type: Number, nullable: true })
+  progress!: number | null;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+}
+
+export class LogStepDto {
+  @ApiProperty()
+  blockId!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  groupId!: string | null;
+
+  @ApiProperty({ description: 'Block type, or event:<type>' })
+  kind!: string;
+
+  @ApiProperty({ enum: ['ok', 'awaiting_input', 'awaiting_effect', 'invalid', 'skipped', 'error'] })
+  outcome!: string;
+
+  @ApiPropertyOptional()
+  error?: string;
+
+  @ApiPropertyOptional()
+  durationMs?: number;
+}

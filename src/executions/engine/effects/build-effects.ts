@@ -1,0 +1,146 @@
+import type { BlockOf } from '@/flows';
+import type { HttpRequestEffect, OpenAiChatEffect, SendEmailEffect } from '../engine-types';
+import { renderJsonTemplate, renderOptional, renderTemplate } from '../templating';
+import type { VariableStore } from '../values/variable-store';
+import { asItems, printValue } from '../values/variable-values';
+
+/** Fields every effect has, filled by the walker. */
+export interface EffectPlace {
+  effectId: string;
+  blockId: string;
+  groupId: string;
+  afterMessageCount: number;
+}
+
+export type Built<T> = { ok: true; effect: T } | { ok: false; error: string };
+
+const variableName = (store: VariableStore, variableId: string) => store.variable(variableId)?.name;
+
+function withQuery(rawUrl: string, query: { key: string; value: string }[]): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(rawUrl.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  for (const { key, value } of query) if (key.trim() !== '') url.searchParams.append(key.trim(), value);
+  return url.toString();
+}
+
+function httpBody(block: BlockOf<'httpRequest'>, store: VariableStore): string | undefined {
+  const { body, sendAllVariables } = block.options;
+  if (body !== undefined && body.trim() !== '') {
+    return /^\s*[[{]/.test(body) || body.trim().startsWith('{{')
+      ? renderJsonTemplate(body, store)
+      : renderTemplate(body, store);
+  }
+  return sendAllVariables ? JSON.stringify(store.named()) : undefined;
+}
+
+/** An HTTP call with its URL, query, headers and body resolved. */
+export function buildHttpRequest(
+  block: BlockOf<'httpRequest'>,
+  store: VariableStore,
+  place: EffectPlace,
+): Built<HttpRequestEffect> {
+  const o = block.options;
+  const renderedUrl = renderTemplate(o.url, store);
+  const url = withQuery(
+    renderedUrl,
+    o.query.map((q) => ({ key: q.key, value: renderTemplate(q.value, store) })),
+  );
+  if (url === undefined) return { ok: false, error: `"${renderedUrl.slice(0, 200)}" is not an http(s) URL` };
+  const body = httpBody(block, store);
+  return {
+    ok: true,
+    effect: {
+      ...place,
+      kind: 'httpRequest',
+      awaitsResult: true,
+      method: o.method,
+      url,
+      headers: o.headers
+        .filter((h) => h.key.trim() !== '')
+        .map((h) => ({ key: h.key.trim(), value: renderTemplate(h.value, store) })),
+      ...(body !== undefined ? { body } : {}),
+      timeoutMs: o.timeoutMs,
+      retries: o.retries,
+      responseMapping: o.responseMapping.map((m) => ({ ...m, variableName: variableName(store, m.variableId) })),
+    },
+  };
+}
+
+type ChatMessage = OpenAiChatEffect['messages'][number];
+
+/** A list variable read as alternating turns, starting with `startsBy`. */
+function dialogue(store: VariableStore, variableId: string, startsBy: 'user' | 'assistant'): ChatMessage[] {
+  const other = startsBy === 'user' ? 'assistant' : 'user';
+  return asItems(store.get(variableId)).map((item, i) => ({
+    role: i % 2 === 0 ? startsBy : other,
+    content: printValue(item),
+  }));
+}
+
+/** A chat completion request with the messages resolved. */
+export function buildOpenAiChat(
+  block: BlockOf<'openAiChat'>,
+  store: VariableStore,
+  place: EffectPlace,
+): Built<OpenAiChatEffect> {
+  const o = block.options;
+  const messages = o.messages
+    .flatMap((m): ChatMessage[] =>
+      m.role === 'dialogue'
+        ? dialogue(store, m.variableId, m.startsBy)
+        : [{ role: m.role, content: renderTemplate(m.content, store) }],
+    )
+    .filter((m) => m.content.trim() !== '');
+  if (messages.length === 0) return { ok: false, error: 'the request has no message' };
+  return {
+    ok: true,
+    effect: {
+      ...place,
+      kind: 'openAiChat',
+      awaitsResult: true,
+      ...(o.connectionId !== undefined ? { connectionId: o.connectionId } : {}),
+      model: o.model,
+      messages,
+      ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+      ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
+      responseMapping: o.responseMapping.map((m) => ({ ...m, variableName: variableName(store, m.variableId) })),
+    },
+  };
+}
+
+const addresses = (templates: string[], store: VariableStore) =>
+  templates
+    .flatMap((t) => renderTemplate(t, store).split(/[,;]/))
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+
+export function buildSendEmail(
+  block: BlockOf<'sendEmail'>,
+  store: VariableStore,
+  place: EffectPlace,
+): Built<SendEmailEffect> {
+  const o = block.options;
+  const to = addresses(o.to, store);
+  if (to.length === 0) return { ok: false, error: 'the email has no recipient' };
+  const replyTo = renderOptional(o.replyTo, store)?.trim();
+  return {
+    ok: true,
+    effect: {
+      ...place,
+      kind: 'sendEmail',
+      awaitsResult: false,
+      to,
+      cc: addresses(o.cc, store),
+      bcc: addresses(o.bcc, store),
+      ...(replyTo ? { replyTo } : {}),
+      subject: renderTemplate(o.subject, store),
+      body: renderTemplate(o.body, store),
+      format: o.format,
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { DomainException } from '@/common/errors/domain.exception';
+
+export class BotNotAvailable extends DomainException {
+  constructor(publicId: string) {
+    super({ code: 'bot.not_found', status: 404, detail: `No published bot ${publicId}.` });
+  }
+}
+
+export class OriginNotAllowed extends DomainException {
+  constructor(origin: string) {
+    super({ code: 'bot.origin_not_allowed', status: 403, detail: `This bot cannot be embedded on ${origin}.` });
+  }
+}
+
+export class SessionNotFound extends DomainException {
+  constructor() {
+    super({
+      code: 'session.not_found',
+      status: 404,
+      detail: 'There is no such session (or the token does not match).',
+    });
+  }
+}
+
+export class SessionExpired extends DomainException {
+  constructor() {
+    super({ code: 'session.expired', status: 404, detail: 'This session has expired; start a new one.' });
+  }
+}
+
+export class SessionEnded extends DomainException {
+  constructor(status: string) {
+    super({
+      code: 'session.ended',
+      status: 409,
+      detail: `This conversation is over (${status}); start a new one.`,
+      extensions: { sessionStatus: status },
+    });
+  }
+}
+
+export class SessionBusy extends DomainException {
+  constructor(detail = 'Another message of this session is being processed; retry.') {
+    super({ code: 'session.busy', status: 409, detail, headers: { 'Retry-After': '1' } });
+  }
+}
+
+export class InvalidReply extends DomainException {
+  constructor(detail: string) {
+    super({ code: 'session.invalid_input', status: 400, detail, errors: [{ field: 'text', message: detail }] });
+  }
+}

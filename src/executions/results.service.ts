@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import type { TenantContext } from '@/auth/principal';
+import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
+import { ResourceNotFound } from '@/common/errors/domain.exception';
+import { type Page, toPage } from '@/common/pagination/keyset';
+import type { FunnelDto, ResultDto } from './dto/results.dto';
+import type { LogStep } from './engine/engine-types';
+import type { ChatSessionEntity } from './entities/chat-session.entity';
+import { type ResultFilter, SessionsRepository } from './sessions.repository';
+
+const toResultDto = (s: ChatSessionEntity): ResultDto => ({
+  id: s.id,
+  createdAt: s.createdAt.toISOString(),
+  updatedAt: s.updatedAt.toISOString(),
+  completed: s.completed,
+  status: s.status,
+  version: s.versionNumber,
+  variables: s.result.variables,
+  answers: s.result.answers,
+  lastInputBlockId: s.completed ? null : (s.awaiting?.blockId ?? null),
+});
+
+const EXPORT_PAGE = 500;
+
+const cell = (value: unknown): string =>
+  value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/** Results (what sessions collected), their CSV export, erasure, funnel, and execution logs. */
+@Injectable()
+export class ResultsService {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly chatbots: ChatbotsRepository,
+  ) {}
+
+  private async assertChatbot(tenant: TenantContext, chatbotId: string): Promise<void> {
+    if (!(await this.chatbots.find(tenant.organizationId, chatbotId))) throw new ChatbotNotFound(chatbotId);
+  }
+
+  async list(
+    tenant: TenantContext,
+    chatbotId: string,
+    filter: ResultFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<ResultDto>> {
+    await this.assertChatbot(tenant, chatbotId);
+    const rows = await this.sessions.listResults(tenant.organizationId, chatbotId, filter, limit, cursor);
+    return toPage(rows, limit, toResultDto);
+  }
+
+  /**
+   * A CSV of every result matching the filter, streamed page by page (memory stays flat however
+   * many there are). Columns: id, dates, status, version, then one column per saved variable.
+   */
+  async exportCsv(tenant: TenantContext, chatbotId: string, filter: ResultFilter): Promise<Readable> {
+    await this.assertChatbot(tenant, chatbotId);
+    const variables = await this.chatbots.savedVariableNames(tenant.organizationId, chatbotId);
+    const sessions = this.sessions;
+    async function* rows(): AsyncGenerator<string[]> {
+      yield ['resultId', 'createdAt', 'updatedAt', 'status', 'completed', 'version', ...variables];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await sessions.listResults(tenant.organizationId, chatbotId, filter, EXPORT_PAGE, cursor);
+        for (const s of page.slice(0, EXPORT_PAGE)) {
+          yield [
+            s.id,
+            s.createdAt.toISOString(),
+            s.updatedAt.toISOString(),
+            s.status,
+            String(s.completed),
+            cell(s.versionNumber),
+            ...variables.map((name) => cell(s.result.variables[name])),
+          ];
+        }
+        if (page.length <= EXPORT_PAGE) return;
+        cursor = page[EXPORT_PAGE - 1]!.id;
+      }
+    }
+    return Readable.from(rows()).pipe(stringify());
+  }
+
+  async delete(tenant: TenantContext, chatbotId: string, ids: readonly string[]): Promise<number> {
+    await this.assertChatbot(tenant, chatbotId);
+    return this.sessions.deleteResults(tenant.organizationId, chatbotId, ids);
+  }
+
+  async deleteOne(tenant: TenantContext, chatbotId: string, resultId: string): Promise<void> {
+    if ((await this.delete(tenant, chatbotId, [resultId])) === 0) throw new ResourceNotFound('result', resultId);
+  }
+
+  async funnel(tenant: TenantContext, chatbotId: string, filter: ResultFilter): Promise<FunnelDto> {
+    await this.assertChatbot(tenant, chatbotId);
+    return this.sessions.funnel(tenant.organizationId, chatbotId, filter);
+  }
+
+  async logs(tenant: TenantContext, sessionId: string): Promise<LogStep[]> {
+    const session = await this.sessions.find(tenant.organizationId, sessionId);
+    if (!session) throw new ResourceNotFound('session', sessionId);
+    return session.log;
+  }
+}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Awaiting, LogStep } from './engine/engine-types';
+import type { SessionState } from './engine/session-state';
+import {
+  ChatSessionEntity,
+  type RecentTurn,
+  type SessionResult,
+  type SessionStatus,
+  type TranscriptEntry,
+} from './entities/chat-session.entity';
+
+/** What one turn writes: the new state plus what it appends to the transcript and the log. */
+export interface TurnWrite {
+  readonly state: SessionState;
+  readonly awaiting: Awaiting | null;
+  readonly status: SessionStatus;
+  readonly completed: boolean;
+  readonly transcript: readonly TranscriptEntry[];
+  readonly log: readonly LogStep[];
+  readonly recentTurns: readonly RecentTurn[];
+  readonly result: SessionResult;
+  readonly expiresAt: Date;
+}
+
+export interface ResultFilter {
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly completed?: boolean;
+}
+
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(ChatSessionEntity);
+  }
+
+  /** By id alone: the visitor's session token (checked by the caller) is the capability. */
+  findById(id: string): Promise<ChatSessionEntity | null> {
+    return this.repo.findOne({ where: { id } });
+  }
+
+  find(organizationId: string, id: string): Promise<ChatSessionEntity | null> {
+    return this.repo.findOne({ where: { organizationId, id } });
+  }
+
+  async insert(session: Partial<ChatSessionEntity>): Promise<void> {
+    await this.repo.insert(session as QueryDeepPartialEntity<ChatSessionEntity>);
+  }
+
+  /**
+   * Saves a turn if nobody saved one since `expectedTurn` (optimistic concurrency, one
+   * statement): appends to the transcript and the log in the database. False on a conflict.
+   */
+  async saveTurn(id: string, expectedTurn: number, write: TurnWrite): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `UPDATE chat_sessions
+          SET state = $3, awaiting = $4, status = $5, completed = $6,
+              transcript = transcript || $7::jsonb, log = log || $8::jsonb,
+              recent_turns = $9, result = $10, expires_at = $11,
+              turn = turn + 1, last_activity_at = now(), updated_at = now()
+        WHERE id = $1 AND turn = $2
+        RETURNING turn`,
+      [
+        id,
+        expectedTurn,
+        JSON.stringify(write.state),
+        write.awaiting === null ? null : JSON.stringify(write.awaiting),
+        write.status,
+        write.completed,
+        JSON.stringify(write.transcript),
+        JSON.stringify(write.log),
+        JSON.stringify(write.recentTurns),
+        JSON.stringify(write.result),
+        write.expiresAt,
+      ],
+    );
+    // pg answers UPDATE … RETURNING as [rows, count] through TypeORM.
+    const [returned] = rows as [unknown[], number];
+    return returned.length === 1;
+  }
+
+  /** Results of a chatbot (previews excluded), oldest first by id, filtered. */
+  listResults(organizationId: string, chatbotId: string, filter: ResultFilter, limit: number, cursor?: string) {
+    const query = this.repo
+      .createQueryBuilder('s')
+      .select([
+        's.id',
+        's.createdAt',
+        's.updatedAt',
+        's.status',
+        's.completed',
+        's.result',
+        's.versionNumber',
+        's.awaiting',
+        's.origin',
+      ])
+      .where('s.organizationId = :organizationId AND s.chatbotId = :chatbotId AND s.preview = false', {
+        organizationId,
+        chatbotId,
+      })
+      .orderBy('s.id', 'ASC')
+      .take(limit + 1);
+    if (cursor) query.andWhere('s.id > :cursor', { cursor });
+    if (filter.from) query.andWhere('s.createdAt >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('s.createdAt < :to', { to: filter.to });
+    if (filter.completed !== undefined) query.andWhere('s.completed = :completed', { completed: filter.completed });
+    return query.getMany();
+  }
+
+  async deleteResults(organizationId: string, chatbotId: string, ids: readonly string[]): Promise<number> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .delete()
+      .where('organization_id = :organizationId AND chatbot_id = :chatbotId AND id = ANY(:ids)', {
+        organizationId,
+        chatbotId,
+        ids,
+      })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /** Starts, completions and where unfinished sessions stopped (the input they were waiting at). */
+  async funnel(organizationId: string, chatbotId: string, filter: ResultFilter) {
+    const params: unknown[] = [organizationId, chatbotId, filter.from ?? null, filter.to ?? null];
+    const where = `organization_id = $1 AND chatbot_id = $2 AND preview = false
+      AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)`;
+    const [totals] = await this.dataSource.query<{ starts: number; completions: number }[]>(
+      `SELECT count(*)::int AS starts, count(*) FILTER (WHERE completed)::int AS completions
+         FROM chat_sessions WHERE ${where}`,
+      params,
+    );
+    const dropOff = await this.dataSource.query<{ block_id: string; sessions: number }[]>(
+      `SELECT awaiting->>'blockId' AS block_id, count(*)::int AS sessions
+         FROM chat_sessions WHERE ${where} AND NOT completed AND awaiting IS NOT NULL
+        GROUP BY 1 ORDER BY 2 DESC`,
+      params,
+    );
+    return {
+      starts: totals?.starts ?? 0,
+      completions: totals?.completions ?? 0,
+      dropOff: dropOff.map((r) => ({ blockId: r.block_id, sessions: r.sessions })),
+    };
+  }
+
+  /** Deletes sessions idle since before `cutoff`, in batches; returns how many went. */
+  async pruneBefore(cutoff: Date, batchSize = 1_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await this.dataSource.query<unknown[]>(
+        `DELETE FROM chat_sessions WHERE id IN (
+           SELECT id FROM chat_sessions WHERE last_activity_at < $1 LIMIT $2)`,
+        [cutoff, batchSize],
+      );
+      const count = (rows as unknown as [unknown, number])[1] ?? 0;
+      total += count;
+      if (count < batchSize) return total;
+    }
+  }
+}

@@ -1,0 +1,294 @@
+import { Injectable } from '@nestjs/common';
+import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { defaultChatbotSettings } from '@/chatbots/chatbot-settings';
+import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
+import type { TenantContext } from '@/auth/principal';
+import { newId } from '@/database/base.entity';
+import { flowDocumentSchema } from '@/flows';
+import { type AppConfig, InjectConfig } from '@/config';
+import { InjectTypedQueue, type TypedQueue } from '@/queue/typed-queue';
+import {
+  type ChatTurn,
+  progressOf,
+  resultOf,
+  type SessionFlow,
+  sessionStatusOf,
+  transcriptOf,
+  withIds,
+} from './chat-view';
+import type { EngineInput, LogStep, ReplyPayload } from './engine/engine-types';
+import type { ChatSessionEntity, RecentTurn, TranscriptEntry } from './entities/chat-session.entity';
+import {
+  BotNotAvailable,
+  InvalidReply,
+  OriginNotAllowed,
+  SessionBusy,
+  SessionEnded,
+  SessionExpired,
+  SessionNotFound,
+} from './executions.exception';
+import { describeFlow, FlowCache } from './flow-cache';
+import { SessionsRepository } from './sessions.repository';
+import type { TurnOutcome } from './turn-runner';
+import { TurnRunner } from './turn-runner';
+
+/** Recent answers kept per session to answer a retried clientMessageId. */
+const RECENT_TURNS = 10;
+/** Attempts when another turn of the same session saved first. */
+const SAVE_ATTEMPTS = 3;
+const PREVIEW_TTL_SECONDS = 24 * 3600;
+
+export interface StartOptions {
+  variables?: Record<string, unknown>;
+  origin?: string;
+}
+
+/**
+ * Chat sessions: start, continue, resume. A turn reads the session row once, runs the engine
+ * (and its effects) without holding a lock or a connection, and saves with one conditional UPDATE
+ * (`turn` as the version): a concurrent turn makes it re-read and run again on the new state, and
+ * a retried clientMessageId is answered from the saved turn.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly sessions: SessionsRepository,
+    private readonly chatbots: ChatbotsRepository,
+    private readonly flows: FlowCache,
+    private readonly runner: TurnRunner,
+    @InjectTypedQueue('executions') private readonly queue: TypedQueue<'executions'>,
+  ) {}
+
+  /** A visitor starts a conversation with a published bot. */
+  async start(publicId: string, options: StartOptions): Promise<ChatTurn & { sessionId: string }> {
+    const bot = await this.chatbots.findByPublicId(publicId);
+    if (!bot || bot.status !== 'published' || !bot.publishedVersion) throw new BotNotAvailable(publicId);
+    const allowed = bot.settings.allowedOrigins;
+    if (options.origin && allowed.length > 0 && !allowed.includes(options.origin)) {
+      throw new OriginNotAllowed(options.origin);
+    }
+    const version = await this.flows.get(bot.organizationId, bot.id, bot.publishedVersion);
+    if (!version) throw new BotNotAvailable(publicId);
+    return this.begin(
+      {
+        organizationId: bot.organizationId,
+        chatbotId: bot.id,
+        versionId: version.versionId,
+        versionNumber: version.versionNumber,
+        preview: false,
+        previewFlow: null,
+        runEffects: true,
+        origin: options.origin?.slice(0, 512) ?? null,
+      },
+      version,
+      version.settings.sessionExpirySeconds,
+      options.variables,
+    );
+  }
+
+  /** An editor tries the draft: the flow is frozen into the session as it is now. */
+  async startPreview(
+    tenant: TenantContext,
+    chatbotId: string,
+    variables: Record<string, unknown> | undefined,
+    runEffects: boolean,
+  ) {
+    const bot = await this.chatbots.find(tenant.organizationId, chatbotId);
+    if (!bot) throw new ChatbotNotFound(chatbotId);
+    const flow = flowDocumentSchema.parse(bot.draftFlow);
+    return this.begin(
+      {
+        organizationId: tenant.organizationId,
+        chatbotId,
+        versionId: null,
+        versionNumber: null,
+        preview: true,
+        previewFlow: flow,
+        runEffects,
+        origin: null,
+      },
+      { flow, ...describeFlow(flow) },
+      PREVIEW_TTL_SECONDS,
+      variables,
+    );
+  }
+
+  private async begin(
+    row: Partial<ChatSessionEntity> & { organizationId: string; chatbotId: string; runEffects: boolean },
+    flow: SessionFlow,
+    ttlSeconds: number,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<ChatTurn & { sessionId: string }> {
+    const sessionId = newId();
+    const outcome = await this.runner.run(
+      {
+        organizationId: row.organizationId,
+        chatbotId: row.chatbotId,
+        sessionId,
+        flow: flow.flow,
+        runEffects: row.runEffects,
+      },
+      undefined,
+      { type: 'start', ...(variables ? { variables } : {}) },
+    );
+    const view = this.view(sessionId, 0, outcome, flow);
+    const now = new Date();
+    await this.sessions.insert({
+      ...row,
+      id: sessionId,
+      status: view.status,
+      state: outcome.state,
+      awaiting: outcome.awaiting,
+      turn: 1,
+      transcript: transcriptOf(undefined, view.messages, now.toISOString()),
+      log: outcome.log,
+      recentTurns: [],
+      result: resultOf(outcome.state, flow.savedVariables),
+      completed: view.status !== 'active',
+      lastActivityAt: now,
+      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+    });
+    await this.scheduleIdle(row.organizationId, sessionId, 1, outcome);
+    return view;
+  }
+
+  /** The visitor answers. Idempotent per clientMessageId; concurrent turns are serialized. */
+  async reply(sessionId: string, clientMessageId: string, reply: ReplyPayload): Promise<ChatTurn> {
+    if (reply.text === undefined && reply.value === undefined && !reply.fileUrls?.length) {
+      throw new InvalidReply('send text, value or fileUrls');
+    }
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+      const session = await this.live(sessionId);
+      const earlier = session.recentTurns.find((t) => t.clientMessageId === clientMessageId);
+      if (earlier) return earlier.response as ChatTurn;
+      if (session.status !== 'active') throw new SessionEnded(session.status);
+      const saved = await this.advance(session, { type: 'reply', ...reply }, reply, clientMessageId);
+      if (saved) return saved;
+    }
+    throw new SessionBusy();
+  }
+
+  /** What the session waits for and the transcript so far. */
+  async resume(sessionId: string) {
+    const session = await this.live(sessionId);
+    const flow = await this.flowOf(session);
+    return {
+      sessionId: session.id,
+      status: session.status,
+      input: session.awaiting,
+      transcript: session.transcript,
+      progress: progressOf(session.state, flow.inputCount, session.completed),
+      expiresAt: session.expiresAt.toISOString(),
+    };
+  }
+
+  /** Runs the flow's `idle` event if the visitor still has not answered turn `turn`. */
+  async idle(sessionId: string, turn: number): Promise<'ran' | 'stale'> {
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+      const session = await this.sessions.findById(sessionId);
+      if (!session || session.turn !== turn || session.status !== 'active' || !session.awaiting) return 'stale';
+      if (session.expiresAt <= new Date()) return 'stale';
+      if (await this.advance(session, { type: 'idle' }, undefined, undefined)) return 'ran';
+    }
+    return 'stale';
+  }
+
+  /** Runs one turn on a loaded session and saves it; undefined when another turn saved first. */
+  private async advance(
+    session: ChatSessionEntity,
+    input: EngineInput,
+    reply: ReplyPayload | undefined,
+    clientMessageId: string | undefined,
+  ): Promise<ChatTurn | undefined> {
+    const flow = await this.flowOf(session);
+    const outcome = await this.runner.run(
+      {
+        organizationId: session.organizationId,
+        chatbotId: session.chatbotId,
+        sessionId: session.id,
+        flow: flow.flow,
+        runEffects: session.runEffects,
+      },
+      session.state,
+      input,
+    );
+    if (outcome.error && outcome.error.code !== 'engine.loop_limit') {
+      if (outcome.error.code === 'engine.session_ended') throw new SessionEnded(session.status);
+      if (outcome.error.code === 'engine.unexpected_input') throw new SessionBusy(outcome.error.message);
+      if (outcome.error.code === 'engine.no_idle_event') return this.view(session.id, session.turn, outcome, flow);
+      throw new InvalidReply(outcome.error.message);
+    }
+    const view = this.view(session.id, session.turn, outcome, flow);
+    const recentTurns: RecentTurn[] = clientMessageId
+      ? [...session.recentTurns, { clientMessageId, response: view }].slice(-RECENT_TURNS)
+      : session.recentTurns;
+    const now = new Date();
+    const ttl = (flow.settings ?? defaultChatbotSettings).sessionExpirySeconds * 1000;
+    const transcript: TranscriptEntry[] = transcriptOf(reply, view.messages, now.toISOString());
+    const log: LogStep[] = outcome.log;
+    const saved = await this.sessions.saveTurn(session.id, session.turn, {
+      state: outcome.state,
+      awaiting: outcome.awaiting,
+      status: view.status,
+      completed: view.status !== 'active',
+      transcript,
+      log,
+      recentTurns,
+      result: resultOf(outcome.state, flow.savedVariables),
+      expiresAt: session.preview ? session.expiresAt : new Date(now.getTime() + ttl),
+    });
+    if (!saved) return undefined;
+    await this.scheduleIdle(session.organizationId, session.id, session.turn + 1, outcome);
+    return view;
+  }
+
+  /** The session if it exists and has not expired. */
+  private async live(sessionId: string): Promise<ChatSessionEntity> {
+    const session = await this.sessions.findById(sessionId);
+    if (!session) throw new SessionNotFound();
+    if (session.expiresAt <= new Date()) throw new SessionExpired();
+    return session;
+  }
+
+  private async flowOf(session: ChatSessionEntity): Promise<SessionFlow> {
+    if (session.preview) {
+      const flow = flowDocumentSchema.parse(session.previewFlow);
+      return { flow, ...describeFlow(flow) };
+    }
+    const cached = await this.flows.get(session.organizationId, session.chatbotId, session.versionNumber ?? 0);
+    if (!cached) throw new SessionExpired();
+    return cached;
+  }
+
+  private view(sessionId: string, turn: number, outcome: TurnOutcome, flow: SessionFlow): ChatTurn {
+    const status = sessionStatusOf(outcome);
+    return {
+      sessionId,
+      status,
+      messages: withIds(outcome.messages, turn),
+      input: status === 'active' ? outcome.awaiting : null,
+      actions: outcome.actions,
+      progress: progressOf(outcome.state, flow.inputCount, status === 'completed'),
+    };
+  }
+
+  private async scheduleIdle(
+    organizationId: string,
+    sessionId: string,
+    turn: number,
+    outcome: TurnOutcome,
+  ): Promise<void> {
+    const seconds = outcome.awaiting?.idleTimeoutSeconds;
+    if (!seconds || sessionStatusOf(outcome) !== 'active') return;
+    await this.queue.add(
+      'idle',
+      { organizationId, sessionId, turn },
+      { delay: seconds * 1000, jobId: `idle-${sessionId}-${turn}`, attempts: 3 },
+    );
+  }
+
+  get retentionDays(): number {
+    return this.config.executions.retentionDays;
+  }
+}

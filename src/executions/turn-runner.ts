@@ -1,0 +1,194 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { FlowDocument } from '@/flows';
+import {
+  type AwaitedEffect,
+  type Awaiting,
+  type BotMessage,
+  type EngineError,
+  type EngineInput,
+  type EngineResult,
+  type HandoffEffect,
+  isAwaitedEffect,
+  type LogStep,
+} from './engine/engine-types';
+import { runEngine } from './engine/run-engine';
+import { requiredFlowRefs, type SessionState } from './engine/session-state';
+import { HttpEffectRunner } from './effects/http-effect.runner';
+import { OpenAiEffectRunner } from './effects/openai-effect.runner';
+import { LinkedFlows } from './linked-flows';
+
+/** Something the client does itself between messages (Typebot: clientSideActions). */
+export type ClientAction =
+  | { type: 'redirect'; url: string; newTab: boolean; afterMessageCount: number }
+  | { type: 'wait'; seconds: number; afterMessageCount: number };
+
+/** Emitted when a bot hands a conversation to a human; the live-chat module takes it from there. */
+export interface HandoffRequestedEvent {
+  organizationId: string;
+  chatbotId: string;
+  sessionId: string;
+  departmentId?: string;
+  message?: string;
+}
+export const HANDOFF_REQUESTED = 'session.handoff_requested';
+
+/** Emitted for every AI call, for usage metering and cost tracking (billing module). */
+export interface AiUsageEvent {
+  organizationId: string;
+  chatbotId: string;
+  sessionId: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+export const AI_USAGE_RECORDED = 'ai.usage_recorded';
+
+export interface TurnContext {
+  readonly organizationId: string;
+  readonly chatbotId: string;
+  readonly sessionId: string;
+  readonly flow: FlowDocument;
+  /** Previews may skip effects that touch the outside world. */
+  readonly runEffects: boolean;
+}
+
+/** Everything one visitor turn produced, across engine steps and effects. */
+export interface TurnOutcome {
+  readonly state: SessionState;
+  readonly messages: BotMessage[];
+  readonly awaiting: Awaiting | null;
+  readonly actions: ClientAction[];
+  readonly log: LogStep[];
+  readonly status: EngineResult['status'];
+  readonly handoff: HandoffEffect | undefined;
+  readonly error: EngineError | undefined;
+}
+
+/** Engine steps a single turn may chain through effects before it gives up. */
+const MAX_EFFECT_ROUNDS = 25;
+
+/**
+ * Runs one turn: the pure engine, then the effects it asks for (HTTP, OpenAI, linked bots, wait),
+ * feeding each result back, until the bot waits for the visitor or ends. No database access: the
+ * caller loads and saves the session.
+ */
+@Injectable()
+export class TurnRunner {
+  private readonly logger = new Logger(TurnRunner.name);
+
+  constructor(
+    private readonly http: HttpEffectRunner,
+    private readonly openai: OpenAiEffectRunner,
+    private readonly linked: LinkedFlows,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async run(
+    ctx: TurnContext,
+    state: SessionState | undefined,
+    first: EngineInput,
+    now = new Date(),
+  ): Promise<TurnOutcome> {
+    const messages: BotMessage[] = [];
+    const actions: ClientAction[] = [];
+    const log: LogStep[] = [];
+    let handoff: HandoffEffect | undefined;
+    let input = first;
+    let current = state;
+    for (let round = 0; ; round++) {
+      const linkedFlows = current ? await this.linked.load(ctx.organizationId, requiredFlowRefs(current)) : {};
+      const result = runEngine(ctx.flow, current, input, { now, random: Math.random, linkedFlows });
+      const offset = messages.length;
+      messages.push(...result.messages);
+      log.push(...result.log);
+      current = result.nextState;
+      for (const effect of result.effects) {
+        if (effect.kind === 'redirect') {
+          actions.push({
+            type: 'redirect',
+            url: effect.url,
+            newTab: effect.newTab,
+            afterMessageCount: offset + effect.afterMessageCount,
+          });
+        } else if (effect.kind === 'handoff') {
+          handoff = effect;
+        } else if (effect.kind === 'sendEmail') {
+          this.logger.warn(`Send-email block ${effect.blockId} skipped: email delivery is not configured yet`);
+          log.push({
+            blockId: effect.blockId,
+            groupId: effect.groupId,
+            kind: 'sendEmail',
+            outcome: 'skipped',
+            error: 'email is not configured',
+          });
+        }
+      }
+      const awaited = result.effects.find(isAwaitedEffect);
+      if (result.status !== 'awaiting_effect' || !awaited || result.error || round >= MAX_EFFECT_ROUNDS) {
+        if (handoff) this.announceHandoff(ctx, handoff);
+        return {
+          state: current,
+          messages,
+          awaiting: result.awaiting,
+          actions,
+          log,
+          status: result.status,
+          handoff,
+          error: result.error,
+        };
+      }
+      if (awaited.kind === 'wait') {
+        actions.push({ type: 'wait', seconds: awaited.seconds, afterMessageCount: offset + awaited.afterMessageCount });
+      }
+      input = await this.carryOut(ctx, awaited);
+    }
+  }
+
+  /** Carries out one awaited effect and returns the engine input that reports its result. */
+  private async carryOut(ctx: TurnContext, effect: AwaitedEffect): Promise<EngineInput> {
+    const base = { type: 'effectResult' as const, effectId: effect.effectId };
+    switch (effect.kind) {
+      case 'wait':
+        // The pause is the client's (an action between messages); the flow goes on.
+        return { ...base, outcome: 'ok' };
+      case 'linkBot': {
+        const flowRef = await this.linked.resolve(ctx.organizationId, effect.chatbotPublicId);
+        return flowRef
+          ? { ...base, outcome: 'ok', data: { flowRef } }
+          : { ...base, outcome: 'error', error: `bot ${effect.chatbotPublicId} is not published in this organization` };
+      }
+      case 'httpRequest': {
+        if (!ctx.runEffects) return { ...base, outcome: 'error', error: 'skipped in preview' };
+        const done = await this.http.run(effect);
+        // An answer with an error status still has a body the flow may map; the engine logs the status.
+        if (done.data !== undefined) return { ...base, outcome: 'ok', data: done.data };
+        return { ...base, outcome: 'error', ...(done.error ? { error: done.error } : {}) };
+      }
+      case 'openAiChat': {
+        if (!ctx.runEffects) return { ...base, outcome: 'error', error: 'skipped in preview' };
+        const done = await this.openai.run(effect);
+        if (done.usage) {
+          this.events.emit(AI_USAGE_RECORDED, {
+            organizationId: ctx.organizationId,
+            chatbotId: ctx.chatbotId,
+            sessionId: ctx.sessionId,
+            ...done.usage,
+          } satisfies AiUsageEvent);
+        }
+        return { ...base, outcome: done.outcome, data: done.data, ...(done.error ? { error: done.error } : {}) };
+      }
+    }
+  }
+
+  private announceHandoff(ctx: TurnContext, effect: HandoffEffect): void {
+    this.events.emit(HANDOFF_REQUESTED, {
+      organizationId: ctx.organizationId,
+      chatbotId: ctx.chatbotId,
+      sessionId: ctx.sessionId,
+      departmentId: effect.departmentId,
+      message: effect.message,
+    } satisfies HandoffRequestedEvent);
+  }
+}
