@@ -72,11 +72,16 @@ export class ChatController {
     @Headers('x-session-token') token?: string,
   ): Promise<ChatTurn> {
     this.check(id, authorization, token);
-    return this.sessions.reply(id, dto.clientMessageId, {
-      ...(dto.text !== undefined ? { text: dto.text } : {}),
-      ...(dto.value !== undefined ? { value: dto.value } : {}),
-      ...(dto.fileUrls ? { fileUrls: dto.fileUrls } : {}),
-    });
+    return this.sessions.reply(
+      id,
+      dto.clientMessageId,
+      {
+        ...(dto.text !== undefined ? { text: dto.text } : {}),
+        ...(dto.value !== undefined ? { value: dto.value } : {}),
+        ...(dto.fileUrls ? { fileUrls: dto.fileUrls } : {}),
+      },
+      dto.command,
+    );
   }
 
   @Get('sessions/:id')

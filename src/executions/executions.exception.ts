@@ -46,7 +46,7 @@ export class SessionBusy extends DomainException {
 }
 
 export class InvalidReply extends DomainException {
-  constructor(detail: string) {
-    super({ code: 'session.invalid_input', status: 400, detail, errors: [{ field: 'text', message: detail }] });
+  constructor(detail: string, field = 'text') {
+    super({ code: 'session.invalid_input', status: 400, detail, errors: [{ field, message: detail }] });
   }
 }

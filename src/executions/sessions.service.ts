@@ -153,17 +153,21 @@ export class SessionsService {
     return view;
   }
 
-  /** The visitor answers. Idempotent per clientMessageId; concurrent turns are serialized. */
-  async reply(sessionId: string, clientMessageId: string, reply: ReplyPayload): Promise<ChatTurn> {
-    if (reply.text === undefined && reply.value === undefined && !reply.fileUrls?.length) {
-      throw new InvalidReply('send text, value or fileUrls');
+  /**
+   * The visitor answers (or sends a command). Idempotent per clientMessageId; concurrent turns
+   * are serialized.
+   */
+  async reply(sessionId: string, clientMessageId: string, reply: ReplyPayload, command?: string): Promise<ChatTurn> {
+    if (command === undefined && reply.text === undefined && reply.value === undefined && !reply.fileUrls?.length) {
+      throw new InvalidReply('send text, value, fileUrls or command');
     }
+    const input: EngineInput = command === undefined ? { type: 'reply', ...reply } : { type: 'command', command };
     for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
       const session = await this.live(sessionId);
       const earlier = session.recentTurns.find((t) => t.clientMessageId === clientMessageId);
       if (earlier) return earlier.response as ChatTurn;
       if (session.status !== 'active') throw new SessionEnded(session.status);
-      const saved = await this.advance(session, { type: 'reply', ...reply }, reply, clientMessageId);
+      const saved = await this.advance(session, input, command === undefined ? reply : { command }, clientMessageId);
       if (saved) return saved;
     }
     throw new SessionBusy();
@@ -198,7 +202,7 @@ export class SessionsService {
   private async advance(
     session: ChatSessionEntity,
     input: EngineInput,
-    reply: ReplyPayload | undefined,
+    reply: ReplyPayload | { command: string } | undefined,
     clientMessageId: string | undefined,
   ): Promise<ChatTurn | undefined> {
     const flow = await this.flowOf(session);
@@ -217,6 +221,7 @@ export class SessionsService {
       if (outcome.error.code === 'engine.session_ended') throw new SessionEnded(session.status);
       if (outcome.error.code === 'engine.unexpected_input') throw new SessionBusy(outcome.error.message);
       if (outcome.error.code === 'engine.no_idle_event') return this.view(session.id, session.turn, outcome, flow);
+      if (outcome.error.code === 'engine.unknown_command') throw new InvalidReply(outcome.error.message, 'command');
       throw new InvalidReply(outcome.error.message);
     }
     const view = this.view(session.id, session.turn, outcome, flow);

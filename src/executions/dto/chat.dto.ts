@@ -49,6 +49,14 @@ export class SendMessageDto {
   @IsOptional()
   value?: unknown;
 
+  @ApiPropertyOptional({
+    description: "Run the flow's `command` event of this name instead of answering (e.g. `human`)",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  command?: string;
+
   @ApiPropertyOptional({ type: [String], description: 'URLs of uploaded files (file inputs)' })
   @IsOptional()
   @IsArray()

@@ -1,0 +1,218 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { type Queue, QueueEvents } from 'bullmq';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AI_USAGE_RECORDED,
+  type AiUsageEvent,
+  HANDOFF_REQUESTED,
+  type HandoffRequestedEvent,
+} from '@/executions/turn-runner';
+import { FakeOpenAi } from './support/fake-openai';
+import { register, type Account } from './support/identity';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface Turn {
+  sessionId: string;
+  sessionToken: string;
+  status: string;
+  code?: string;
+  messages: { type: string; markdown?: string }[];
+  input: { type: string; blockId: string; choices?: { id: string; label: string }[] } | null;
+}
+
+const corpus = (file: string): unknown =>
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'shared', 'compat', 'typebot', 'flows', file), 'utf8'));
+const texts = (turn: Turn) => turn.messages.filter((m) => m.type === 'text').map((m) => m.markdown);
+
+describe('conversations through the native chat API', () => {
+  let t: TestApp;
+  let ai: FakeOpenAi;
+  let admin: Account;
+
+  beforeAll(async () => {
+    ai = new FakeOpenAi({ apiKey: 'sk-test' });
+    const { baseUrl } = await ai.start();
+    t = await startTestApp({ OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'sk-test' });
+    admin = await register(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await ai.stop();
+  });
+
+  async function publish(body: Record<string, unknown>) {
+    const bot = await t.request('POST', '/api/v1/chatbots', { token: admin.accessToken, body });
+    expect(bot.status).toBe(201);
+    const published = await t.request('POST', `/api/v1/chatbots/${bot.body.id}/publish`, {
+      token: admin.accessToken,
+      body: {},
+    });
+    expect([published.status, published.body.problems]).toEqual([201, undefined]);
+    return bot.body as { id: string; publicId: string };
+  }
+
+  async function importAndPublish(file: string) {
+    const imported = await t.request('POST', '/api/v1/chatbots/import/typebot', {
+      token: admin.accessToken,
+      body: corpus(file),
+    });
+    expect(imported.status).toBe(201);
+    const published = await t.request('POST', `/api/v1/chatbots/${imported.body.chatbot.id}/publish`, {
+      token: admin.accessToken,
+      body: {},
+    });
+    expect(published.status).toBe(201);
+    return imported.body.chatbot as { id: string; publicId: string };
+  }
+
+  const start = async (publicId: string) =>
+    (await t.request<Turn>('POST', `/api/v1/bots/${publicId}/sessions`, { body: {} })).body;
+  let n = 0;
+  const say = async (turn: Turn, body: Record<string, unknown>) =>
+    (
+      await t.request<Turn>('POST', `/api/v1/sessions/${turn.sessionId}/messages`, {
+        token: turn.sessionToken,
+        body: { clientMessageId: `m${n++}`, ...body },
+      })
+    ).body;
+
+  it('answers FAQ questions with OpenAI, records usage, and hands off to a human on request', async () => {
+    const usage: AiUsageEvent[] = [];
+    const handoffs: HandoffRequestedEvent[] = [];
+    const events = t.app.get(EventEmitter2);
+    events.on(AI_USAGE_RECORDED, (e: AiUsageEvent) => usage.push(e));
+    events.on(HANDOFF_REQUESTED, (e: HandoffRequestedEvent) => handoffs.push(e));
+    ai.queueChat({ content: 'We open at **9am**.', usage: { promptTokens: 40, completionTokens: 7 } });
+
+    const bot = await publish({ name: 'faq', templateId: 'ai-faq' });
+    const session = await start(bot.publicId);
+    expect(texts(session)[0]).toContain("I'm the virtual assistant");
+    const answer = await say(session, { text: 'When do you open?' });
+    expect(texts(answer)).toContain('We open at **9am**.');
+    expect(ai.chatRequests).toHaveLength(1);
+    expect(ai.chatRequests[0]!.authorization).toBe('Bearer sk-test');
+    expect(ai.chatRequests[0]!.body.model).toBe('gpt-4o-mini');
+    expect(JSON.stringify(ai.chatRequests[0]!.body.messages)).toContain('When do you open?');
+    expect(usage).toEqual([
+      expect.objectContaining({
+        chatbotId: bot.id,
+        sessionId: session.sessionId,
+        model: 'gpt-4o-mini',
+        promptTokens: 40,
+        completionTokens: 7,
+      }),
+    ]);
+
+    const human = await say(session, { command: 'human' });
+    expect(human.status).toBe('handoff');
+    expect(texts(human).join(' ')).toContain('connecting you with a member of our team');
+    expect(handoffs).toEqual([expect.objectContaining({ sessionId: session.sessionId, chatbotId: bot.id })]);
+    const unknown = await t.request('POST', `/api/v1/sessions/${session.sessionId}/messages`, {
+      token: session.sessionToken,
+      body: { clientMessageId: 'late', text: 'hello?' },
+    });
+    expect(unknown.body.code).toBe('session.ended');
+  });
+
+  it('runs the idle event when the visitor does not answer, and not after they did', async () => {
+    const flow = {
+      schemaVersion: 1,
+      events: [
+        { id: 'start', type: 'start' },
+        { id: 'idle', type: 'idle', timeoutSeconds: 60 },
+      ],
+      variables: [{ id: 'v', name: 'answer' }],
+      groups: [
+        {
+          id: 'g1',
+          blocks: [
+            { id: 'ask', type: 'text', options: { text: 'Anything to add?' } },
+            { id: 'in', type: 'textInput', options: { variableId: 'v' } },
+          ],
+        },
+        {
+          id: 'g2',
+          blocks: [
+            { id: 'nudge', type: 'text', options: { text: 'Are you still there?' } },
+            { id: 'back', type: 'return' },
+          ],
+        },
+        { id: 'g3', blocks: [{ id: 'done', type: 'text', options: { text: 'Got it: {{answer}}' } }] },
+      ],
+      edges: [
+        { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'g1' } },
+        { id: 'e1', from: { eventId: 'idle' }, to: { groupId: 'g2' } },
+        { id: 'e2', from: { blockId: 'in' }, to: { groupId: 'g3' } },
+      ],
+    };
+    const bot = await publish({ name: 'idle', flow });
+    const queue = t.app.get<Queue>(getQueueToken('executions'));
+    const queueEvents = new QueueEvents('executions', {
+      connection: { url: t.config.redis.url },
+      prefix: t.config.redis.keyPrefix,
+    });
+    await queueEvents.waitUntilReady();
+    try {
+      const quiet = await start(bot.publicId);
+      const job = await queue.getJob(`idle-${quiet.sessionId}-1`);
+      expect(job?.opts.delay).toBe(60_000);
+      await job!.promote(); // the 60 s elapse now
+      await job!.waitUntilFinished(queueEvents, 15_000);
+      const resumed = await t.request('GET', `/api/v1/sessions/${quiet.sessionId}`, { token: quiet.sessionToken });
+      const said = resumed.body.transcript
+        .filter((e: { role: string }) => e.role === 'bot')
+        .map((e: { content: { markdown: string } }) => e.content.markdown);
+      expect(said).toEqual(['Anything to add?', 'Are you still there?']);
+      expect(resumed.body.input.type).toBe('textInput');
+      const answered = await say(quiet, { text: 'nope' });
+      expect(texts(answered)).toEqual(['Got it: nope']);
+
+      const chatty = await start(bot.publicId);
+      const chattyJob = await queue.getJob(`idle-${chatty.sessionId}-1`);
+      await say(chatty, { text: 'quick answer' });
+      await chattyJob!.promote();
+      expect(await chattyJob!.waitUntilFinished(queueEvents, 15_000)).toBe('stale');
+      const after = await t.request('GET', `/api/v1/sessions/${chatty.sessionId}`, { token: chatty.sessionToken });
+      expect(JSON.stringify(after.body.transcript)).not.toContain('Are you still there?');
+    } finally {
+      await queueEvents.close();
+    }
+  });
+
+  it("drives Typebot's lead-gen template imported from the corpus", async () => {
+    const bot = await importAndPublish('template-lead-gen.json');
+    const s = await start(bot.publicId);
+    expect(s.input?.type).toBe('choiceInput');
+    const hi = await say(s, { text: 'Hi!' });
+    expect(hi.input?.type).toBe('textInput');
+    const named = await say(s, { text: 'Jane Doe' });
+    expect(texts(named).join(' ')).toContain('Jane');
+    expect(named.input?.type).toBe('emailInput');
+    const invalid = await say(s, { text: 'not-an-email' });
+    expect(invalid.input?.type).toBe('emailInput');
+    expect(texts(invalid)).toHaveLength(1);
+    const email = await say(s, { text: 'jane@example.com' });
+    expect(email.input?.type).toBe('choiceInput');
+  });
+
+  it("evaluates conditions of Typebot's condition fixture", async () => {
+    const bot = await importAndPublish('fixture-viewer-condition.json');
+    const cases: [string, string[]][] = [
+      ['90', ['You are older than 80']],
+      ['45', ['You are older than 20']],
+      ['12', ['You are younger than 20']],
+    ];
+    for (const [age, expected] of cases) {
+      const s = await start(bot.publicId);
+      expect(texts(s)).toEqual(['How old are you?']);
+      expect(s.input?.type).toBe('numberInput');
+      const invalid = await say(s, { text: 'old' });
+      expect(invalid.input?.type).toBe('numberInput');
+      const answer = await say(s, { text: age });
+      // The condition after "younger than 20" has no exit: the flow ends there, so the last text never shows.
+      expect([age, texts(answer), answer.status]).toEqual([age, expected, 'completed']);
+    }
+  });
+});
