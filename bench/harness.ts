@@ -22,7 +22,9 @@ export function startServer(script: string, env: Record<string, string>): Promis
       output += chunk.toString();
       const match = /listening(?: on)? (http:\/\/[^\s"]+)/.exec(output);
       if (match?.[1]) {
+        // Keep draining the child's output: a full pipe would block its (synchronous) logger.
         child.stdout?.off('data', onData);
+        child.stdout?.on('data', () => undefined);
         resolve({
           url: match[1],
           stop: () =>
@@ -35,7 +37,7 @@ export function startServer(script: string, env: Record<string, string>): Promis
       }
     };
     child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${String(code)}:\n${output}`)));
   });
 }

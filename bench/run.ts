@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const rows: { scenario: string; baseline: Measurement; app: Measurement }[] = [];
   try {
     for (const scenario of scenarios) {
-      const context = await scenario.prepare?.(app.url);
+      const context = (await scenario.prepare?.(app.url, load.connections)) as never;
       const baseline = await measure(`${bare.url}${scenario.baseline.path}`, load, scenario.baseline.options);
       const target = await measure(`${app.url}${scenario.target.path}`, load, scenario.target.options?.(context));
       rows.push({ scenario: scenario.name, baseline, app: target });

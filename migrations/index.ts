@@ -1,7 +1,7 @@
 import type { MixedList } from 'typeorm';
 import { Identity1795363349819 } from './1795363349819-Identity';
 import { Chatbots1795365317296 } from './1795365317296-Chatbots';
-import { ChatSessions1795365780217 } from './1795365780217-ChatSessions';
+import { ChatSessions1795367303189 } from './1795367303189-ChatSessions';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -12,5 +12,5 @@ import { ChatSessions1795365780217 } from './1795365780217-ChatSessions';
 export const migrations: MixedList<Function> = [
   Identity1795363349819,
   Chatbots1795365317296,
-  ChatSessions1795365780217,
+  ChatSessions1795367303189,
 ];

@@ -7,7 +7,7 @@ import { resolveJwtSecret } from '@/auth/access-token.service';
 import { workerProviders } from '@/queue/queue.module';
 import { ChatController } from './chat.controller';
 import { effectRunnerProviders } from './effects/effects.providers';
-import { ChatSessionEntity } from './entities/chat-session.entity';
+import { ChatSessionEntity, ChatSessionTurnEntity } from './entities/chat-session.entity';
 import { FlowCache } from './flow-cache';
 import { ExecutionsProcessor } from './jobs/executions.processor';
 import { PruneSchedule } from './jobs/prune-schedule';
@@ -37,7 +37,7 @@ export class ExecutionsModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ExecutionsModule,
-      imports: [TypeOrmModule.forFeature([ChatSessionEntity]), ChatbotsCoreModule],
+      imports: [TypeOrmModule.forFeature([ChatSessionEntity, ChatSessionTurnEntity]), ChatbotsCoreModule],
       controllers: config.role.api ? [ChatController, ResultsController] : [],
       providers: [
         sessionTokens,

@@ -98,8 +98,8 @@ export class ResultsService {
   }
 
   async logs(tenant: TenantContext, sessionId: string): Promise<LogStep[]> {
-    const session = await this.sessions.find(tenant.organizationId, sessionId);
-    if (!session) throw new ResourceNotFound('session', sessionId);
-    return session.log;
+    const log = await this.sessions.log(tenant.organizationId, sessionId);
+    if (!log) throw new ResourceNotFound('session', sessionId);
+    return log;
   }
 }

@@ -4,8 +4,10 @@ import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Awaiting, LogStep } from './engine/engine-types';
 import type { SessionState } from './engine/session-state';
+import { newId } from '@/database/base.entity';
 import {
   ChatSessionEntity,
+  ChatSessionTurnEntity,
   type RecentTurn,
   type SessionResult,
   type SessionStatus,
@@ -44,27 +46,36 @@ export class SessionsRepository {
     return this.repo.findOne({ where: { id } });
   }
 
-  find(organizationId: string, id: string): Promise<ChatSessionEntity | null> {
-    return this.repo.findOne({ where: { organizationId, id } });
-  }
-
-  async insert(session: Partial<ChatSessionEntity>): Promise<void> {
-    await this.repo.insert(session as QueryDeepPartialEntity<ChatSessionEntity>);
+  /** Creates the session with its first turn (one transaction). */
+  async insert(session: Partial<ChatSessionEntity>, first: Pick<TurnWrite, 'transcript' | 'log'>): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await em.getRepository(ChatSessionEntity).insert(session as QueryDeepPartialEntity<ChatSessionEntity>);
+      await em.getRepository(ChatSessionTurnEntity).insert({
+        sessionId: session.id,
+        organizationId: session.organizationId,
+        turn: session.turn,
+        transcript: first.transcript,
+        log: first.log,
+      } as QueryDeepPartialEntity<ChatSessionTurnEntity>);
+    });
   }
 
   /**
-   * Saves a turn if nobody saved one since `expectedTurn` (optimistic concurrency, one
-   * statement): appends to the transcript and the log in the database. False on a conflict.
+   * Saves a turn if nobody saved one since `expectedTurn` (optimistic concurrency) and appends
+   * what it said and did to `chat_session_turns` — one statement, whose cost does not grow with
+   * the conversation. False on a conflict.
    */
   async saveTurn(id: string, expectedTurn: number, write: TurnWrite): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
-      `UPDATE chat_sessions
-          SET state = $3, awaiting = $4, status = $5, completed = $6,
-              transcript = transcript || $7::jsonb, log = log || $8::jsonb,
-              recent_turns = $9, result = $10, expires_at = $11,
-              turn = turn + 1, last_activity_at = now(), updated_at = now()
-        WHERE id = $1 AND turn = $2
-        RETURNING turn`,
+      `WITH updated AS (
+         UPDATE chat_sessions
+            SET state = $3, awaiting = $4, status = $5, completed = $6, recent_turns = $7, result = $8,
+                expires_at = $9, turn = turn + 1, last_activity_at = now(), updated_at = now()
+          WHERE id = $1 AND turn = $2
+          RETURNING id, organization_id, turn)
+       INSERT INTO chat_session_turns (id, session_id, organization_id, turn, transcript, log, created_at, updated_at)
+       SELECT $10, id, organization_id, turn, $11, $12, now(), now() FROM updated
+       RETURNING turn`,
       [
         id,
         expectedTurn,
@@ -72,16 +83,34 @@ export class SessionsRepository {
         write.awaiting === null ? null : JSON.stringify(write.awaiting),
         write.status,
         write.completed,
-        JSON.stringify(write.transcript),
-        JSON.stringify(write.log),
         JSON.stringify(write.recentTurns),
         JSON.stringify(write.result),
         write.expiresAt,
+        newId(),
+        JSON.stringify(write.transcript),
+        JSON.stringify(write.log),
       ],
     );
-    // pg answers UPDATE … RETURNING as [rows, count] through TypeORM.
-    const [returned] = rows as [unknown[], number];
-    return returned.length === 1;
+    return rows.length === 1;
+  }
+
+  /** The whole transcript, turn after turn. */
+  async transcript(sessionId: string): Promise<TranscriptEntry[]> {
+    const rows = await this.dataSource.query<{ transcript: TranscriptEntry[] }[]>(
+      'SELECT transcript FROM chat_session_turns WHERE session_id = $1 ORDER BY turn',
+      [sessionId],
+    );
+    return rows.flatMap((r) => r.transcript);
+  }
+
+  /** The execution log of a session of the organization, or undefined when there is none. */
+  async log(organizationId: string, sessionId: string): Promise<LogStep[] | undefined> {
+    const rows = await this.dataSource.query<{ log: LogStep[] | null }[]>(
+      `SELECT t.log FROM chat_sessions s LEFT JOIN chat_session_turns t ON t.session_id = s.id
+        WHERE s.organization_id = $1 AND s.id = $2 ORDER BY t.turn`,
+      [organizationId, sessionId],
+    );
+    return rows.length === 0 ? undefined : rows.flatMap((r) => r.log ?? []);
   }
 
   /** Results of a chatbot (previews excluded), oldest first by id, filtered. */

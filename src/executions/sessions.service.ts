@@ -134,21 +134,22 @@ export class SessionsService {
     );
     const view = this.view(sessionId, 0, outcome, flow);
     const now = new Date();
-    await this.sessions.insert({
-      ...row,
-      id: sessionId,
-      status: view.status,
-      state: outcome.state,
-      awaiting: outcome.awaiting,
-      turn: 1,
-      transcript: transcriptOf(undefined, view.messages, now.toISOString()),
-      log: outcome.log,
-      recentTurns: [],
-      result: resultOf(outcome.state, flow.savedVariables),
-      completed: view.status !== 'active',
-      lastActivityAt: now,
-      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-    });
+    await this.sessions.insert(
+      {
+        ...row,
+        id: sessionId,
+        status: view.status,
+        state: outcome.state,
+        awaiting: outcome.awaiting,
+        turn: 1,
+        recentTurns: [],
+        result: resultOf(outcome.state, flow.savedVariables),
+        completed: view.status !== 'active',
+        lastActivityAt: now,
+        expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+      },
+      { transcript: transcriptOf(undefined, view.messages, now.toISOString()), log: outcome.log },
+    );
     await this.scheduleIdle(row.organizationId, sessionId, 1, outcome);
     return view;
   }
@@ -181,7 +182,7 @@ export class SessionsService {
       sessionId: session.id,
       status: session.status,
       input: session.awaiting,
-      transcript: session.transcript,
+      transcript: await this.sessions.transcript(session.id),
       progress: progressOf(session.state, flow.inputCount, session.completed),
       expiresAt: session.expiresAt.toISOString(),
     };

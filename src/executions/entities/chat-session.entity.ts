@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
 import { ChatbotEntity } from '@/chatbots/entities/chatbot.entity';
 import type { Awaiting, LogStep } from '../engine/engine-types';
@@ -32,7 +32,8 @@ export interface SessionResult {
 
 /**
  * A conversation of a visitor with a published chatbot version (or a draft, for previews).
- * Everything a turn needs is in this row, so a turn is one locked read and one write.
+ * Everything a turn needs is in this row; what a turn said and did is appended to
+ * `chat_session_turns`, so a turn is one read and one write statement of constant size.
  */
 @Entity('chat_sessions')
 @Index('ix_chat_sessions_org_bot', ['organizationId', 'chatbotId', 'id'])
@@ -77,12 +78,6 @@ export class ChatSessionEntity extends BaseEntity {
   turn!: number;
 
   @Column({ type: 'jsonb' })
-  transcript!: TranscriptEntry[];
-
-  @Column({ type: 'jsonb' })
-  log!: LogStep[];
-
-  @Column({ type: 'jsonb' })
   recentTurns!: RecentTurn[];
 
   @Column({ type: 'jsonb' })
@@ -104,4 +99,28 @@ export class ChatSessionEntity extends BaseEntity {
   @ManyToOne(() => ChatbotEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'chatbot_id' })
   chatbot?: ChatbotEntity;
+}
+
+/** What one turn appended: its transcript lines and execution log. Append-only. */
+@Entity('chat_session_turns')
+@Unique('uq_chat_session_turns_turn', ['sessionId', 'turn'])
+export class ChatSessionTurnEntity extends BaseEntity {
+  @Column({ type: 'uuid' })
+  sessionId!: string;
+
+  @Column({ type: 'uuid' })
+  organizationId!: string;
+
+  @Column({ type: 'integer' })
+  turn!: number;
+
+  @Column({ type: 'jsonb' })
+  transcript!: TranscriptEntry[];
+
+  @Column({ type: 'jsonb' })
+  log!: LogStep[];
+
+  @ManyToOne(() => ChatSessionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'session_id' })
+  session?: ChatSessionEntity;
 }

@@ -1,0 +1,43 @@
+import type { ChatbotSettings } from '@/chatbots/chatbot-settings';
+import type { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { BotNotAvailable } from '../executions.exception';
+import { typebotInfoOf } from './typebot-mapping';
+import type { TypebotInfo } from './typebot-types';
+
+interface PublishedVersion {
+  readonly publishedAt: Date;
+  readonly settings: ChatbotSettings;
+}
+
+const MAX_VERSIONS = 1_000;
+
+/**
+ * The `typebot` part of a startChat answer: the bot's theme (read each time: it can change) and its
+ * published version's date and settings (cached: a version never changes). One indexed read per
+ * start once the version is cached.
+ */
+export class TypebotBots {
+  private readonly versions = new Map<string, PublishedVersion>();
+
+  constructor(private readonly chatbots: ChatbotsRepository) {}
+
+  async info(publicId: string): Promise<TypebotInfo> {
+    const bot = await this.chatbots.findByPublicId(publicId);
+    if (!bot || bot.status !== 'published' || !bot.publishedVersion) throw new BotNotAvailable(publicId);
+    const version = await this.version(bot.organizationId, bot.id, bot.publishedVersion);
+    if (!version) throw new BotNotAvailable(publicId);
+    return typebotInfoOf(bot, version);
+  }
+
+  private async version(organizationId: string, chatbotId: string, number: number) {
+    const key = `${chatbotId}:${number}`;
+    const hit = this.versions.get(key);
+    if (hit) return hit;
+    const row = await this.chatbots.findVersion(organizationId, chatbotId, number);
+    if (!row) return undefined;
+    const version: PublishedVersion = { publishedAt: row.createdAt, settings: row.settings };
+    this.versions.set(key, version);
+    if (this.versions.size > MAX_VERSIONS) this.versions.delete(this.versions.keys().next().value!);
+    return version;
+  }
+}
