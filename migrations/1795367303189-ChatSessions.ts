@@ -29,6 +29,8 @@ export class ChatSessions1795367303189 implements MigrationInterface {
                 CONSTRAINT "PK_efc151a4aafa9a28b73dedc485f" PRIMARY KEY ("id")
             )
         `);
+    // Room on each page for HOT updates: a chat turn updates its session row in place.
+    await queryRunner.query(`ALTER TABLE "chat_sessions" SET (fillfactor = 70)`);
     await queryRunner.query(`
             CREATE INDEX "ix_chat_sessions_last_activity" ON "chat_sessions" ("last_activity_at")
         `);

@@ -18,6 +18,7 @@ import { SessionTokens } from './session-token';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { TurnRunner } from './turn-runner';
+import { TypebotChatController } from './typebot/typebot-chat.controller';
 
 /** SESSION_TOKEN_SECRET, else a key derived from the JWT secret (never the JWT secret itself). */
 const sessionTokens = {
@@ -38,7 +39,7 @@ export class ExecutionsModule {
     return {
       module: ExecutionsModule,
       imports: [TypeOrmModule.forFeature([ChatSessionEntity, ChatSessionTurnEntity]), ChatbotsCoreModule],
-      controllers: config.role.api ? [ChatController, ResultsController] : [],
+      controllers: config.role.api ? [ChatController, ResultsController, TypebotChatController] : [],
       providers: [
         sessionTokens,
         SessionsRepository,

@@ -70,7 +70,10 @@ export class SessionsRepository {
       `WITH updated AS (
          UPDATE chat_sessions
             SET state = $3, awaiting = $4, status = $5, completed = $6, recent_turns = $7, result = $8,
-                expires_at = $9, turn = turn + 1, last_activity_at = now(), updated_at = now()
+                expires_at = $9, turn = turn + 1, updated_at = now(),
+                -- Indexed: refreshed at most every 10 minutes, so most turns are HOT updates.
+                last_activity_at = CASE WHEN last_activity_at < now() - interval '10 minutes'
+                                        THEN now() ELSE last_activity_at END
           WHERE id = $1 AND turn = $2
           RETURNING id, organization_id, turn)
        INSERT INTO chat_session_turns (id, session_id, organization_id, turn, transcript, log, created_at, updated_at)

@@ -33,7 +33,7 @@ import type { TurnOutcome } from './turn-runner';
 import { TurnRunner } from './turn-runner';
 
 /** Recent answers kept per session to answer a retried clientMessageId. */
-const RECENT_TURNS = 10;
+const RECENT_TURNS = 3;
 /** Attempts when another turn of the same session saved first. */
 const SAVE_ATTEMPTS = 3;
 const PREVIEW_TTL_SECONDS = 24 * 3600;

@@ -306,6 +306,19 @@ export function resumedTurn(view: {
   };
 }
 
+/** A turn followed by the next one (startChat answering the first input at once), as one answer. */
+export function concatTurns(first: ChatTurn, next: ChatTurn): ChatTurn {
+  const shift = first.messages.length;
+  return {
+    ...next,
+    messages: [...first.messages, ...next.messages],
+    actions: [
+      ...first.actions,
+      ...next.actions.map((action) => ({ ...action, afterMessageCount: action.afterMessageCount + shift })),
+    ],
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The bot
 

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Public } from '@/auth/auth.decorators';
+import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { ApiProblems } from '@/common/openapi/api-problems.decorator';
+import { SessionNotFound } from '../executions.exception';
+import { SessionTokens } from '../session-token';
+import { SessionsService } from '../sessions.service';
+import { TypebotBots } from './typebot-bots';
+import {
+  TypebotContinueChatRequestDto,
+  TypebotContinueChatResponseDto,
+  TypebotStartChatRequestDto,
+  TypebotStartChatResponseDto,
+  TypebotTextMessageDto,
+} from './typebot-chat.dto';
+import { parseContinueChatRequest, parseStartChatRequest } from './typebot-chat.request';
+import { concatTurns, resumedTurn, toTypebotContinueResponse, toTypebotResponse } from './typebot-mapping';
+import type { TypebotContinueChatResponse, TypebotStartChatResponse } from './typebot-types';
+
+/**
+ * Typebot's chat API over Parley's engine, so a site embedding Typebot's widget (`@typebot.io/js`,
+ * `@typebot.io/react`) can set its `apiHost` to Parley. Public: the `sessionId` Typebot clients
+ * send back is Parley's session token, the credential of the session.
+ */
+@ApiTags('chat (Typebot-compatible)')
+@ApiExtraModels(TypebotTextMessageDto)
+@Controller()
+export class TypebotChatController {
+  private readonly bots: TypebotBots;
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly tokens: SessionTokens,
+    chatbots: ChatbotsRepository,
+  ) {
+    this.bots = new TypebotBots(chatbots);
+  }
+
+  @Post('typebots/:publicId/startChat')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({
+    summary: "Start a conversation (Typebot's startChat)",
+    description:
+      'Starts a session with a published bot, as `POST /bots/{publicId}/sessions` does, and answers in the shape ' +
+      "of Typebot's startChat. Unknown Typebot fields in the body are ignored.",
+  })
+  @ApiParam({ name: 'publicId', description: "The bot's public id" })
+  @ApiBody({ type: TypebotStartChatRequestDto, required: false })
+  @ApiOkResponse({ type: TypebotStartChatResponseDto })
+  @ApiProblems(400, 403, 404, 409)
+  async startChat(
+    @Param('publicId') publicId: string,
+    @Body() body: unknown,
+    @Headers('origin') origin: string | undefined,
+  ): Promise<TypebotStartChatResponse> {
+    const request = parseStartChatRequest(body);
+    const started = await this.sessions.start(publicId, {
+      ...(request.variables ? { variables: request.variables } : {}),
+      ...(origin ? { origin } : {}),
+    });
+    const typebot = await this.bots.info(publicId);
+    // A flow that starts with an input can be answered at once (Typebot's `message` on startChat).
+    const turn =
+      request.reply && started.input
+        ? concatTurns(started, await this.sessions.reply(started.sessionId, randomUUID(), request.reply))
+        : started;
+    return toTypebotResponse(
+      turn,
+      { sessionToken: this.tokens.sign(started.sessionId), typebot },
+      { textBubbleContentFormat: request.textBubbleContentFormat },
+    );
+  }
+
+  @Post('sessions/:sessionId/continueChat')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({
+    summary: "Answer the awaited input (Typebot's continueChat)",
+    description:
+      'The `sessionId` is the one startChat answered. With a `message`, it is the reply to the awaited input ' +
+      '(a choice by its label); without one, the answer is the current state (what is awaited).',
+  })
+  @ApiParam({ name: 'sessionId', description: 'The sessionId from startChat' })
+  @ApiBody({ type: TypebotContinueChatRequestDto, required: false })
+  @ApiOkResponse({ type: TypebotContinueChatResponseDto })
+  @ApiProblems(400, 404, 409)
+  async continueChat(
+    @Param('sessionId') sessionToken: string,
+    @Body() body: unknown,
+  ): Promise<TypebotContinueChatResponse> {
+    const sessionId = this.tokens.verify(sessionToken);
+    if (!sessionId) throw new SessionNotFound();
+    const request = parseContinueChatRequest(body);
+    const options = { textBubbleContentFormat: request.textBubbleContentFormat };
+    // Typebot clients send no message id: each call is a new message.
+    if (request.reply) return toTypebotContinueResponse(await this.sessions.reply(sessionId, randomUUID(), request.reply), options);
+    const current = await this.sessions.resume(sessionId);
+    // Typebot's widget reports an embed's awaited event without data as a continueChat with no message.
+    if (current.status === 'active' && current.input?.type === 'embedEvent') {
+      return toTypebotContinueResponse(await this.sessions.reply(sessionId, randomUUID(), { text: '' }), options);
+    }
+    return toTypebotContinueResponse(resumedTurn(current), options);
+  }
+}
