@@ -181,6 +181,65 @@ describe('conversations through the native chat API', () => {
     }
   });
 
+  it('runs the satisfaction survey down both branches of its condition, with rating validation', async () => {
+    const bot = await publish({ name: 'csat', templateId: 'satisfaction-survey' });
+    const low = await start(bot.publicId);
+    expect(low.input?.type).toBe('ratingInput');
+    const outOfRange = await say(low, { text: '42' });
+    expect(outOfRange.input?.type).toBe('ratingInput');
+    const two = await say(low, { text: '2' });
+    expect(texts(two)).toEqual(["We're sorry to hear that. What could we have done better?"]);
+    const done = await say(low, { text: 'Faster answers' });
+    expect(texts(done)).toEqual(['Thank you for your feedback, it helps us improve! 🙏']);
+    expect(done.status).toBe('completed');
+
+    const high = await start(bot.publicId);
+    const five = await say(high, { value: 5 });
+    expect(texts(five)).toEqual(['Great to hear! Anything else you would like to tell us?']);
+
+    const results = await t.request('GET', `/api/v1/chatbots/${bot.id}/results?completed=true`, {
+      token: admin.accessToken,
+    });
+    expect(results.body.items).toEqual([
+      expect.objectContaining({ id: low.sessionId, variables: { Score: 2, Comment: 'Faster answers' } }),
+    ]);
+    const unfinished = await t.request('GET', `/api/v1/chatbots/${bot.id}/results?completed=false`, {
+      token: admin.accessToken,
+    });
+    expect(unfinished.body.items.map((r: { id: string }) => r.id)).toEqual([high.sessionId]);
+    const future = await t.request('GET', `/api/v1/chatbots/${bot.id}/results?from=2999-01-01T00:00:00Z`, {
+      token: admin.accessToken,
+    });
+    expect(future.body.items).toEqual([]);
+  });
+
+  it('prunes sessions idle for longer than the retention, with their turns', async () => {
+    const bot = await publish({ name: 'old', templateId: 'satisfaction-survey' });
+    const old = await start(bot.publicId);
+    const recent = await start(bot.publicId);
+    await t.sql(`UPDATE chat_sessions SET last_activity_at = now() - interval '400 days' WHERE id = $1`, [
+      old.sessionId,
+    ]);
+    const queue = t.app.get<Queue>(getQueueToken('executions'));
+    const queueEvents = new QueueEvents('executions', {
+      connection: { url: t.config.redis.url },
+      prefix: t.config.redis.keyPrefix,
+    });
+    await queueEvents.waitUntilReady();
+    try {
+      const job = await queue.add('prune-sessions', { organizationId: null });
+      expect(await job.waitUntilFinished(queueEvents, 15_000)).toMatchObject({ deleted: 1 });
+    } finally {
+      await queueEvents.close();
+    }
+    expect(await t.sql('SELECT id FROM chat_sessions WHERE id = ANY($1)', [[old.sessionId, recent.sessionId]])).toEqual(
+      [{ id: recent.sessionId }],
+    );
+    expect(await t.sql('SELECT 1 FROM chat_session_turns WHERE session_id = $1', [old.sessionId])).toHaveLength(0);
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => s.key)).toContain('prune-sessions');
+  });
+
   it("drives Typebot's lead-gen template imported from the corpus", async () => {
     const bot = await importAndPublish('template-lead-gen.json');
     const s = await start(bot.publicId);

@@ -48,6 +48,12 @@ describe('tenant isolation across every documented route with an id', () => {
       body: { name: 'Secret Template A', chatbotId: chatbot.body.id },
     });
     expect(template.status).toBe(201);
+    const session = await t.request('POST', `/api/v1/bots/${chatbot.body.publicId}/sessions`, { body: {} });
+    expect(session.status).toBe(201);
+    await t.request('POST', `/api/v1/sessions/${session.body.sessionId}/messages`, {
+      token: session.body.sessionToken,
+      body: { clientMessageId: 'a1', text: 'Secret Visitor A' },
+    });
     return {
       ids: [
         a.organizationId,
@@ -58,6 +64,7 @@ describe('tenant isolation across every documented route with an id', () => {
         apiKey.body.id,
         chatbot.body.id,
         template.body.id,
+        session.body.sessionId,
       ],
       secrets: [
         'Secret Department A',
@@ -69,6 +76,7 @@ describe('tenant isolation across every documented route with an id', () => {
         'Secret Bot A',
         'Secret Template A',
         chatbot.body.publicId,
+        'Secret Visitor A',
       ],
     };
   }

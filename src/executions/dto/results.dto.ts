@@ -76,7 +76,13 @@ export class ResultDto {
 }
 
 export class DeleteResultsDto {
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Results to erase' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', format: 'uuid' },
+    minItems: 1,
+    maxItems: 1000,
+    description: 'Results to erase',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
