@@ -274,4 +274,57 @@ describe('HTTP blocks against a local server', () => {
     expect(received[0]!.url).toBe('/leads');
     expect(JSON.parse(received[0]!.body)).toMatchObject({ email: 'hook@example.com' });
   });
+
+  it('refuses private addresses when the configuration does not allow them (SSRF guard)', async () => {
+    const guarded = await startTestApp();
+    try {
+      const admin = await register(guarded);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/leads`;
+      const bot = await guarded.request('POST', '/api/v1/chatbots', {
+        token: admin.accessToken,
+        body: { name: 'guarded', templateId: 'lead-capture' },
+      });
+      const draft = await guarded.request('GET', `/api/v1/chatbots/${bot.body.id}/flow`, { token: admin.accessToken });
+      const flow = draft.body.flow;
+      flow.variables.find((v: { id: string }) => v.id === 'var-webhook-url').defaultValue = url;
+      await guarded.request('PUT', `/api/v1/chatbots/${bot.body.id}/flow`, {
+        token: admin.accessToken,
+        headers: { 'if-match': '1' },
+        body: { flow },
+      });
+      await guarded.request('POST', `/api/v1/chatbots/${bot.body.id}/publish`, { token: admin.accessToken, body: {} });
+      const before = received.length;
+      const s = await guarded.request<Turn & { sessionToken: string }>(
+        'POST',
+        `/api/v1/bots/${bot.body.publicId}/sessions`,
+        {
+          body: {},
+        },
+      );
+      let last: Turn | undefined;
+      for (const [id, text] of [
+        ['1', 'Guarded'],
+        ['2', 'g@example.com'],
+        ['3', '+33 6 12 34 56 78'],
+        ['4', "Yes, that's fine"],
+      ]) {
+        last = (
+          await guarded.request<Turn>('POST', `/api/v1/sessions/${s.body.sessionId}/messages`, {
+            token: s.body.sessionToken,
+            body: { clientMessageId: id, text },
+          })
+        ).body;
+      }
+      expect(received).toHaveLength(before);
+      // The failed call is logged and the conversation goes on.
+      expect(last?.status).toBe('completed');
+      const logs = await guarded.request('GET', `/api/v1/sessions/${s.body.sessionId}/logs`, {
+        token: admin.accessToken,
+      });
+      const webhook = logs.body.filter((step: { blockId: string }) => step.blockId === 'lead-webhook');
+      expect(webhook.some((step: { outcome: string }) => step.outcome === 'error')).toBe(true);
+    } finally {
+      await guarded.close();
+    }
+  });
 });
