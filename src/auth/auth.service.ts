@@ -20,6 +20,7 @@ import type { Principal } from './principal';
 import { type ClientMeta, RefreshTokensService } from './refresh-tokens.service';
 import { SessionDenylist } from './session-denylist.service';
 import { hashToken, newOpaqueToken } from './tokens';
+import { isUniqueViolation } from '@/database/postgres-errors';
 
 /** Emitted for the notifications module, which emails the token. */
 export interface PasswordResetRequestedEvent {
@@ -30,8 +31,6 @@ export interface PasswordResetRequestedEvent {
   expiresAt: Date;
 }
 export const PASSWORD_RESET_REQUESTED = 'auth.password_reset_requested';
-
-const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class AuthService {
@@ -74,7 +73,7 @@ export class AuthService {
         };
       })
       .catch((error: unknown) => {
-        if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new EmailTaken();
+        if (isUniqueViolation(error)) throw new EmailTaken();
         throw error;
       });
     const organization: OrganizationDto = await this.organizationsService.get(organizationId);

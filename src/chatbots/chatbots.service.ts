@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { TenantContext } from '@/auth/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { type Page, toPage } from '@/common/pagination/keyset';
@@ -36,11 +36,11 @@ import {
   toVersionDetailDto,
   toVersionDto,
 } from './dto/version.dto';
+import type { ChatbotVersionEntity } from './entities/chatbot-version.entity';
 import type { ChatbotEntity, ChatbotStatus } from './entities/chatbot.entity';
 import { newPublicId } from './public-id';
 import { TemplatesService } from './templates.service';
-
-const UNIQUE_VIOLATION = '23505';
+import { isUniqueViolation } from '@/database/postgres-errors';
 
 /** Parses a flow document sent by a client; a malformed one is a 400 naming the fields. */
 export function parseFlow(raw: unknown, field = 'flow'): FlowDocument {
@@ -123,7 +123,7 @@ export class ChatbotsService {
           updatedByUserId: userId,
         });
       } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 3) throw error;
+        if (!isUniqueViolation(error) || attempt >= 3) throw error;
       }
     }
   }
@@ -190,31 +190,17 @@ export class ChatbotsService {
     note?: string,
   ): Promise<ChatbotVersionDetailDto> {
     return this.dataSource.transaction(async (em) => {
-      const chatbot = await this.chatbots.findForUpdate(tenant.organizationId, id, em);
-      if (!chatbot) throw new ChatbotNotFound(id);
-      if (chatbot.status === 'archived') throw new ChatbotArchived();
+      const chatbot = await this.lockEditable(em, tenant, id);
       const problems = validateParsedFlow(chatbot.draftFlow);
       if (hasErrors(problems)) throw new FlowNotPublishable(problems);
-      const version = await this.chatbots.createVersion(
-        {
-          organizationId: tenant.organizationId,
-          chatbotId: id,
-          version: chatbot.latestVersion + 1,
-          flow: chatbot.draftFlow,
-          settings: chatbot.settings,
-          draftRevision: chatbot.draftRevision,
-          rolledBackFrom: null,
-          note: note ?? null,
-          publishedByUserId: userId,
-        },
-        em,
-      );
-      await this.chatbots.update(
-        tenant.organizationId,
-        id,
-        { status: 'published', publishedVersion: version.version, latestVersion: version.version },
-        em,
-      );
+      const version = await this.freezeVersion(em, tenant, chatbot, {
+        flow: chatbot.draftFlow,
+        settings: chatbot.settings,
+        draftRevision: chatbot.draftRevision,
+        rolledBackFrom: null,
+        note: note ?? null,
+        publishedByUserId: userId,
+      });
       return toVersionDetailDto(version, version.version);
     });
   }
@@ -228,16 +214,14 @@ export class ChatbotsService {
     options: { note?: string; restoreDraft?: boolean },
   ): Promise<ChatbotVersionDetailDto> {
     return this.dataSource.transaction(async (em) => {
-      const chatbot = await this.chatbots.findForUpdate(tenant.organizationId, id, em);
-      if (!chatbot) throw new ChatbotNotFound(id);
-      if (chatbot.status === 'archived') throw new ChatbotArchived();
+      const chatbot = await this.lockEditable(em, tenant, id);
       const old = await this.chatbots.findVersion(tenant.organizationId, id, fromVersion);
       if (!old) throw new ChatbotVersionNotFound(id, fromVersion);
-      const version = await this.chatbots.createVersion(
+      const version = await this.freezeVersion(
+        em,
+        tenant,
+        chatbot,
         {
-          organizationId: tenant.organizationId,
-          chatbotId: id,
-          version: chatbot.latestVersion + 1,
           flow: old.flow,
           settings: old.settings,
           draftRevision: null,
@@ -245,23 +229,47 @@ export class ChatbotsService {
           note: options.note ?? `Rollback to version ${fromVersion}`,
           publishedByUserId: userId,
         },
-        em,
-      );
-      await this.chatbots.update(
-        tenant.organizationId,
-        id,
-        {
-          status: 'published',
-          publishedVersion: version.version,
-          latestVersion: version.version,
-          ...(options.restoreDraft
-            ? { draftFlow: old.flow, settings: old.settings, draftRevision: chatbot.draftRevision + 1 }
-            : {}),
-        },
-        em,
+        options.restoreDraft
+          ? { draftFlow: old.flow, settings: old.settings, draftRevision: chatbot.draftRevision + 1 }
+          : {},
       );
       return toVersionDetailDto(version, version.version);
     });
+  }
+
+  /** The chatbot row, locked until the transaction ends; archived bots cannot be published. */
+  private async lockEditable(em: EntityManager, tenant: TenantContext, id: string): Promise<ChatbotEntity> {
+    const chatbot = await this.chatbots.findForUpdate(tenant.organizationId, id, em);
+    if (!chatbot) throw new ChatbotNotFound(id);
+    if (chatbot.status === 'archived') throw new ChatbotArchived();
+    return chatbot;
+  }
+
+  /**
+   * Inserts the next numbered version and makes it live (inside the caller's transaction, with the
+   * chatbot row locked), applying `botPatch` to the chatbot too.
+   */
+  private async freezeVersion(
+    em: EntityManager,
+    tenant: TenantContext,
+    chatbot: ChatbotEntity,
+    fields: Pick<
+      ChatbotVersionEntity,
+      'flow' | 'settings' | 'draftRevision' | 'rolledBackFrom' | 'note' | 'publishedByUserId'
+    >,
+    botPatch: Partial<ChatbotEntity> = {},
+  ): Promise<ChatbotVersionEntity> {
+    const version = await this.chatbots.createVersion(
+      { ...fields, organizationId: tenant.organizationId, chatbotId: chatbot.id, version: chatbot.latestVersion + 1 },
+      em,
+    );
+    await this.chatbots.update(
+      tenant.organizationId,
+      chatbot.id,
+      { ...botPatch, status: 'published', publishedVersion: version.version, latestVersion: version.version },
+      em,
+    );
+    return version;
   }
 
   async listVersions(

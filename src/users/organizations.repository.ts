@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, MoreThan } from 'typeorm';
 import { OrganizationEntity } from './entities/organization.entity';
 import { slugify, slugWithSuffix } from './slug';
-
-const UNIQUE_VIOLATION = '23505';
+import { isUniqueViolation } from '@/database/postgres-errors';
 
 @Injectable()
 export class OrganizationsRepository {
@@ -35,7 +34,7 @@ export class OrganizationsRepository {
         try {
           return await this.repo(em).save(this.repo(em).create({ name, slug: candidate, suspendedAt: null }));
         } catch (error) {
-          if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt > 3) throw error;
+          if (!isUniqueViolation(error) || attempt > 3) throw error;
         }
       }
       if (attempt > 5) throw new Error(`Could not find a free slug for "${name}"`);
