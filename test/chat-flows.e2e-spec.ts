@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { type Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
 } from '@/executions/turn-runner';
 import { FakeOpenAi } from './support/fake-openai';
 import { register, type Account } from './support/identity';
+import { withQueueEvents } from './support/queues';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface Turn {
@@ -149,12 +150,7 @@ describe('conversations through the native chat API', () => {
     };
     const bot = await publish({ name: 'idle', flow });
     const queue = t.app.get<Queue>(getQueueToken('executions'));
-    const queueEvents = new QueueEvents('executions', {
-      connection: { url: t.config.redis.url },
-      prefix: t.config.redis.keyPrefix,
-    });
-    await queueEvents.waitUntilReady();
-    try {
+    await withQueueEvents(t, 'executions', async (queueEvents) => {
       const quiet = await start(bot.publicId);
       const job = await queue.getJob(`idle-${quiet.sessionId}-1`);
       expect(job?.opts.delay).toBe(60_000);
@@ -176,9 +172,7 @@ describe('conversations through the native chat API', () => {
       expect(await chattyJob!.waitUntilFinished(queueEvents, 15_000)).toBe('stale');
       const after = await t.request('GET', `/api/v1/sessions/${chatty.sessionId}`, { token: chatty.sessionToken });
       expect(JSON.stringify(after.body.transcript)).not.toContain('Are you still there?');
-    } finally {
-      await queueEvents.close();
-    }
+    });
   });
 
   it('runs the satisfaction survey down both branches of its condition, with rating validation', async () => {
@@ -221,17 +215,10 @@ describe('conversations through the native chat API', () => {
       old.sessionId,
     ]);
     const queue = t.app.get<Queue>(getQueueToken('executions'));
-    const queueEvents = new QueueEvents('executions', {
-      connection: { url: t.config.redis.url },
-      prefix: t.config.redis.keyPrefix,
-    });
-    await queueEvents.waitUntilReady();
-    try {
+    await withQueueEvents(t, 'executions', async (queueEvents) => {
       const job = await queue.add('prune-sessions', { organizationId: null });
       expect(await job.waitUntilFinished(queueEvents, 15_000)).toMatchObject({ deleted: 1 });
-    } finally {
-      await queueEvents.close();
-    }
+    });
     expect(await t.sql('SELECT id FROM chat_sessions WHERE id = ANY($1)', [[old.sessionId, recent.sessionId]])).toEqual(
       [{ id: recent.sessionId }],
     );
