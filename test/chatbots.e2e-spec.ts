@@ -80,7 +80,7 @@ describe('chatbots and flows', () => {
       expect(patched.body.name).toBe('Support bot 2');
       expect(patched.body.settings).toMatchObject({
         allowedOrigins: ['https://shop.example'],
-        typingEmulation: { enabled: false, speedCharsPerSecond: 400 },
+        typingEmulation: { enabled: false, speedCharsPerSecond: 33 },
       });
 
       const bad = await t.request('PATCH', `/api/v1/chatbots/${id}`, {

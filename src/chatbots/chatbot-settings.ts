@@ -20,7 +20,8 @@ export interface ChatbotSettings {
 }
 
 export const defaultChatbotSettings: ChatbotSettings = {
-  typingEmulation: { enabled: true, speedCharsPerSecond: 400, maxDelayMs: 3_000 },
+  // ~33 characters a second is about 400 words a minute, Typebot's default typing speed.
+  typingEmulation: { enabled: true, speedCharsPerSecond: 33, maxDelayMs: 3_000 },
   sessionExpirySeconds: 24 * 3600,
   rememberUser: false,
   allowedOrigins: [],

@@ -40,7 +40,9 @@ describe('markdownToRichText', () => {
     expect(markdownToRichText('**bold _and italic_ text**')).toEqual([
       p({ text: 'bold ', bold: true }, { text: 'and italic', bold: true, italic: true }, { text: ' text', bold: true }),
     ]);
-    expect(markdownToRichText('**a *b***')).toEqual([p({ text: 'a ', bold: true }, { text: 'b', bold: true, italic: true })]);
+    expect(markdownToRichText('**a *b***')).toEqual([
+      p({ text: 'a ', bold: true }, { text: 'b', bold: true, italic: true }),
+    ]);
   });
 
   it('keeps what is not emphasis as text: lone stars, snake_case, spaced markers, escapes', () => {
@@ -50,7 +52,9 @@ describe('markdownToRichText', () => {
     plain('a ** b ** c');
     plain('unclosed **bold');
     expect(markdownToRichText('\\*not italic\\* and \\_this\\_')).toEqual([p({ text: '*not italic* and _this_' })]);
-    expect(richTextToPlainText(markdownToRichText('my_variable_name, 5 * 3, **x'))).toBe('my_variable_name, 5 * 3, **x');
+    expect(richTextToPlainText(markdownToRichText('my_variable_name, 5 * 3, **x'))).toBe(
+      'my_variable_name, 5 * 3, **x',
+    );
   });
 
   it('reads links, autolinks and images as links', () => {
@@ -93,6 +97,24 @@ describe('markdownToRichText', () => {
     ]);
   });
 
+  it('drops the closing hashes of a heading, only when they are separate', () => {
+    expect(markdownToRichText('## Title ##\n# C#')).toEqual([
+      { type: 'h2', children: [{ text: 'Title' }] },
+      { type: 'h1', children: [{ text: 'C#' }] },
+    ]);
+  });
+
+  it('stays fast on adversarial input and sends very long lines as plain text', () => {
+    const started = Date.now();
+    for (const line of [`# ${' '.repeat(20_000)}x`, '*a '.repeat(1_000), '_a '.repeat(1_000), '[a '.repeat(1_000)]) {
+      expect(richTextToPlainText(markdownToRichText(line))).toBe(line.replace(/^# +/, ''));
+    }
+    expect(richTextToPlainText(markdownToRichText(`x${'`'.repeat(1_000)}a`))).toHaveLength(1_002);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const long = `**${'a'.repeat(5_000)}**`;
+    expect(markdownToRichText(long)).toEqual([p({ text: long })]);
+  });
+
   it('keeps fenced code verbatim and drops leading/trailing blank lines', () => {
     expect(markdownToRichText('\n\nCode:\n```js\nconst a = **b**;\n```\n\n')).toEqual([
       p({ text: 'Code:' }),
@@ -129,7 +151,9 @@ describe('round trip through the Typebot importer', () => {
       .map((node) =>
         isLeaf(node)
           ? [...node.text]
-              .map((c) => (/\s/.test(c) ? c : `${c}${node.bold ? 'B' : ''}${node.italic ? 'I' : ''}${node.code ? 'C' : ''}`))
+              .map((c) =>
+                /\s/.test(c) ? c : `${c}${node.bold ? 'B' : ''}${node.italic ? 'I' : ''}${node.code ? 'C' : ''}`,
+              )
               .join('')
           : node.type === 'a'
             ? `[${visible(node.children)}](${node.url ?? ''})`

@@ -37,7 +37,7 @@ export const isLeaf = (node: RichTextNode): node is RichTextLeaf => 'text' in no
 // Blocks
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*)$/;
 const BULLET = /^[ \t]*[-*+][ \t]+(.*)$/;
 const ORDERED = /^[ \t]*\d{1,9}[.)][ \t]+(.*)$/;
 const QUOTE = /^ {0,3}>[ \t]?(.*)$/;
@@ -94,7 +94,7 @@ export function markdownToRichText(markdown: string): RichTextElement[] {
       const heading = HEADING.exec(line);
       const quote = QUOTE.exec(line);
       if (THEMATIC_BREAK.test(line)) emit(emptyParagraph());
-      else if (heading) emit({ type: `h${heading[1]!.length}`, children: inline(heading[2] ?? '') });
+      else if (heading) emit({ type: `h${heading[1]!.length}`, children: inline(withoutClosingHashes(heading[2]!)) });
       else if (quote) emit({ type: 'blockquote', children: inline(quote[1] ?? '') });
       else emit(paragraph(inline(line)));
     }
@@ -102,8 +102,25 @@ export function markdownToRichText(markdown: string): RichTextElement[] {
   return blocks.length > 0 ? blocks : [emptyParagraph()];
 }
 
+/** `Title ##` → `Title` (a heading's optional closing sequence), without a backtracking regex. */
+function withoutClosingHashes(text: string): string {
+  const trimmed = text.trimEnd();
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === '#') end--;
+  if (end === trimmed.length) return trimmed;
+  if (end === 0) return '';
+  return trimmed[end - 1] === ' ' || trimmed[end - 1] === '\t' ? trimmed.slice(0, end).trimEnd() : trimmed;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Inline content
+
+/**
+ * Lines longer than this are sent as plain text: the inline parser looks ahead for closing markers,
+ * which costs up to the square of the line's length on adversarial input (a visitor's long reply
+ * inserted into a bubble).
+ */
+const MAX_INLINE_LENGTH = 3_000;
 
 const ASCII_PUNCTUATION = /^[!-/:-@[-`{-~]$/;
 const WHITESPACE = /^\s$/u;
@@ -160,8 +177,14 @@ function linkAt(src: string, at: number): { label: string; url: string; end: num
   return { label: src.slice(at + 1, labelEnd), url, end: targetEnd + 1 };
 }
 
-const AUTOLINK = /^<((?:https?|mailto|tel):[^\s<>]+)>/i;
-const UNDERLINE_OPEN = /^<u>/i;
+/** Sticky: matched at `lastIndex` only. */
+const AUTOLINK = /<((?:https?|mailto|tel):[^\s<>]+)>/iy;
+
+/** `<https://…>` at `at`. */
+function autolinkAt(src: string, at: number): RegExpExecArray | null {
+  AUTOLINK.lastIndex = at;
+  return AUTOLINK.exec(src);
+}
 
 /**
  * Where an emphasis opened at `from - n` closes: the next run of `char` that can close (no space
@@ -169,7 +192,7 @@ const UNDERLINE_OPEN = /^<u>/i;
  * `**a *b***` closes the bold after the italic.
  */
 function closerOf(src: string, from: number, char: string, n: number): number | undefined {
-  for (let j = from; j < src.length; ) {
+  for (let j = from; j < src.length;) {
     const c = src[j];
     if (c === '\\') {
       j += 2;
@@ -216,9 +239,8 @@ function parseInline(src: string, marks: Marks): RichTextNode[] {
     if (text !== '') nodes.push({ text, ...marks });
     text = '';
   };
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const c = src[i]!;
-    const rest = src.slice(i);
     if (c === '\\' && i + 1 < src.length && ASCII_PUNCTUATION.test(src[i + 1]!)) {
       text += src[i + 1];
       i += 2;
@@ -247,19 +269,19 @@ function parseInline(src: string, marks: Marks): RichTextNode[] {
       i = link.end;
       continue;
     }
-    const autolink = c === '<' ? AUTOLINK.exec(rest) : null;
+    const autolink = c === '<' ? autolinkAt(src, i) : null;
     if (autolink) {
       flush();
       nodes.push({ type: 'a', url: autolink[1]!, children: [{ text: autolink[1]!, ...marks }] });
       i += autolink[0].length;
       continue;
     }
-    if (c === '<' && UNDERLINE_OPEN.test(rest)) {
-      const close = rest.toLowerCase().indexOf('</u>');
+    if (c === '<' && src.slice(i, i + 3).toLowerCase() === '<u>') {
+      const close = src.toLowerCase().indexOf('</u>', i + 3);
       if (close !== -1) {
         flush();
-        nodes.push(...parseInline(rest.slice(3, close), { ...marks, underline: true }));
-        i += close + 4;
+        nodes.push(...parseInline(src.slice(i + 3, close), { ...marks, underline: true }));
+        i = close + 4;
         continue;
       }
     }
@@ -301,7 +323,8 @@ function tidy(nodes: RichTextNode[]): RichTextNode[] {
   return out.length > 0 ? out : [{ text: '' }];
 }
 
-const inline = (src: string): RichTextNode[] => tidy(parseInline(src, {}));
+const inline = (src: string): RichTextNode[] =>
+  tidy(src.length > MAX_INLINE_LENGTH ? [{ text: src }] : parseInline(src, {}));
 
 // ---------------------------------------------------------------------------------------------
 

@@ -95,8 +95,11 @@ export class TypebotChatController {
     if (!sessionId) throw new SessionNotFound();
     const request = parseContinueChatRequest(body);
     const options = { textBubbleContentFormat: request.textBubbleContentFormat };
-    // Typebot clients send no message id: each call is a new message.
-    if (request.reply) return toTypebotContinueResponse(await this.sessions.reply(sessionId, randomUUID(), request.reply), options);
+    if (request.reply) {
+      // Typebot clients send no message id: each call is a new message.
+      const turn = await this.sessions.reply(sessionId, randomUUID(), request.reply);
+      return toTypebotContinueResponse(turn, options);
+    }
     const current = await this.sessions.resume(sessionId);
     // Typebot's widget reports an embed's awaited event without data as a continueChat with no message.
     if (current.status === 'active' && current.input?.type === 'embedEvent') {

@@ -38,7 +38,12 @@ const turn = (overrides: Partial<ChatTurn> = {}): ChatTurn => ({
   ...overrides,
 });
 
-const text = (blockId: string, markdown: string, id = blockId): ChatMessage => ({ id, blockId, type: 'text', markdown });
+const text = (blockId: string, markdown: string, id = blockId): ChatMessage => ({
+  id,
+  blockId,
+  type: 'text',
+  markdown,
+});
 
 describe('the lead-gen template against the recorded Typebot answers', () => {
   const imported = importTypebot(
@@ -123,7 +128,14 @@ describe('messages', () => {
 
   it('sends images, videos, audio and embeds in Typebot shapes', () => {
     const messages: ChatMessage[] = [
-      { id: '0.0', blockId: 'img', type: 'image', url: 'https://x.dev/a.png', alt: 'A', clickLink: { url: 'https://x.dev' } },
+      {
+        id: '0.0',
+        blockId: 'img',
+        type: 'image',
+        url: 'https://x.dev/a.png',
+        alt: 'A',
+        clickLink: { url: 'https://x.dev' },
+      },
       {
         id: '0.1',
         blockId: 'yt',
@@ -133,9 +145,33 @@ describe('messages', () => {
         autoplay: false,
         showControls: true,
       },
-      { id: '0.2', blockId: 'vm', type: 'video', url: 'https://vimeo.com/76979871', provider: 'vimeo', autoplay: true, showControls: false },
-      { id: '0.3', blockId: 'mp4', type: 'video', url: 'https://x.dev/v.mp4', provider: 'url', autoplay: false, showControls: true },
-      { id: '0.4', blockId: 'bad', type: 'video', url: 'https://x.dev/watch', provider: 'youtube', autoplay: false, showControls: true },
+      {
+        id: '0.2',
+        blockId: 'vm',
+        type: 'video',
+        url: 'https://vimeo.com/76979871',
+        provider: 'vimeo',
+        autoplay: true,
+        showControls: false,
+      },
+      {
+        id: '0.3',
+        blockId: 'mp4',
+        type: 'video',
+        url: 'https://x.dev/v.mp4',
+        provider: 'url',
+        autoplay: false,
+        showControls: true,
+      },
+      {
+        id: '0.4',
+        blockId: 'bad',
+        type: 'video',
+        url: 'https://x.dev/watch',
+        provider: 'youtube',
+        autoplay: false,
+        showControls: true,
+      },
       { id: '0.5', blockId: 'au', type: 'audio', url: 'https://x.dev/a.mp3', autoplay: true },
       { id: '0.6', blockId: 'em', type: 'embed', url: 'https://x.dev/form', heightPx: 300, waitForEvent: 'done' },
     ];
@@ -228,9 +264,17 @@ describe('inputs', () => {
     [
       'text',
       { ...base, type: 'textInput', multiline: false, variableId: 'v1', placeholder: 'Your name', buttonLabel: 'Go' },
-      { id: 'in', type: 'text input', options: { variableId: 'v1', labels: { placeholder: 'Your name', button: 'Go' } } },
+      {
+        id: 'in',
+        type: 'text input',
+        options: { variableId: 'v1', labels: { placeholder: 'Your name', button: 'Go' } },
+      },
     ],
-    ['long text', { ...base, type: 'textInput', multiline: true }, { id: 'in', type: 'text input', options: { isLong: true } }],
+    [
+      'long text',
+      { ...base, type: 'textInput', multiline: true },
+      { id: 'in', type: 'text input', options: { isLong: true } },
+    ],
     [
       'number',
       { ...base, type: 'numberInput', min: 1, max: 5, step: 0.5 },
@@ -276,7 +320,13 @@ describe('inputs', () => {
       {
         id: 'in',
         type: 'rating input',
-        options: { buttonType: 'Icons', length: 5, startsAt: 1, labels: { left: 'Bad' }, isOneClickSubmitEnabled: true },
+        options: {
+          buttonType: 'Icons',
+          length: 5,
+          startsAt: 1,
+          labels: { left: 'Bad' },
+          isOneClickSubmitEnabled: true,
+        },
       },
     ],
     [
@@ -347,7 +397,10 @@ describe('inputs', () => {
 
 describe('turns', () => {
   it('joins the start turn and the answer to its first input, shifting action positions', () => {
-    const first = turn({ messages: [text('b1', 'hi', '0.0')], actions: [{ type: 'wait', seconds: 1, afterMessageCount: 1 }] });
+    const first = turn({
+      messages: [text('b1', 'hi', '0.0')],
+      actions: [{ type: 'wait', seconds: 1, afterMessageCount: 1 }],
+    });
     const next = turn({
       status: 'completed',
       messages: [text('b2', 'bye', '1.0')],

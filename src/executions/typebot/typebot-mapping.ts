@@ -98,7 +98,11 @@ function messageIds(messages: readonly ChatMessage[]): string[] {
  */
 export const EMBED_EVENT_DATA_VARIABLE = 'parley-embed-data';
 
-export function toTypebotMessage(message: ChatMessage, id: string, options: TypebotMappingOptions = {}): TypebotMessage {
+export function toTypebotMessage(
+  message: ChatMessage,
+  id: string,
+  options: TypebotMappingOptions = {},
+): TypebotMessage {
   switch (message.type) {
     case 'text':
       return {
@@ -264,7 +268,8 @@ export function toTypebotInput(awaiting: Awaiting): TypebotInput | undefined {
         isRequired: awaiting.required ? undefined : false,
         isMultipleAllowed: ifTrue(awaiting.multiple),
         labels: textLabels,
-        allowedFileTypes: awaiting.allowedTypes.length > 0 ? { isEnabled: true, types: awaiting.allowedTypes } : undefined,
+        allowedFileTypes:
+          awaiting.allowedTypes.length > 0 ? { isEnabled: true, types: awaiting.allowedTypes } : undefined,
       });
     case 'embedEvent':
       return undefined;

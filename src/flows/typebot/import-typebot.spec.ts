@@ -337,6 +337,7 @@ describe('importTypebot: blocks', () => {
         },
         { id: 'time', type: 'time input', options: { format: 'hh:mm a' } },
         { id: 'rate', type: 'rating input', options: { length: 5, buttonType: 'Icons' } },
+        { id: 'nps', type: 'rating input', options: {} },
         { id: 'mail', type: 'Email', options: { recipients: ['a@example.com'], subject: 'Hi' } },
       ]),
     );
@@ -352,7 +353,9 @@ describe('importTypebot: blocks', () => {
       maxSizeMb: 5,
     });
     expect(blockById(flow, 'time', 'timeInput').options.format).toBe('hh:mm a');
-    expect(blockById(flow, 'rate', 'ratingInput').options).toMatchObject({ length: 5, style: 'icons', startsAt: 0 });
+    expect(blockById(flow, 'rate', 'ratingInput').options).toMatchObject({ length: 5, style: 'icons', startsAt: 1 });
+    // Typebot's default numbered rating is 0–10 (11 values).
+    expect(blockById(flow, 'nps', 'ratingInput').options).toMatchObject({ length: 11, startsAt: 0, style: 'numbers' });
     expect(blockById(flow, 'mail', 'sendEmail').options).toMatchObject({
       to: ['a@example.com'],
       body: 'Answer: {{Answer}}\nList: {{List}}',

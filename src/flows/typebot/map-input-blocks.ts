@@ -167,9 +167,17 @@ export const mapTimeInput: BlockMapper = (block) => ({
   options: compact({ ...inputOptions(block), placeholder: undefined, format: text(options(block), 'format') }),
 });
 
+/**
+ * Typebot's numbered rating buttons go from `startsAt` to `length` inclusive (default 0–10, an
+ * NPS scale: 11 values) and its icons from 1 to `length`; Parley counts `length` values from
+ * `startsAt`.
+ */
 export const mapRatingInput: BlockMapper = (block, ctx) => {
   const o = options(block);
   const labels = record(o, 'labels');
+  const icons = string(o, 'buttonType') === 'Icons';
+  const startsAt = icons ? 1 : (number(o, 'startsAt') ?? 0);
+  const last = number(o, 'length') ?? 10;
   if (record(o, 'customIcon').isEnabled === true) ctx.warn('the custom rating icon is not supported');
   return {
     id: block.id,
@@ -177,9 +185,9 @@ export const mapRatingInput: BlockMapper = (block, ctx) => {
     options: compact({
       ...inputOptions(block),
       placeholder: undefined,
-      length: number(o, 'length'),
-      startsAt: number(o, 'startsAt'),
-      style: string(o, 'buttonType') === 'Icons' ? ('icons' as const) : undefined,
+      length: Math.max(2, last - startsAt + 1),
+      startsAt,
+      style: icons ? ('icons' as const) : undefined,
       leftLabel: string(labels, 'left'),
       rightLabel: string(labels, 'right'),
       oneClickSubmit: boolean(o, 'isOneClickSubmitEnabled'),
