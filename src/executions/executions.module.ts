@@ -18,6 +18,7 @@ import { SessionTokens } from './session-token';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { TurnRunner } from './turn-runner';
+import { TypebotBots } from './typebot/typebot-bots';
 import { TypebotChatController } from './typebot/typebot-chat.controller';
 
 /** SESSION_TOKEN_SECRET, else a key derived from the JWT secret (never the JWT secret itself). */
@@ -48,6 +49,7 @@ export class ExecutionsModule {
         FlowCache,
         LinkedFlows,
         TurnRunner,
+        TypebotBots,
         ...effectRunnerProviders(config.executions),
         ...workerProviders(config, [ExecutionsProcessor, PruneSchedule]),
       ],

@@ -1,5 +1,6 @@
 import type { ChatbotSettings } from '@/chatbots/chatbot-settings';
-import type { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { Injectable } from '@nestjs/common';
+import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
 import { BotNotAvailable } from '../executions.exception';
 import { typebotInfoOf } from './typebot-mapping';
 import type { TypebotInfo } from './typebot-types';
@@ -16,6 +17,7 @@ const MAX_VERSIONS = 1_000;
  * published version's date and settings (cached: a version never changes). One indexed read per
  * start once the version is cached.
  */
+@Injectable()
 export class TypebotBots {
   private readonly versions = new Map<string, PublishedVersion>();
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '@/auth/auth.decorators';
-import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { SessionNotFound } from '../executions.exception';
 import { SessionTokens } from '../session-token';
@@ -28,15 +27,11 @@ import type { TypebotContinueChatResponse, TypebotStartChatResponse } from './ty
 @ApiExtraModels(TypebotTextMessageDto)
 @Controller()
 export class TypebotChatController {
-  private readonly bots: TypebotBots;
-
   constructor(
     private readonly sessions: SessionsService,
     private readonly tokens: SessionTokens,
-    chatbots: ChatbotsRepository,
-  ) {
-    this.bots = new TypebotBots(chatbots);
-  }
+    private readonly bots: TypebotBots,
+  ) {}
 
   @Post('typebots/:publicId/startChat')
   @HttpCode(200)
