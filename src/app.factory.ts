@@ -1,5 +1,4 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,6 +9,7 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './common/openapi/swagger';
 import { packageVersion } from './common/package-info';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
+import { staticSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation/validation';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -80,7 +80,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     closing = true;
     done();
   });
+  const securityHeaders = staticSecurityHeaders();
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.headers(securityHeaders);
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
@@ -96,17 +98,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     done();
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        // Swagger UI at /docs needs inline styles and scripts.
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:'],
-      },
-    },
-  });
   await app.register(
     cors,
     () => (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) =>
