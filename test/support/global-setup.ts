@@ -1,31 +1,38 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source.options';
-import { adminDatabaseUrl, databaseUrl, templateDatabase, testDatabasePrefix } from './test-env';
+import { adminDatabaseUrl, databaseUrl, templateDatabase, testDatabaseRoot } from './test-env';
 
 /**
  * Once per run: a migrated template database. Each test file then gets its own copy
  * (`CREATE DATABASE ... TEMPLATE`), which takes milliseconds, so files run in parallel
- * without seeing each other's rows.
+ * without seeing each other's rows. Databases of crashed earlier runs are dropped; those of a run
+ * still going (they have connections) are left alone, so two runs can share one server.
  */
 export default async function globalSetup(): Promise<void> {
+  process.env.PARLEY_TEST_RUN = `${process.pid}${randomBytes(2).toString('hex')}`;
   const admin = new Client({ connectionString: adminDatabaseUrl });
   await admin.connect().catch((error: unknown) => {
     throw new Error(`Tests need PostgreSQL at ${adminDatabaseUrl} (set TEST_DATABASE_ADMIN_URL): ${String(error)}`);
   });
   try {
     const stale = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`,
-      [`${testDatabasePrefix}%`, templateDatabase],
+      `SELECT d.datname FROM pg_database d
+        WHERE d.datname LIKE $1
+          AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+      [`${testDatabaseRoot}\\_%`],
     );
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${templateDatabase}"`);
+    for (const { datname } of stale.rows) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+    }
+    await admin.query(`CREATE DATABASE "${templateDatabase()}"`);
   } finally {
     await admin.end();
   }
   const dataSource = new DataSource(
-    dataSourceOptions({ url: databaseUrl(templateDatabase), poolSize: 1, applicationName: 'parley-test-setup' }),
+    dataSourceOptions({ url: databaseUrl(templateDatabase()), poolSize: 1, applicationName: 'parley-test-setup' }),
   );
   await dataSource.initialize();
   try {

@@ -51,8 +51,8 @@ async function adminQuery(query: string): Promise<void> {
 
 /** A fresh database copied from the migrated template; returns its name. */
 export async function createTestDatabase(): Promise<string> {
-  const name = `${testDatabasePrefix}${uniqueSuffix()}`;
-  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase}"`);
+  const name = `${testDatabasePrefix()}${uniqueSuffix()}`;
+  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`);
   return name;
 }
 
