@@ -208,6 +208,15 @@ function keptStaticItems(block: TypebotBlock, hasDynamicSource: boolean, ctx: Bl
   return kept;
 }
 
+/** What Typebot's button and picture choices have in common. */
+const choiceOptions = (block: TypebotBlock, o: RawRecord) => ({
+  ...inputOptions(block),
+  placeholder: string(o, 'searchInputPlaceholder'),
+  buttonLabel: string(o, 'buttonLabel'),
+  multiple: boolean(o, 'isMultipleChoice'),
+  searchable: boolean(o, 'isSearchable'),
+});
+
 export const mapChoiceInput: BlockMapper = (block, ctx) => {
   const o = options(block);
   const listVariableId = text(o, 'dynamicVariableId');
@@ -215,11 +224,7 @@ export const mapChoiceInput: BlockMapper = (block, ctx) => {
     id: block.id,
     type: 'choiceInput',
     options: compact({
-      ...inputOptions(block),
-      placeholder: string(o, 'searchInputPlaceholder'),
-      buttonLabel: string(o, 'buttonLabel'),
-      multiple: boolean(o, 'isMultipleChoice'),
-      searchable: boolean(o, 'isSearchable'),
+      ...choiceOptions(block, o),
       dynamicItems: listVariableId === undefined ? undefined : { listVariableId },
     }),
     items: keptStaticItems(block, listVariableId !== undefined, ctx).map((item) =>
@@ -256,11 +261,7 @@ export const mapPictureChoiceInput: BlockMapper = (block, ctx) => {
     id: block.id,
     type: 'pictureChoiceInput',
     options: compact({
-      ...inputOptions(block),
-      placeholder: string(o, 'searchInputPlaceholder'),
-      buttonLabel: string(o, 'buttonLabel'),
-      multiple: boolean(o, 'isMultipleChoice'),
-      searchable: boolean(o, 'isSearchable'),
+      ...choiceOptions(block, o),
       dynamicItems,
     }),
     items: keptStaticItems(block, dynamicItems !== undefined, ctx).map((item) =>
