@@ -43,7 +43,7 @@ describe('the Parley process', () => {
         status: r.status,
         body: await r.json(),
       }));
-      await new Promise((r) => setTimeout(r, 300)); // let the request reach the handler
+      await parley.printed('slow request started'); // the request is in the handler
       parley.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
       // A request arriving during shutdown is refused: 503, or no connection at all once closed.

@@ -7,6 +7,8 @@ export interface SpawnedParley {
   readonly child: ChildProcess;
   readonly url: Promise<string>;
   readonly output: () => string;
+  /** Resolves once the process has printed `text`. */
+  readonly printed: (text: string) => Promise<void>;
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -35,5 +37,15 @@ export function spawnParley(env: Record<string, string>, script = 'dist/src/main
     void exit.then(({ code }) => reject(new Error(`exited with ${String(code)} before listening:\n${output}`)));
   });
   url.catch(() => undefined);
-  return { child, url, output: () => output, exit };
+  const printed = (text: string): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        if (!output.includes(text)) return;
+        child.stdout.off('data', check);
+        resolve();
+      };
+      child.stdout.on('data', check);
+      check();
+    });
+  return { child, url, output: () => output, printed, exit };
 }
