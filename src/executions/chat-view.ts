@@ -1,4 +1,3 @@
-import type { FlowDocument } from '@/flows';
 import type { Awaiting, BotMessage } from './engine/engine-types';
 import type { SessionState } from './engine/session-state';
 import type { SessionResult, SessionStatus, TranscriptEntry } from './entities/chat-session.entity';
@@ -56,11 +55,3 @@ export function transcriptOf(reply: unknown, messages: readonly ChatMessage[], a
 export type SessionFlow = Pick<CachedFlow, 'flow' | 'inputCount' | 'savedVariables'> & {
   settings?: CachedFlow['settings'];
 };
-
-export const previewFlowOf = (
-  flow: FlowDocument,
-  describe: (f: FlowDocument) => Pick<CachedFlow, 'inputCount' | 'savedVariables'>,
-): SessionFlow => ({
-  flow,
-  ...describe(flow),
-});

@@ -7,8 +7,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, CurrentTenant, Roles } from '@/auth/auth.decorators';
-import type { Principal, TenantContext } from '@/auth/principal';
+import { CurrentTenant, Roles } from '@/auth/auth.decorators';
+import type { TenantContext } from '@/auth/principal';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf } from '@/common/pagination/keyset';
 import { UuidParam } from '@/common/validation/uuid-param';
@@ -44,12 +44,7 @@ export class ResultsController {
   })
   @ApiCreatedResponse({ type: StartedSessionDto })
   @ApiProblems(404)
-  async preview(
-    @CurrentTenant() tenant: TenantContext,
-    @CurrentPrincipal() _principal: Principal,
-    @UuidParam('id') id: string,
-    @Body() dto: StartPreviewDto,
-  ) {
+  async preview(@CurrentTenant() tenant: TenantContext, @UuidParam('id') id: string, @Body() dto: StartPreviewDto) {
     const turn = await this.sessions.startPreview(tenant, id, dto.variables, dto.runEffects ?? false);
     return { ...turn, sessionToken: this.tokens.sign(turn.sessionId) };
   }

@@ -5,7 +5,6 @@ import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
 import type { TenantContext } from '@/auth/principal';
 import { newId } from '@/database/base.entity';
 import { flowDocumentSchema } from '@/flows';
-import { type AppConfig, InjectConfig } from '@/config';
 import { InjectTypedQueue, type TypedQueue } from '@/queue/typed-queue';
 import {
   type ChatTurn,
@@ -52,7 +51,6 @@ export interface StartOptions {
 @Injectable()
 export class SessionsService {
   constructor(
-    @InjectConfig() private readonly config: AppConfig,
     private readonly sessions: SessionsRepository,
     private readonly chatbots: ChatbotsRepository,
     private readonly flows: FlowCache,
@@ -292,9 +290,5 @@ export class SessionsService {
       { organizationId, sessionId, turn },
       { delay: seconds * 1000, jobId: `idle-${sessionId}-${turn}`, attempts: 3 },
     );
-  }
-
-  get retentionDays(): number {
-    return this.config.executions.retentionDays;
   }
 }

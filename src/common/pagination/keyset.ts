@@ -2,11 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
-/**
- * Keyset pagination over UUIDv7 ids (time-ordered): `WHERE id > :cursor ORDER BY id LIMIT :limit`.
- * Stable under concurrent inserts, and every page costs the same.
- */
-export class PageQueryDto {
+/** Page size of every list: 1–100, default 20. */
+export class LimitQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
@@ -14,7 +11,13 @@ export class PageQueryDto {
   @Min(1)
   @Max(100)
   limit: number = 20;
+}
 
+/**
+ * Keyset pagination over UUIDv7 ids (time-ordered): `WHERE id > :cursor ORDER BY id LIMIT :limit`.
+ * Stable under concurrent inserts, and every page costs the same.
+ */
+export class PageQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page', format: 'uuid' })
   @IsOptional()
   @IsUUID()

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '@/common/pagination/keyset';
@@ -26,25 +26,7 @@ export class ResultsFilterDto {
   completed?: boolean;
 }
 
-export class ResultsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  from?: Date;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  to?: Date;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
-  completed?: boolean;
-}
+export class ResultsQueryDto extends IntersectionType(PageQueryDto, ResultsFilterDto) {}
 
 export class ResultDto {
   @ApiProperty({ format: 'uuid', description: 'The result id (also the session id)' })
