@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { INVITATION_CREATED, type InvitationCreatedEvent } from '@/users/invitations.service';
 import { addMember, DEFAULT_PASSWORD, login, register, uniqueEmail, type Account } from './support/identity';
@@ -99,7 +100,7 @@ describe('organizations, members, invitations, departments, profiles', () => {
       expect((await t.request('GET', '/api/v1/members', { token: victim.accessToken })).status).toBe(200);
       expect(
         (
-          await t.request('POST', `/api/v1/organizations/${root.organizationId.replace(/.$/, '0')}/suspend`, {
+          await t.request('POST', `/api/v1/organizations/${randomUUID()}/suspend`, {
             token: root.accessToken,
           })
         ).status,
