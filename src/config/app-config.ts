@@ -73,6 +73,8 @@ export interface ExecutionsConfig {
   readonly sessionTokenSecret: string | undefined;
   readonly retentionDays: number;
   readonly pruneCron: string;
+  /** Turns of one session waiting behind the running one, per process, before 429 session.busy. */
+  readonly sessionTurnQueueLimit: number;
 }
 
 /** Configuration once the database and Redis are known (see `resolveServices`). */
@@ -169,6 +171,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       sessionTokenSecret: env.SESSION_TOKEN_SECRET,
       retentionDays: env.SESSION_RETENTION_DAYS,
       pruneCron: env.PRUNE_CRON,
+      sessionTurnQueueLimit: env.SESSION_TURN_QUEUE_LIMIT,
     },
   };
 }

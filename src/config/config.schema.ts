@@ -146,6 +146,8 @@ const executionsSchema = z.object({
   SESSION_RETENTION_DAYS: int(90, 1, 3650),
   /** How often the pruning job runs (cron). */
   PRUNE_CRON: z.string().min(9).default('17 3 * * *'),
+  /** Messages of one session a process queues behind the running one before answering 429. */
+  SESSION_TURN_QUEUE_LIMIT: int(32, 0, 10_000),
 });
 
 export const envSchema = coreSchema

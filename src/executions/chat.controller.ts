@@ -60,11 +60,12 @@ export class ChatController {
   @ApiOperation({
     summary: 'Answer the awaited input',
     description:
-      'Idempotent per clientMessageId: a retry gets the first answer and the flow advances once. Concurrent messages ' +
-      'of one session are applied one after the other.',
+      'Idempotent per clientMessageId for the whole session: a retry gets the first answer and the flow advances ' +
+      'once. Concurrent messages of one session are applied one after the other, in arrival order; past ' +
+      'SESSION_TURN_QUEUE_LIMIT waiting messages, 429 session.busy (Retry-After).',
   })
   @ApiOkResponse({ type: ChatTurnDto })
-  @ApiProblems(404, 409)
+  @ApiProblems(404, 409, 429)
   async send(
     @UuidParam('id') id: string,
     @Body() dto: SendMessageDto,

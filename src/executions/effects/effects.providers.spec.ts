@@ -10,6 +10,7 @@ const config: ExecutionsConfig = {
   sessionTokenSecret: undefined,
   retentionDays: 30,
   pruneCron: '0 3 * * *',
+  sessionTurnQueueLimit: 32,
 };
 
 describe('effectRunnerProviders', () => {
