@@ -1,11 +1,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { createApp } from '@/app.factory';
+import { type AppConfig, loadConfig } from '@/config';
 import { SessionTurnQueue } from '@/executions/session-turn-queue';
 import { HttpTarget } from './support/http-target';
 import { register, uniqueEmail, type Account } from './support/identity';
 import { withQueueEvents } from './support/queues';
-import { startTestApp, type TestApp } from './support/test-app';
+import { clearRedisPrefix, startTestApp, type TestApp } from './support/test-app';
 
 interface Turn {
   code?: string;
@@ -53,6 +55,49 @@ const chainFlow = (url?: string) => ({
   ],
 });
 
+type Process = Pick<TestApp, 'app' | 'request' | 'close'>;
+
+/**
+ * Another process of the app on `of`'s database (its own turn queue and pool). Its queues have a
+ * prefix of their own, so `of`'s delayed jobs stay with `of`.
+ */
+async function startSecondProcess(of: TestApp, env: Record<string, string>): Promise<Process> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: of.config.database.url,
+    DATABASE_POOL_SIZE: '4',
+    DATABASE_MIGRATE_ON_BOOT: 'false',
+    REDIS_URL: of.config.redis.url,
+    REDIS_KEY_PREFIX: `${of.config.redis.keyPrefix}b`,
+    JWT_SECRET: of.config.auth.jwtSecret ?? '',
+    ...env,
+  }) as AppConfig;
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await app.getUrl();
+  return {
+    app,
+    async close() {
+      await app.close();
+      await clearRedisPrefix(config.redis.url, config.redis.keyPrefix);
+    },
+    async request(method, path, { body, token } = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (token) headers.authorization = `Bearer ${token}`;
+      const response = await fetch(`${url}${path}`, { method, headers, body: JSON.stringify(body ?? {}) });
+      const text = await response.text();
+      const isJson = /json/.test(response.headers.get('content-type') ?? '');
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        body: isJson && text ? JSON.parse(text) : text,
+      };
+    },
+  };
+}
+
 /** Resolves when `check` holds (polled), or fails after `ms`. */
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -65,7 +110,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 describe('concurrency and idempotency', () => {
   let t: TestApp;
   /** A second process on the same database (its own turn queue), with a queue bound of 4. */
-  let other: TestApp;
+  let other: Process;
   let target: HttpTarget;
   let targetUrl: string;
   let admin: Account;
@@ -82,11 +127,7 @@ describe('concurrency and idempotency', () => {
       else HttpTarget.json(res, 200, { ok: true });
     });
     t = await startTestApp({ HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS: 'true' });
-    other = await startTestApp({
-      HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS: 'true',
-      DATABASE_URL: t.config.database.url,
-      SESSION_TURN_QUEUE_LIMIT: '4',
-    });
+    other = await startSecondProcess(t, { HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS: 'true', SESSION_TURN_QUEUE_LIMIT: '4' });
     admin = await register(t);
   });
   afterEach(() => {
@@ -119,7 +160,7 @@ describe('concurrency and idempotency', () => {
     return res.body;
   }
 
-  const send = (s: Session, clientMessageId: string, text: string, app: TestApp = t) =>
+  const send = (s: Session, clientMessageId: string, text: string, app: Process = t) =>
     app.request<Turn>('POST', `/api/v1/sessions/${s.sessionId}/messages`, {
       token: s.sessionToken,
       body: { clientMessageId, text },
@@ -203,6 +244,8 @@ describe('concurrency and idempotency', () => {
       expect(refused[0]?.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(refused[0]?.headers.get('retry-after')).toBe('1');
       expect(queue.pending(s.sessionId)).toBe(5);
+      // A retry of a message in line waits for its answer: not refused, not queued again.
+      const retryOfFirst = send(s, 'b-first', 'first', other);
 
       const releasing = (async () => {
         for (let released = 0; released < 5; released++) {
@@ -210,7 +253,9 @@ describe('concurrency and idempotency', () => {
           held.shift()!();
         }
       })();
-      expect((await first).status).toBe(200);
+      const firstAnswer = await first;
+      expect(firstAnswer.status).toBe(200);
+      expect(await retryOfFirst).toMatchObject({ status: 200, body: firstAnswer.body });
       await Promise.all(burst);
       await releasing;
       const accepted = [...answers].filter(([, r]) => r.status === 200).map(([text]) => text);

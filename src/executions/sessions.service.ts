@@ -25,6 +25,7 @@ import {
   SessionEnded,
   SessionExpired,
   SessionNotFound,
+  SessionQueueFull,
 } from './executions.exception';
 import { describeFlow, FlowCache } from './flow-cache';
 import { SessionTurnQueue } from './session-turn-queue';
@@ -57,6 +58,9 @@ export interface StartOptions {
  */
 @Injectable()
 export class SessionsService {
+  /** Messages being applied by this process, by session and clientMessageId. */
+  private readonly inFlight = new Map<string, Promise<ChatTurn>>();
+
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly chatbots: ChatbotsRepository,
@@ -169,7 +173,11 @@ export class SessionsService {
     }
     const input: EngineInput = command === undefined ? { type: 'reply', ...reply } : { type: 'command', command };
     const payload = command === undefined ? reply : { command };
-    return this.turns.run(sessionId, async () => {
+    // A retry of a message this process is still applying waits for that answer (no second place in line).
+    const key = `${sessionId} ${clientMessageId}`;
+    const inFlight = this.inFlight.get(key);
+    if (inFlight) return inFlight;
+    const turn = this.turns.run(sessionId, async () => {
       const deadline = Date.now() + SAVE_BUDGET_MS;
       for (let attempt = 1; ; attempt++) {
         const { session, earlierResponse } = await this.liveForTurn(sessionId, clientMessageId);
@@ -180,7 +188,10 @@ export class SessionsService {
         if (!(await this.pauseBeforeRetry(attempt, deadline))) throw new SessionBusy();
       }
     });
+    this.inFlight.set(key, turn);
+    return turn.finally(() => this.inFlight.delete(key));
   }
+
   /** What the session waits for and the transcript so far. */
   async resume(sessionId: string) {
     const session = await this.live(sessionId);
@@ -196,16 +207,22 @@ export class SessionsService {
   }
 
   /** Runs the flow's `idle` event if the visitor still has not answered turn `turn`. */
-  idle(sessionId: string, turn: number): Promise<'ran' | 'stale'> {
-    return this.turns.run(sessionId, async () => {
-      // A conflict means the session moved on: the next read sees another turn and ends as stale.
-      for (;;) {
-        const session = await this.sessions.findById(sessionId);
-        if (!session || session.turn !== turn || session.status !== 'active' || !session.awaiting) return 'stale';
-        if (session.expiresAt <= new Date()) return 'stale';
-        if (await this.advance(session, { type: 'idle' }, undefined, undefined)) return 'ran';
-      }
-    });
+  async idle(sessionId: string, turn: number): Promise<'ran' | 'stale'> {
+    try {
+      return await this.turns.run(sessionId, async () => {
+        // A conflict means the session moved on: the next read sees another turn and ends as stale.
+        for (;;) {
+          const session = await this.sessions.findById(sessionId);
+          if (!session || session.turn !== turn || session.status !== 'active' || !session.awaiting) return 'stale';
+          if (session.expiresAt <= new Date()) return 'stale';
+          if (await this.advance(session, { type: 'idle' }, undefined, undefined)) return 'ran';
+        }
+      });
+    } catch (error) {
+      // A full queue means the visitor is sending messages: they answer the turn the event was for.
+      if (error instanceof SessionQueueFull) return 'stale';
+      throw error;
+    }
   }
 
   /** Runs one turn on a loaded session and saves it; undefined when another turn saved first. */
