@@ -1,13 +1,16 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { createApp } from '@/app.factory';
 import { type AppConfig, loadConfig } from '@/config';
+import { dataSourceOptions } from '@/database/data-source.options';
 import { SessionTurnQueue } from '@/executions/session-turn-queue';
 import { HttpTarget } from './support/http-target';
 import { register, uniqueEmail, type Account } from './support/identity';
 import { withQueueEvents } from './support/queues';
-import { clearRedisPrefix, startTestApp, type TestApp } from './support/test-app';
+import { clearRedisPrefix, createTestDatabase, dropTestDatabase, startTestApp, type TestApp } from './support/test-app';
+import { databaseUrl } from './support/test-env';
 
 interface Turn {
   code?: string;
@@ -462,5 +465,58 @@ describe('concurrency and idempotency', () => {
         await blocker.end();
       }
     });
+  });
+
+  it('migrates the answers sessions kept (recent_turns) onto their turns, and back', async () => {
+    const name = await createTestDatabase();
+    const ds = new DataSource(
+      dataSourceOptions({ url: databaseUrl(name), poolSize: 1, applicationName: 'parley-test' }),
+    );
+    await ds.initialize();
+    try {
+      const q = (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => ds.query(sql, params);
+      const applied = async () =>
+        (await q(`SELECT 1 FROM migrations WHERE name = 'TurnIdempotency1796151938188'`)).length;
+      while (await applied()) await ds.undoLastMigration({ transaction: 'each' });
+      await q('SET session_replication_role = replica'); // no chatbot and organization rows needed
+      const id = '00000000-0000-7000-8000-000000000001';
+      const recent = ['c2', 'c3', 'c4'].map((c) => ({ clientMessageId: c, response: { answer: c } }));
+      await q(
+        `INSERT INTO chat_sessions (id, organization_id, chatbot_id, state, recent_turns, result, expires_at, turn)
+         VALUES ($1, gen_random_uuid(), gen_random_uuid(), '{}', $2, '{}', now(), 6)`,
+        [id, JSON.stringify(recent)],
+      );
+      // Turns: 1 start, 2 c1, 3 c2, 4 idle, 5 c3, 6 c4 (visitor turns have a visitor line).
+      const bot = { role: 'bot', at: 'now', content: {} };
+      const visitor = { role: 'visitor', at: 'now', content: { text: 'hi' } };
+      for (const [turn, lines] of [
+        [1, [bot]],
+        [2, [visitor, bot]],
+        [3, [visitor, bot]],
+        [4, [bot]],
+        [5, [visitor]],
+        [6, [visitor]],
+      ] as const) {
+        await q(
+          `INSERT INTO chat_session_turns (id, session_id, organization_id, turn, transcript, log)
+           VALUES (gen_random_uuid(), $1, gen_random_uuid(), $2, $3, '[]')`,
+          [id, turn, JSON.stringify(lines)],
+        );
+      }
+      await ds.runMigrations({ transaction: 'each' });
+      expect(await q('SELECT turn, client_message_id, response FROM chat_session_turns ORDER BY turn')).toEqual([
+        { turn: 1, client_message_id: null, response: null },
+        { turn: 2, client_message_id: null, response: null },
+        { turn: 3, client_message_id: 'c2', response: { answer: 'c2' } },
+        { turn: 4, client_message_id: null, response: null },
+        { turn: 5, client_message_id: 'c3', response: { answer: 'c3' } },
+        { turn: 6, client_message_id: 'c4', response: { answer: 'c4' } },
+      ]);
+      while (await applied()) await ds.undoLastMigration({ transaction: 'each' });
+      expect(await q('SELECT recent_turns FROM chat_sessions')).toEqual([{ recent_turns: recent }]);
+    } finally {
+      await ds.destroy();
+      await dropTestDatabase(name);
+    }
   });
 });
