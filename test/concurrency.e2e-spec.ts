@@ -6,11 +6,12 @@ import { createApp } from '@/app.factory';
 import { type AppConfig, loadConfig } from '@/config';
 import { dataSourceOptions } from '@/database/data-source.options';
 import { SessionTurnQueue } from '@/executions/session-turn-queue';
+import { OrganizationsRepository } from '@/users/organizations.repository';
 import { HttpTarget } from './support/http-target';
 import { register, uniqueEmail, type Account } from './support/identity';
 import { withQueueEvents } from './support/queues';
-import { clearRedisPrefix, createTestDatabase, dropTestDatabase, startTestApp, type TestApp } from './support/test-app';
-import { databaseUrl } from './support/test-env';
+import { clearRedisPrefix, dropTestDatabase, startTestApp, type TestApp } from './support/test-app';
+import { adminDatabaseUrl, databaseUrl, testDatabasePrefix } from './support/test-env';
 
 interface Turn {
   code?: string;
@@ -422,6 +423,9 @@ describe('concurrency and idempotency', () => {
     it('takes another slug when a concurrent transaction inserts the same one first', async () => {
       // A transaction that has inserted the slug but not committed: the app's insert waits for it,
       // then finds the slug taken — inside its own transaction, which must stay usable.
+      const waitingForLocks = async () =>
+        (await t.sql(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))
+          .length;
       const blocker = new Client({ connectionString: t.config.database.url });
       await blocker.connect();
       try {
@@ -446,21 +450,23 @@ describe('concurrency and idempotency', () => {
           await blocker.query('BEGIN');
           await blocker.query(`INSERT INTO organizations (id, name, slug) VALUES (gen_random_uuid(), 'x', $1)`, [slug]);
           const pending = request();
-          await until(
-            async () =>
-              (
-                await t.sql(
-                  `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-                )
-              ).length > 0,
-            'the app to wait for the slug',
-          );
+          await until(async () => (await waitingForLocks()) > 0, 'the app to wait for the slug');
           await blocker.query('COMMIT');
           const res = await pending;
           expect(res.status).toBe(201);
           const created = (res.body.organization ?? res.body) as { slug: string };
           expect(created.slug).toMatch(new RegExp(`^${slug}-[0-9a-f]{6}$`));
         }
+        // Keycloak names an organization by its slug: the one committed first is the one to join.
+        const orgs = t.app.get(OrganizationsRepository);
+        await blocker.query('BEGIN');
+        const { rows } = await blocker.query<{ id: string }>(
+          `INSERT INTO organizations (id, name, slug) VALUES (gen_random_uuid(), 'kc', 'kc-team') RETURNING id`,
+        );
+        const joining = t.app.get(DataSource).transaction((em) => orgs.findOrCreateBySlug('kc-team', 'KC-Team', em));
+        await until(async () => (await waitingForLocks()) > 0, 'the provisioning to wait for the slug');
+        await blocker.query('COMMIT');
+        expect((await joining).id).toBe(rows[0]?.id);
       } finally {
         await blocker.end();
       }
@@ -468,7 +474,11 @@ describe('concurrency and idempotency', () => {
   });
 
   it('migrates the answers sessions kept (recent_turns) onto their turns, and back', async () => {
-    const name = await createTestDatabase();
+    // A database of its own, migrated here (not a copy of the template, which another run may drop).
+    const name = `${testDatabasePrefix()}migration_${process.pid}`;
+    const admin = new Client({ connectionString: adminDatabaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`).finally(() => admin.end());
     const ds = new DataSource(
       dataSourceOptions({ url: databaseUrl(name), poolSize: 1, applicationName: 'parley-test' }),
     );
@@ -477,6 +487,7 @@ describe('concurrency and idempotency', () => {
       const q = (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => ds.query(sql, params);
       const applied = async () =>
         (await q(`SELECT 1 FROM migrations WHERE name = 'TurnIdempotency1796151938188'`)).length;
+      await ds.runMigrations({ transaction: 'each' });
       while (await applied()) await ds.undoLastMigration({ transaction: 'each' });
       await q('SET session_replication_role = replica'); // no chatbot and organization rows needed
       const id = '00000000-0000-7000-8000-000000000001';

@@ -57,6 +57,23 @@ export class OrganizationsRepository {
     throw new Error(`Could not find a free slug for "${name}"`);
   }
 
+  /**
+   * The organization with this slug, inserted (named `name`) if there is none: a concurrent insert
+   * of the same slug is waited for and returned, not duplicated under another slug.
+   */
+  async findOrCreateBySlug(slug: string, name: string, em: EntityManager): Promise<OrganizationEntity> {
+    const [found] = await this.findBySlugs([slug], em);
+    if (found) return found;
+    await em.query(
+      `INSERT INTO organizations (id, name, slug, suspended_at) VALUES ($1, $2, $3, NULL) ON CONFLICT (slug) DO NOTHING`,
+      [newId(), name, slug],
+    );
+    // Whoever inserted it has committed (the insert waited for them), so this statement sees it.
+    const [organization] = await this.findBySlugs([slug], em);
+    if (!organization) throw new Error(`Organization "${slug}" vanished while it was being created`);
+    return organization;
+  }
+
   async update(id: string, patch: Partial<Pick<OrganizationEntity, 'name' | 'suspendedAt'>>): Promise<void> {
     await this.repo().update({ id }, patch);
   }
