@@ -217,9 +217,7 @@ export class SessionsRepository {
   }
 
   /** Who a session belongs to (never changes), for the checks of the public chat routes. */
-  async findOwner(
-    id: string,
-  ): Promise<{ organizationId: string; chatbotId: string; preview: boolean } | undefined> {
+  async findOwner(id: string): Promise<{ organizationId: string; chatbotId: string; preview: boolean } | undefined> {
     const [row] = await this.dataSource.query<{ organization_id: string; chatbot_id: string; preview: boolean }[]>(
       'SELECT organization_id, chatbot_id, preview FROM chat_sessions WHERE id = $1',
       [id],

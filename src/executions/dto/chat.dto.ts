@@ -67,7 +67,6 @@ export class SendMessageDto {
   @IsArray()
   @ArrayMaxSize(20)
   @IsUrl({ require_protocol: true, require_tld: false }, { each: true })
-  @MaxLength(2_048, { each: true })
   fileUrls?: string[];
 }
 

@@ -47,7 +47,9 @@ export function MaxJsonBytes(maxBytes: number): PropertyDecorator {
 /** class-validator: prefilled variables within `VISITOR_INPUT_LIMITS` (the message names the variable). */
 export function PrefilledVariablesWithinLimits(): PropertyDecorator {
   const problemOf = (value: unknown) =>
-    value !== null && typeof value === 'object' ? prefilledVariablesProblems(value as Record<string, unknown>)[0] : undefined;
+    value !== null && typeof value === 'object'
+      ? prefilledVariablesProblems(value as Record<string, unknown>)[0]
+      : undefined;
   return (target, propertyName) =>
     registerDecorator({
       name: 'prefilledVariablesWithinLimits',

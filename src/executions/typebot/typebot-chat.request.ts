@@ -35,7 +35,11 @@ const startChatSchema = z.looseObject({
     .record(z.string(), z.unknown())
     .superRefine((variables, ctx) => {
       for (const problem of prefilledVariablesProblems(variables)) {
-        ctx.addIssue({ code: 'custom', path: problem.name === undefined ? [] : [problem.name], message: problem.message });
+        ctx.addIssue({
+          code: 'custom',
+          path: problem.name === undefined ? [] : [problem.name],
+          message: problem.message,
+        });
       }
     })
     .optional(),
