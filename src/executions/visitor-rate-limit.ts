@@ -48,7 +48,8 @@ export class VisitorRateLimit {
   async start(ip: string, publicId: string): Promise<void> {
     const limits = this.config.executions.visitorLimits;
     await this.hit('ip', 'start-ip', clientKeyOf(ip), limits.startsPerIp);
-    await this.hit('bot', 'start-bot', publicId, limits.startsPerBot);
+    // (Public ids are at most 32 characters: a longer path segment names no bot, and keys stay short.)
+    await this.hit('bot', 'start-bot', publicId.slice(0, 64), limits.startsPerBot);
   }
 
   /** Before a message or a resume of a session: counts the client IP, then the session. */
