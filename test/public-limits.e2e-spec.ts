@@ -52,8 +52,8 @@ describe('public chat routes under load: limits, caps, suspension, origins, prun
     CHAT_RATE_LIMIT_WINDOW_SECONDS: '60',
     CHAT_START_LIMIT_PER_IP: '3',
     CHAT_START_LIMIT_PER_BOT: '8',
-    CHAT_MESSAGE_LIMIT_PER_IP: '8',
-    CHAT_MESSAGE_LIMIT_PER_SESSION: '5',
+    CHAT_MESSAGE_LIMIT_PER_IP: '10',
+    CHAT_MESSAGE_LIMIT_PER_SESSION: '7',
   };
 
   beforeAll(async () => {
@@ -155,13 +155,13 @@ describe('public chat routes under load: limits, caps, suspension, origins, prun
     const ip = nextIp();
     const first = (await start(a, bot.publicId, ip)).body;
     expect((await send(first, ip, { text: 'Ada' })).status).toBe(200);
-    for (let i = 0; i < 4; i++) expect((await resume(first, ip)).status).toBe(200);
+    for (let i = 0; i < 6; i++) expect((await resume(first, ip)).status).toBe(200);
     expectRateLimited(await send(first, ip, { text: 'ada@example.com' }), 'session');
     // Whoever sends it: the counter is the session's.
     const typebot = await continueChat(first, nextIp(), { message: 'ada@example.com' });
     expectRateLimited(typebot, 'session');
     expect(typebot.body.message).toMatch(/Too many requests/);
-    // The client's 7th and 8th requests pass (another session); its 9th is over the IP limit.
+    // The client's 9th and 10th requests pass (another session); its 11th is over the IP limit.
     const second = (await start(a, bot.publicId, ip)).body;
     expect((await resume(second, ip)).status).toBe(200);
     expect((await resume(second, ip)).status).toBe(200);
@@ -244,6 +244,16 @@ describe('public chat routes under load: limits, caps, suspension, origins, prun
     expect((await send(s, nextIp(), { text: 'Ada' }, shop)).status).toBe(200);
     // Server-side clients send no Origin.
     expect((await resume(s, nextIp())).status).toBe(200);
+
+    // The bot's current settings count (as for a start): a change reaches running sessions within seconds.
+    const moved = await a.request('PATCH', `/api/v1/chatbots/${bot.id}`, {
+      token: admin.accessToken,
+      body: { settings: { allowedOrigins: ['https://new.example'] } },
+    });
+    expect(moved.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    expect((await send(s, nextIp(), { text: 'ada@example.com' }, shop)).status).toBe(403);
+    expect((await send(s, nextIp(), { text: 'ada@example.com' }, { origin: 'https://new.example' })).status).toBe(200);
   });
 
   it('prunes sessions nobody answered after SESSION_UNANSWERED_RETENTION_HOURS, without idle jobs outliving them', async () => {
