@@ -75,6 +75,10 @@ async function startSecondProcess(of: TestApp, env: Record<string, string>): Pro
     REDIS_URL: of.config.redis.url,
     REDIS_KEY_PREFIX: `${of.config.redis.keyPrefix}b`,
     JWT_SECRET: of.config.auth.jwtSecret ?? '',
+    CHAT_START_LIMIT_PER_IP: '1000000',
+    CHAT_START_LIMIT_PER_BOT: '1000000',
+    CHAT_MESSAGE_LIMIT_PER_IP: '1000000',
+    CHAT_MESSAGE_LIMIT_PER_SESSION: '1000000',
     ...env,
   }) as AppConfig;
   const app = await createApp(config);

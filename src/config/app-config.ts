@@ -72,9 +72,20 @@ export interface ExecutionsConfig {
   /** Undefined: derived from the JWT secret by the executions module. */
   readonly sessionTokenSecret: string | undefined;
   readonly retentionDays: number;
+  readonly unansweredRetentionHours: number;
   readonly pruneCron: string;
+  readonly visitorLimits: VisitorLimitsConfig;
   /** Turns of one session waiting behind the running one, per process, before 429 session.busy. */
   readonly sessionTurnQueueLimit: number;
+}
+
+/** Rate limits of the public chat routes: requests per window (0: no limit). */
+export interface VisitorLimitsConfig {
+  readonly windowSeconds: number;
+  readonly startsPerIp: number;
+  readonly startsPerBot: number;
+  readonly messagesPerIp: number;
+  readonly messagesPerSession: number;
 }
 
 /** Configuration once the database and Redis are known (see `resolveServices`). */
@@ -170,7 +181,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       },
       sessionTokenSecret: env.SESSION_TOKEN_SECRET,
       retentionDays: env.SESSION_RETENTION_DAYS,
+      unansweredRetentionHours: env.SESSION_UNANSWERED_RETENTION_HOURS,
       pruneCron: env.PRUNE_CRON,
+      visitorLimits: {
+        windowSeconds: env.CHAT_RATE_LIMIT_WINDOW_SECONDS,
+        startsPerIp: env.CHAT_START_LIMIT_PER_IP,
+        startsPerBot: env.CHAT_START_LIMIT_PER_BOT,
+        messagesPerIp: env.CHAT_MESSAGE_LIMIT_PER_IP,
+        messagesPerSession: env.CHAT_MESSAGE_LIMIT_PER_SESSION,
+      },
       sessionTurnQueueLimit: env.SESSION_TURN_QUEUE_LIMIT,
     },
   };

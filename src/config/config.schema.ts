@@ -144,8 +144,16 @@ const executionsSchema = z.object({
   SESSION_TOKEN_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   /** Sessions, logs and results older than this are pruned by the maintenance job. */
   SESSION_RETENTION_DAYS: int(90, 1, 3650),
+  /** Sessions that never got an answer (no input answered) are pruned after this many hours. */
+  SESSION_UNANSWERED_RETENTION_HOURS: int(24, 1, 87_600),
   /** How often the pruning job runs (cron). */
-  PRUNE_CRON: z.string().min(9).default('17 3 * * *'),
+  PRUNE_CRON: z.string().min(9).default('17 * * * *'),
+  /** Visitor rate limits, per CHAT_RATE_LIMIT_WINDOW_SECONDS (0 turns a limit off); counters in Redis. */
+  CHAT_RATE_LIMIT_WINDOW_SECONDS: duration(60, 1, 3600),
+  CHAT_START_LIMIT_PER_IP: int(30, 0, 1_000_000),
+  CHAT_START_LIMIT_PER_BOT: int(600, 0, 1_000_000),
+  CHAT_MESSAGE_LIMIT_PER_IP: int(300, 0, 1_000_000),
+  CHAT_MESSAGE_LIMIT_PER_SESSION: int(60, 0, 1_000_000),
   /** Messages of one session a process queues behind the running one before answering 429. */
   SESSION_TURN_QUEUE_LIMIT: int(32, 0, 10_000),
 });

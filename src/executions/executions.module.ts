@@ -21,6 +21,8 @@ import { SessionsService } from './sessions.service';
 import { TurnRunner } from './turn-runner';
 import { TypebotBots } from './typebot/typebot-bots';
 import { TypebotChatController } from './typebot/typebot-chat.controller';
+import { VisitorAccess } from './visitor-access';
+import { VisitorRateLimit } from './visitor-rate-limit';
 
 /** SESSION_TOKEN_SECRET, else a key derived from the JWT secret (never the JWT secret itself). */
 const sessionTokens = {
@@ -52,6 +54,8 @@ export class ExecutionsModule {
         LinkedFlows,
         TurnRunner,
         TypebotBots,
+        VisitorAccess,
+        VisitorRateLimit,
         ...effectRunnerProviders(config.executions),
         ...workerProviders(config, [ExecutionsProcessor, PruneSchedule]),
       ],

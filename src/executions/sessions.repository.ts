@@ -219,17 +219,47 @@ export class SessionsRepository {
   }
 
   /** Deletes sessions idle since before `cutoff`, in batches; returns how many went. */
-  async pruneBefore(cutoff: Date, batchSize = 1_000): Promise<number> {
+  pruneBefore(cutoff: Date, batchSize = 1_000): Promise<number> {
+    return this.deleteInBatches(
+      `DELETE FROM chat_sessions WHERE id IN (
+         SELECT id FROM chat_sessions WHERE last_activity_at < $1 LIMIT $2)`,
+      [cutoff],
+      batchSize,
+    );
+  }
+
+  /**
+   * Deletes sessions that never got an answer (no input answered) idle since before `cutoff`, in
+   * batches. Only sessions idle since `floor` are read, so a run scans recent rows only (older
+   * ones go with the retention cutoff).
+   */
+  pruneUnansweredBefore(cutoff: Date, floor: Date, batchSize = 1_000): Promise<number> {
+    return this.deleteInBatches(
+      `DELETE FROM chat_sessions WHERE id IN (
+         SELECT id FROM chat_sessions
+          WHERE last_activity_at < $1 AND last_activity_at >= $2 AND result->'answers' = '{}'::jsonb
+          LIMIT $3)`,
+      [cutoff, floor],
+      batchSize,
+    );
+  }
+
+  private async deleteInBatches(sql: string, params: unknown[], batchSize: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows = await this.dataSource.query<unknown[]>(
-        `DELETE FROM chat_sessions WHERE id IN (
-           SELECT id FROM chat_sessions WHERE last_activity_at < $1 LIMIT $2)`,
-        [cutoff, batchSize],
-      );
+      const rows = await this.dataSource.query<unknown[]>(sql, [...params, batchSize]);
       const count = (rows as unknown as [unknown, number])[1] ?? 0;
       total += count;
       if (count < batchSize) return total;
     }
+  }
+
+  /** Who a session belongs to (never changes), for the checks of the public chat routes. */
+  async findOwner(id: string): Promise<{ organizationId: string; chatbotId: string; preview: boolean } | undefined> {
+    const [row] = await this.dataSource.query<{ organization_id: string; chatbot_id: string; preview: boolean }[]>(
+      'SELECT organization_id, chatbot_id, preview FROM chat_sessions WHERE id = $1',
+      [id],
+    );
+    return row ? { organizationId: row.organization_id, chatbotId: row.chatbot_id, preview: row.preview } : undefined;
   }
 }

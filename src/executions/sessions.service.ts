@@ -3,6 +3,7 @@ import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
 import { defaultChatbotSettings } from '@/chatbots/chatbot-settings';
 import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
 import type { TenantContext } from '@/auth/principal';
+import { type AppConfig, InjectConfig } from '@/config';
 import { newId } from '@/database/base.entity';
 import { flowDocumentSchema } from '@/flows';
 import { InjectTypedQueue, type TypedQueue } from '@/queue/typed-queue';
@@ -32,6 +33,7 @@ import { SessionTurnQueue } from './session-turn-queue';
 import { SessionsRepository } from './sessions.repository';
 import type { TurnOutcome } from './turn-runner';
 import { TurnRunner } from './turn-runner';
+import { originAllowed, VisitorAccess } from './visitor-access';
 
 /**
  * When a turn of the same session saved first (from another process: this one queues them), the
@@ -68,19 +70,18 @@ export class SessionsService {
     private readonly runner: TurnRunner,
     private readonly turns: SessionTurnQueue,
     @InjectTypedQueue('executions') private readonly queue: TypedQueue<'executions'>,
+    private readonly access: VisitorAccess,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** A visitor starts a conversation with a published bot. */
+  /** A visitor starts a conversation with a published bot (not of a suspended organization). */
   async start(publicId: string, options: StartOptions): Promise<ChatTurn & { sessionId: string }> {
     const bot = await this.chatbots.findByPublicId(publicId);
     if (!bot || bot.status !== 'published' || !bot.publishedVersion) throw new BotNotAvailable(publicId);
-    const allowed = bot.settings.allowedOrigins;
-    if (options.origin && allowed.length > 0 && !allowed.includes(options.origin)) {
-      throw new OriginNotAllowed(options.origin);
-    }
+    if (!originAllowed(bot.settings.allowedOrigins, options.origin)) throw new OriginNotAllowed(options.origin!);
     const version = await this.flows.get(bot.organizationId, bot.id, bot.publishedVersion);
     if (!version) throw new BotNotAvailable(publicId);
-    return this.begin(
+    const started = await this.begin(
       {
         organizationId: bot.organizationId,
         chatbotId: bot.id,
@@ -95,6 +96,8 @@ export class SessionsService {
       version.settings.sessionExpirySeconds,
       options.variables,
     );
+    this.access.remember(started.sessionId, { organizationId: bot.organizationId, chatbotId: bot.id, preview: false });
+    return started;
   }
 
   /** An editor tries the draft: the flow is frozen into the session as it is now. */
@@ -159,7 +162,12 @@ export class SessionsService {
       },
       { transcript: transcriptOf(undefined, view.messages, now.toISOString()), log: outcome.log },
     );
-    await this.scheduleIdle(row.organizationId, sessionId, 1, outcome);
+    // Unanswered sessions are pruned after SESSION_UNANSWERED_RETENTION_HOURS: an idle job due
+    // later would only outlive its session in Redis (an answer schedules the next turn's).
+    const idleSeconds = outcome.awaiting?.idleTimeoutSeconds ?? 0;
+    if (idleSeconds <= this.config.executions.unansweredRetentionHours * 3600) {
+      await this.scheduleIdle(row.organizationId, sessionId, 1, outcome);
+    }
     return view;
   }
 

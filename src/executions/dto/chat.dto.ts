@@ -10,16 +10,18 @@ import {
   Length,
   MaxLength,
 } from 'class-validator';
+import { MaxJsonBytes, PrefilledVariablesWithinLimits, VISITOR_INPUT_LIMITS } from './visitor-input-limits';
 
 export class StartSessionDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'Prefilled variables by name (unknown names are ignored)',
+    description: `Prefilled variables by name (unknown names are ignored); at most ${VISITOR_INPUT_LIMITS.variableBytes} bytes of JSON each, ${VISITOR_INPUT_LIMITS.variablesBytes} in all`,
     example: { email: 'ada@example.com' },
   })
   @IsOptional()
   @IsObject()
+  @PrefilledVariablesWithinLimits()
   variables?: Record<string, unknown>;
 }
 
@@ -45,8 +47,11 @@ export class SendMessageDto {
   @MaxLength(10_000)
   text?: string;
 
-  @ApiPropertyOptional({ description: 'A structured reply: choice item id(s), a number, a date…' })
+  @ApiPropertyOptional({
+    description: `A structured reply: choice item id(s), a number, a date… (at most ${VISITOR_INPUT_LIMITS.valueBytes} bytes of JSON)`,
+  })
   @IsOptional()
+  @MaxJsonBytes(VISITOR_INPUT_LIMITS.valueBytes)
   value?: unknown;
 
   @ApiPropertyOptional({
