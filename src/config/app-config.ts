@@ -75,6 +75,8 @@ export interface ExecutionsConfig {
   readonly unansweredRetentionHours: number;
   readonly pruneCron: string;
   readonly visitorLimits: VisitorLimitsConfig;
+  /** Turns of one session waiting behind the running one, per process, before 429 session.busy. */
+  readonly sessionTurnQueueLimit: number;
 }
 
 /** Rate limits of the public chat routes: requests per window (0: no limit). */
@@ -188,6 +190,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
         messagesPerIp: env.CHAT_MESSAGE_LIMIT_PER_IP,
         messagesPerSession: env.CHAT_MESSAGE_LIMIT_PER_SESSION,
       },
+      sessionTurnQueueLimit: env.SESSION_TURN_QUEUE_LIMIT,
     },
   };
 }

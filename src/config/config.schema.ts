@@ -154,6 +154,8 @@ const executionsSchema = z.object({
   CHAT_START_LIMIT_PER_BOT: int(600, 0, 1_000_000),
   CHAT_MESSAGE_LIMIT_PER_IP: int(300, 0, 1_000_000),
   CHAT_MESSAGE_LIMIT_PER_SESSION: int(60, 0, 1_000_000),
+  /** Messages of one session a process queues behind the running one before answering 429. */
+  SESSION_TURN_QUEUE_LIMIT: int(32, 0, 10_000),
 });
 
 export const envSchema = coreSchema

@@ -80,8 +80,9 @@ export class ChatController {
   @ApiOperation({
     summary: 'Answer the awaited input',
     description:
-      'Idempotent per clientMessageId: a retry gets the first answer and the flow advances once. Concurrent messages ' +
-      'of one session are applied one after the other. Rate limited per client IP and per session.',
+      'Idempotent per clientMessageId for the whole session: a retry gets the first answer and the flow advances ' +
+      'once. Concurrent messages of one session are applied one after the other, in arrival order (429 session.busy ' +
+      'past SESSION_TURN_QUEUE_LIMIT waiting ones). Rate limited per client IP and per session.',
   })
   @ApiOkResponse({ type: ChatTurnDto })
   @ApiProblems(400, 403, 404, 409, 429)

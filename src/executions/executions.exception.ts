@@ -50,6 +50,18 @@ export class SessionBusy extends DomainException {
   }
 }
 
+/** More messages of one session wait than the server queues (SESSION_TURN_QUEUE_LIMIT). */
+export class SessionQueueFull extends DomainException {
+  constructor() {
+    super({
+      code: 'session.busy',
+      status: 429,
+      detail: 'Too many messages of this session are waiting to be processed; retry shortly.',
+      headers: { 'Retry-After': '1' },
+    });
+  }
+}
+
 export class InvalidReply extends DomainException {
   constructor(detail: string, field = 'text') {
     super({ code: 'session.invalid_input', status: 400, detail, errors: [{ field, message: detail }] });

@@ -15,6 +15,7 @@ import { LinkedFlows } from './linked-flows';
 import { ResultsController } from './results.controller';
 import { ResultsService } from './results.service';
 import { SessionTokens } from './session-token';
+import { SessionTurnQueue } from './session-turn-queue';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { TurnRunner } from './turn-runner';
@@ -47,6 +48,7 @@ export class ExecutionsModule {
         sessionTokens,
         SessionsRepository,
         SessionsService,
+        SessionTurnQueue,
         ResultsService,
         FlowCache,
         LinkedFlows,

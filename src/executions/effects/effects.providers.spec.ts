@@ -12,6 +12,7 @@ const config: ExecutionsConfig = {
   unansweredRetentionHours: 24,
   pruneCron: '0 3 * * *',
   visitorLimits: { windowSeconds: 60, startsPerIp: 0, startsPerBot: 0, messagesPerIp: 0, messagesPerSession: 0 },
+  sessionTurnQueueLimit: 32,
 };
 
 describe('effectRunnerProviders', () => {
