@@ -2,10 +2,11 @@ import { Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { type AppConfig, InjectConfig } from '@/config';
 import { type JobHandlers, type TypedJob, TypedWorkerHost } from '@/queue/typed-worker-host';
+import { workerOptions } from '@/queue/worker-options';
 import { SessionsRepository } from '../sessions.repository';
 import { SessionsService } from '../sessions.service';
 
-@Processor('executions')
+@Processor('executions', workerOptions)
 export class ExecutionsProcessor extends TypedWorkerHost<'executions'> {
   readonly queue = 'executions' as const;
   private readonly logger = new Logger(ExecutionsProcessor.name);
