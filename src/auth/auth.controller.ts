@@ -25,7 +25,12 @@ import {
   SessionDto,
   TokenPairDto,
 } from './dto/auth.dto';
-import { LoginThrottlerGuard, THROTTLE_BY_ACCOUNT, THROTTLE_BY_ACCOUNT_AND_IP } from './login-throttler.guard';
+import {
+  LoginThrottlerGuard,
+  THROTTLE_BY_ACCOUNT,
+  THROTTLE_BY_ACCOUNT_AND_IP,
+  THROTTLE_BY_IP,
+} from './login-throttler.guard';
 import type { Principal } from './principal';
 import type { ClientMeta } from './refresh-tokens.service';
 
@@ -37,7 +42,11 @@ const clientMeta = (request: FastifyRequest): ClientMeta => ({
 /** Only the IP counter applies (no account named in the body). */
 const ipOnly = SkipThrottle({ [THROTTLE_BY_ACCOUNT]: true, [THROTTLE_BY_ACCOUNT_AND_IP]: true });
 /** No sign-in counter applies (an authenticated call). */
-const noThrottle = SkipThrottle({ [THROTTLE_BY_ACCOUNT]: true, [THROTTLE_BY_ACCOUNT_AND_IP]: true, ip: true });
+const noThrottle = SkipThrottle({
+  [THROTTLE_BY_ACCOUNT]: true,
+  [THROTTLE_BY_ACCOUNT_AND_IP]: true,
+  [THROTTLE_BY_IP]: true,
+});
 
 @ApiTags('auth')
 @Controller('auth')

@@ -172,7 +172,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
       loginThrottle: {
         limit: env.LOGIN_THROTTLE_LIMIT,
-        accountLimit: env.LOGIN_THROTTLE_ACCOUNT_LIMIT,
+        accountLimit: env.LOGIN_THROTTLE_ACCOUNT_LIMIT || env.LOGIN_THROTTLE_LIMIT * 10,
         ttlSeconds: env.LOGIN_THROTTLE_TTL_SECONDS,
       },
       keycloak: keycloakConfig(env),

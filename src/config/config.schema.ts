@@ -114,8 +114,8 @@ const authSchema = z.object({
   PASSWORD_RESET_TTL_SECONDS: duration(3600, 300, 24 * 3600),
   INVITATION_TTL_SECONDS: duration(7 * 24 * 3600, 3600, 90 * 24 * 3600),
   LOGIN_THROTTLE_LIMIT: int(10, 1, 10_000),
-  /** Attempts on one account from all IPs together (the per account-and-IP limit is LOGIN_THROTTLE_LIMIT). */
-  LOGIN_THROTTLE_ACCOUNT_LIMIT: int(100, 1, 100_000),
+  /** Attempts on one account from all IPs together; 0 (unset): 10 x LOGIN_THROTTLE_LIMIT (per account and IP). */
+  LOGIN_THROTTLE_ACCOUNT_LIMIT: int(0, 1, 100_000),
   LOGIN_THROTTLE_TTL_SECONDS: duration(60, 1, 3600),
 });
 
