@@ -15,6 +15,8 @@ export interface LoadedConfig {
     readonly bodyLimitBytes: number;
     readonly trustProxy: boolean;
     readonly shutdownTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
     readonly docsEnabled: boolean;
     readonly metricsToken: string | undefined;
   };
@@ -30,7 +32,15 @@ export interface LoadedConfig {
     readonly embedded: EmbeddedMode;
   };
   readonly auth: AuthConfig;
+  readonly queue: QueueConfig;
   readonly executions: ExecutionsConfig;
+}
+
+/** BullMQ worker settings (see README "Jobs"). */
+export interface QueueConfig {
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
 }
 
 export type KeycloakAlgorithm =
@@ -57,7 +67,8 @@ export interface AuthConfig {
   readonly refreshTokenTtlSeconds: number;
   readonly passwordResetTtlSeconds: number;
   readonly invitationTtlSeconds: number;
-  readonly loginThrottle: { readonly limit: number; readonly ttlSeconds: number };
+  /** `limit` per account and IP, `accountLimit` per account from every IP, `limit` x 3 per IP. */
+  readonly loginThrottle: { readonly limit: number; readonly accountLimit: number; readonly ttlSeconds: number };
   /** SSO is on when this is set. */
   readonly keycloak: KeycloakConfig | undefined;
 }
@@ -149,6 +160,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       trustProxy: env.TRUST_PROXY,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       docsEnabled: env.DOCS_ENABLED,
       metricsToken: env.METRICS_TOKEN,
     },
@@ -170,8 +183,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
       invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
-      loginThrottle: { limit: env.LOGIN_THROTTLE_LIMIT, ttlSeconds: env.LOGIN_THROTTLE_TTL_SECONDS },
+      loginThrottle: {
+        limit: env.LOGIN_THROTTLE_LIMIT,
+        accountLimit: env.LOGIN_THROTTLE_ACCOUNT_LIMIT || env.LOGIN_THROTTLE_LIMIT * 10,
+        ttlSeconds: env.LOGIN_THROTTLE_TTL_SECONDS,
+      },
       keycloak: keycloakConfig(env),
+    },
+    queue: {
+      lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
+      maxStalledCount: env.QUEUE_MAX_STALLED_COUNT,
     },
     executions: {
       openai: { baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutMs: env.OPENAI_TIMEOUT_MS },

@@ -80,6 +80,9 @@ const httpSchema = z.object({
   BODY_LIMIT_BYTES: int(1_048_576, 1024, 100 * 1_048_576),
   TRUST_PROXY: bool(false),
   SHUTDOWN_TIMEOUT_MS: int(9_000, 100, 60_000),
+  /** Time to receive a request's headers, then the whole request (body included); 408 after. */
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
   DOCS_ENABLED: bool(true),
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
 });
@@ -111,7 +114,18 @@ const authSchema = z.object({
   PASSWORD_RESET_TTL_SECONDS: duration(3600, 300, 24 * 3600),
   INVITATION_TTL_SECONDS: duration(7 * 24 * 3600, 3600, 90 * 24 * 3600),
   LOGIN_THROTTLE_LIMIT: int(10, 1, 10_000),
+  /** Attempts on one account from all IPs together; 0 (unset): 10 x LOGIN_THROTTLE_LIMIT (per account and IP). */
+  LOGIN_THROTTLE_ACCOUNT_LIMIT: int(0, 1, 100_000),
   LOGIN_THROTTLE_TTL_SECONDS: duration(60, 1, 3600),
+});
+
+const queueSchema = z.object({
+  /** A job's lock lasts this long (renewed at half); a killed worker's job is retried once it lapses. */
+  QUEUE_LOCK_DURATION_MS: int(10_000, 1_000, 600_000),
+  /** How often workers look for jobs whose lock lapsed (stalled) and put them back. */
+  QUEUE_STALLED_INTERVAL_MS: int(5_000, 500, 600_000),
+  /** Stalls a job survives before it fails instead of being retried. */
+  QUEUE_MAX_STALLED_COUNT: int(1, 0, 100),
 });
 
 const keycloakSchema = z.object({
@@ -163,6 +177,7 @@ export const envSchema = coreSchema
   .extend(databaseSchema.shape)
   .extend(redisSchema.shape)
   .extend(authSchema.shape)
+  .extend(queueSchema.shape)
   .extend(keycloakSchema.shape)
   .extend(executionsSchema.shape)
   .superRefine((env, ctx) => {

@@ -2,13 +2,14 @@ import { Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { type AppConfig, InjectConfig } from '@/config';
 import { type JobHandlers, type TypedJob, TypedWorkerHost } from '@/queue/typed-worker-host';
+import { workerOptions } from '@/queue/worker-options';
 import { SessionsRepository } from '../sessions.repository';
 import { SessionsService } from '../sessions.service';
 
 /** How far back before the unanswered cutoff a prune run looks. */
 const UNANSWERED_SCAN_MS = 7 * 86_400_000;
 
-@Processor('executions')
+@Processor('executions', workerOptions)
 export class ExecutionsProcessor extends TypedWorkerHost<'executions'> {
   readonly queue = 'executions' as const;
   private readonly logger = new Logger(ExecutionsProcessor.name);
