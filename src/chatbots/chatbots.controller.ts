@@ -1,18 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -28,6 +14,7 @@ import type { Principal, TenantContext } from '@/auth/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf } from '@/common/pagination/keyset';
+import { ParseInt4Pipe } from '@/common/validation/field-validators';
 import { UuidParam } from '@/common/validation/uuid-param';
 import { ChatbotsService } from './chatbots.service';
 import {
@@ -60,9 +47,7 @@ export function revisionFromIfMatch(header: string | undefined): number | undefi
   return Number(match[1]);
 }
 
-const versionParam = new ParseIntPipe({
-  exceptionFactory: () => new ValidationFailed([{ field: 'version', message: 'version must be a positive integer' }]),
-});
+const versionParam = new ParseInt4Pipe('version');
 
 @ApiTags('chatbots')
 @Controller('chatbots')

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Length, MinDate } from 'class-validator';
+import { IsIn, IsString, Length, MinDate } from 'class-validator';
 import type { ApiKeyEntity } from '../entities/api-key.entity';
 import { type OrgRole, orgRoles } from '../roles';
+import { IsStorableDate, OptionalNotNull } from '@/common/validation/field-validators';
 
 export class CreateApiKeyDto {
   @ApiProperty({ minLength: 1, maxLength: 120, example: 'CRM sync' })
@@ -15,9 +16,9 @@ export class CreateApiKeyDto {
   role!: OrgRole;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Optional expiry (in the future)' })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Date)
-  @IsDate()
+  @IsStorableDate()
   @MinDate(() => new Date(), { message: 'expiresAt must be in the future' })
   expiresAt?: Date;
 }

@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { OptionalNotNull } from '@/common/validation/field-validators';
 
 export class StartSessionDto {
   @ApiPropertyOptional({
@@ -18,14 +9,14 @@ export class StartSessionDto {
     description: 'Prefilled variables by name (unknown names are ignored)',
     example: { email: 'ada@example.com' },
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   variables?: Record<string, unknown>;
 }
 
 export class StartPreviewDto extends StartSessionDto {
   @ApiPropertyOptional({ description: 'Run HTTP and OpenAI calls (default false: they fail as "skipped in preview")' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   runEffects?: boolean;
 }
@@ -40,25 +31,25 @@ export class SendMessageDto {
   clientMessageId!: string;
 
   @ApiPropertyOptional({ description: 'The typed reply' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(10_000)
   text?: string;
 
   @ApiPropertyOptional({ description: 'A structured reply: choice item id(s), a number, a date…' })
-  @IsOptional()
+  @OptionalNotNull()
   value?: unknown;
 
   @ApiPropertyOptional({
     description: "Run the flow's `command` event of this name instead of answering (e.g. `human`)",
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 100)
   command?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'URLs of uploaded files (file inputs)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsUrl({ require_protocol: true, require_tld: false }, { each: true })
