@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config';
 import { AppModule } from './app.module';
-import { frameworkErrorHandler } from './common/errors/framework-errors';
+import { clientErrorHandler, frameworkErrorHandler } from './common/errors/framework-errors';
 import { setupOpenApi } from './common/openapi/swagger';
 import { packageVersion } from './common/package-info';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
@@ -62,6 +62,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const securityHeaders = staticSecurityHeaders();
   const adapter = new FastifyAdapter({
     frameworkErrors: frameworkErrorHandler(securityHeaders),
+    clientErrorHandler: clientErrorHandler(securityHeaders),
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: requestIdFor,
