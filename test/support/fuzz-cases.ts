@@ -70,6 +70,8 @@ const hostileValues: readonly { readonly name: string; readonly value: unknown }
   { name: 'array of NUL', value: [NUL] },
   { name: 'object', value: { nested: NUL } },
   { name: 'object with NUL key', value: { 'k\u0000': 1 } },
+  { name: 'object with lone-surrogate key', value: { '\ud800': 1 } },
+  { name: 'nested 100 deep', value: JSON.parse(deepArray(100)) as unknown },
   { name: 'date before PostgreSQL', value: '-200000-01-01T00:00:00Z' },
   { name: 'date at JS max', value: '+275760-09-13T00:00:00.000Z' },
   { name: 'not a date', value: '2024-13-45T99:99:99Z' },
