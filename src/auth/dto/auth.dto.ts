@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { OrganizationDto } from '@/users/dto/organization.dto';
 import { UserDto } from '@/users/dto/profile.dto';
-import { orgRoles, type OrgRole } from '../roles';
 import { OptionalNotNull } from '@/common/validation/field-validators';
+import { orgRoles, type OrgRole } from '../roles';
 
 export class RegisterDto {
   @ApiProperty({ example: 'ada@example.com' })

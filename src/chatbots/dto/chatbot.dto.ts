@@ -4,10 +4,10 @@ import { IsIn, IsObject, IsString, Length, MaxLength, ValidateNested } from 'cla
 import { registerOpenApiSchema } from '@/common/openapi/schema-registry';
 import { PageQueryDto } from '@/common/pagination/keyset';
 import { flowDocumentJsonSchema } from '@/flows';
+import { IsInt4, OptionalNotNull, OptionalNullable } from '@/common/validation/field-validators';
 import type { ChatbotSettings } from '../chatbot-settings';
 import { type ChatbotEntity, type ChatbotStatus, chatbotStatuses } from '../entities/chatbot.entity';
 import { ChatbotSettingsDto, TypingEmulationDto } from './settings.dto';
-import { IsInt4, OptionalNotNull, OptionalNullable } from '@/common/validation/field-validators';
 
 /** The flow document as the API accepts it (defaults optional) and returns it (complete). */
 export const FLOW_DOCUMENT_INPUT_REF = registerOpenApiSchema('FlowDocumentInput', () =>
@@ -83,7 +83,7 @@ export class UpdateChatbotDto {
   @OptionalNullable()
   @IsString()
   @MaxLength(2000)
-  description?: string;
+  description?: string | null;
 
   @ApiPropertyOptional({ type: ChatbotSettingsDto, description: 'Partial: only the given settings change' })
   @OptionalNotNull()

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsObject, IsString, MaxLength } from 'class-validator';
 import { FLOW_PROBLEM_CODES, type FlowDocument, type FlowProblem } from '@/flows';
-import { FLOW_DOCUMENT_INPUT_REF, FLOW_DOCUMENT_REF } from './chatbot.dto';
 import { IsInt4, OptionalNotNull } from '@/common/validation/field-validators';
+import { FLOW_DOCUMENT_INPUT_REF, FLOW_DOCUMENT_REF } from './chatbot.dto';
 
 export class FlowProblemDto {
   @ApiProperty({ enum: FLOW_PROBLEM_CODES })

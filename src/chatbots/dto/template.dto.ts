@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { FlowDocument } from '@/flows';
-import { FLOW_DOCUMENT_INPUT_REF, FLOW_DOCUMENT_REF } from './chatbot.dto';
 import { OptionalNotNull } from '@/common/validation/field-validators';
+import { FLOW_DOCUMENT_INPUT_REF, FLOW_DOCUMENT_REF } from './chatbot.dto';
 
 export class TemplateSummaryDto {
   @ApiProperty({

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { LimitQueryDto } from '@/common/pagination/keyset';
-import { ChatbotVersionDto } from './version.dto';
 import { IsInt4, OptionalNotNull } from '@/common/validation/field-validators';
+import { ChatbotVersionDto } from './version.dto';
 
 export class VersionPageQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ description: 'Continue with versions below this number (`nextBefore` of the previous page)' })

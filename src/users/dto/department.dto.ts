@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length, MaxLength } from 'class-validator';
-import type { DepartmentEntity } from '../entities/department.entity';
 import { OptionalNotNull, OptionalNullable } from '@/common/validation/field-validators';
+import type { DepartmentEntity } from '../entities/department.entity';
 
 export class CreateDepartmentDto {
   @ApiProperty({ minLength: 1, maxLength: 120, example: 'Billing' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsLocale, IsString, IsTimeZone, IsUrl, Length, MaxLength } from 'class-validator';
-import { type Availability, availabilityStatuses, type UserEntity } from '../entities/user.entity';
 import { OptionalNotNull, OptionalNullable } from '@/common/validation/field-validators';
+import { type Availability, availabilityStatuses, type UserEntity } from '../entities/user.entity';
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
