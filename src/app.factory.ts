@@ -6,11 +6,13 @@ import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config';
 import { AppModule } from './app.module';
+import { clientErrorHandler, frameworkErrorHandler } from './common/errors/framework-errors';
 import { setupOpenApi } from './common/openapi/swagger';
 import { packageVersion } from './common/package-info';
 import { noStoreHeaders } from './common/http/no-store.decorator';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { staticSecurityHeaders } from './common/security-headers';
+import { inputHygieneHook } from './common/validation/input-hygiene';
 import { createValidationPipe } from './common/validation/validation';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -59,7 +61,10 @@ export interface CreateAppOptions {
  * The app is initialised but not listening.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const securityHeaders = staticSecurityHeaders();
   const adapter = new FastifyAdapter({
+    frameworkErrors: frameworkErrorHandler(securityHeaders),
+    clientErrorHandler: clientErrorHandler(securityHeaders),
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: requestIdFor,
@@ -90,7 +95,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     closing = true;
     done();
   });
-  const securityHeaders = staticSecurityHeaders();
+  fastify.addHook('preValidation', inputHygieneHook);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.headers(securityHeaders);
     void reply.header(REQUEST_ID_HEADER, request.id);

@@ -115,8 +115,13 @@ export class ChatbotsRepository {
     return this.versions(em).save(this.versions(em).create(version));
   }
 
-  findVersion(organizationId: string, chatbotId: string, version: number): Promise<ChatbotVersionEntity | null> {
-    return this.versions().findOne({ where: { organizationId, chatbotId, version } });
+  findVersion(
+    organizationId: string,
+    chatbotId: string,
+    version: number,
+    em?: EntityManager,
+  ): Promise<ChatbotVersionEntity | null> {
+    return this.versions(em).findOne({ where: { organizationId, chatbotId, version } });
   }
 
   /** Newest first; `before` is the version number to continue below. */

@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { OptionalNotNull } from '@/common/validation/field-validators';
 import { MaxJsonBytes, PrefilledVariablesWithinLimits, VISITOR_INPUT_LIMITS } from './visitor-input-limits';
 
 export class StartSessionDto {
@@ -19,7 +10,7 @@ export class StartSessionDto {
     description: `Prefilled variables by name (unknown names are ignored); at most ${VISITOR_INPUT_LIMITS.variableBytes} bytes of JSON each, ${VISITOR_INPUT_LIMITS.variablesBytes} in all`,
     example: { email: 'ada@example.com' },
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   @PrefilledVariablesWithinLimits()
   variables?: Record<string, unknown>;
@@ -27,7 +18,7 @@ export class StartSessionDto {
 
 export class StartPreviewDto extends StartSessionDto {
   @ApiPropertyOptional({ description: 'Run HTTP and OpenAI calls (default false: they fail as "skipped in preview")' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   runEffects?: boolean;
 }
@@ -42,7 +33,7 @@ export class SendMessageDto {
   clientMessageId!: string;
 
   @ApiPropertyOptional({ description: 'The typed reply' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(10_000)
   text?: string;
@@ -50,20 +41,20 @@ export class SendMessageDto {
   @ApiPropertyOptional({
     description: `A structured reply: choice item id(s), a number, a date… (at most ${VISITOR_INPUT_LIMITS.valueBytes} bytes of JSON)`,
   })
-  @IsOptional()
+  @OptionalNotNull()
   @MaxJsonBytes(VISITOR_INPUT_LIMITS.valueBytes)
   value?: unknown;
 
   @ApiPropertyOptional({
     description: "Run the flow's `command` event of this name instead of answering (e.g. `human`)",
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 100)
   command?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'URLs of uploaded files (file inputs)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsUrl({ require_protocol: true, require_tld: false }, { each: true })
