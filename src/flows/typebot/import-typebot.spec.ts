@@ -149,6 +149,19 @@ describe('importTypebot: blocks', () => {
     );
   });
 
+  it('converts headings, lists, nested marks and links with marks; underline is dropped', () => {
+    const { flow } = imported(fixture('integrations.json'));
+    const formatting = flow.groups.find((g) => g.id === 'desk_g_formatting')!;
+    expect(formatting.blocks.map((b) => (b.type === 'text' ? b.options.text : b.type))).toEqual([
+      '## Ticket summary\nStatus: **{{Status code}}**',
+      'Plain, **bold**, _italic_, _**both**_, underlined and `code()`.',
+      'Read [the **help page**](https://desk.example.org/help?topic={{Topic}}) first.\n\nThen reply here.',
+      'Before you write:\n- check the _status page_\n- restart the app\n1. first\n2. second',
+      // Spaces inside a mark move outside it, so the markdown stays valid.
+      'Spaces around  **marks** stay put.',
+    ]);
+  });
+
   it('maps inputs with their variables and retry messages', () => {
     const { flow } = imported(fixture('every-input.json'));
     expect(blockById(flow, 'intake_phone', 'phoneInput').options).toMatchObject({
