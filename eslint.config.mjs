@@ -30,6 +30,29 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      // class-validator's IsOptional lets null through to the service and the database.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message:
+                'Use OptionalNotNull() (or OptionalNullable() where null clears a field) from @/common/validation/field-validators.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/common/validation/field-validators.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['src/config/**', 'src/main.ts', 'test/**', 'bench/**', 'src/common/embedded.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

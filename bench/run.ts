@@ -43,6 +43,10 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `bench${process.pid}`,
     NODE_ENV: 'development',
+    // One client drives every connection: limits high enough never to refuse (their cost is measured).
+    CHAT_START_LIMIT_PER_IP: '1000000',
+    CHAT_MESSAGE_LIMIT_PER_IP: '1000000',
+    CHAT_MESSAGE_LIMIT_PER_SESSION: '1000000',
   });
   const rows: { scenario: string; baseline: Measurement; app: Measurement }[] = [];
   try {

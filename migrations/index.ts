@@ -2,6 +2,7 @@ import type { MixedList } from 'typeorm';
 import { Identity1795363349819 } from './1795363349819-Identity';
 import { Chatbots1795365317296 } from './1795365317296-Chatbots';
 import { ChatSessions1795367303189 } from './1795367303189-ChatSessions';
+import { TurnIdempotency1796151938188 } from './1796151938188-TurnIdempotency';
 import { EndedSessions1796152208141 } from './1796152208141-EndedSessions';
 
 /**
@@ -14,5 +15,6 @@ export const migrations: MixedList<Function> = [
   Identity1795363349819,
   Chatbots1795365317296,
   ChatSessions1795367303189,
+  TurnIdempotency1796151938188,
   EndedSessions1796152208141,
 ];

@@ -6,10 +6,13 @@ import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config';
 import { AppModule } from './app.module';
+import { clientErrorHandler, frameworkErrorHandler } from './common/errors/framework-errors';
 import { setupOpenApi } from './common/openapi/swagger';
 import { packageVersion } from './common/package-info';
+import { noStoreHeaders } from './common/http/no-store.decorator';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { staticSecurityHeaders } from './common/security-headers';
+import { inputHygieneHook } from './common/validation/input-hygiene';
 import { createValidationPipe } from './common/validation/validation';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -41,6 +44,7 @@ export function corsOptionsFor(url: string, dashboardOrigins: readonly string[])
   return {
     origin: dashboardOrigins.includes('*') ? true : [...dashboardOrigins],
     credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'ETag', 'Location'],
     maxAge: 600,
   };
@@ -57,13 +61,24 @@ export interface CreateAppOptions {
  * The app is initialised but not listening.
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const securityHeaders = staticSecurityHeaders();
   const adapter = new FastifyAdapter({
+    frameworkErrors: frameworkErrorHandler(securityHeaders),
+    clientErrorHandler: clientErrorHandler(securityHeaders),
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: requestIdFor,
     // During shutdown: new requests get 503 and idle keep-alive sockets close; in-flight ones finish.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A request whose headers or body never arrive gets 408 and its socket closes (slowloris).
+    requestTimeout: config.http.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(config.http.headersTimeoutMs, config.http.requestTimeoutMs),
+      requestTimeout: config.http.requestTimeoutMs,
+      // How often Node checks those two (its default, 30 s, would add up to 30 s to each).
+      connectionsCheckingInterval: Math.min(1_000, config.http.headersTimeoutMs),
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.extraModules),
@@ -80,11 +95,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     closing = true;
     done();
   });
-  const securityHeaders = staticSecurityHeaders();
+  fastify.addHook('preValidation', inputHygieneHook);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.headers(securityHeaders);
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (closing) void reply.header('connection', 'close');
+    // Visitor chat answers carry the session token or the visitor's conversation: never cached.
+    if (publicChatPaths.test(request.url)) void reply.headers(noStoreHeaders);
     done(null, payload);
   });
   const metrics = app.get(MetricsService);

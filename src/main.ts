@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from '@/config';
 import type { CreateAppOptions } from './app.factory';
 import { createApp } from './app.factory';
+import { safeError } from './logging/redact';
 import { resolveServices, stopAll } from './bootstrap/resolve-services';
 
 export interface RunningParley {
@@ -18,7 +19,7 @@ export interface RunningParley {
  * build the app, listen, and stop gracefully on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS.
  */
 export async function bootstrap(options: CreateAppOptions = {}): Promise<RunningParley> {
-  const bootLog = pino({ name: 'parley', level: process.env.LOG_LEVEL ?? 'info' });
+  const bootLog = pino({ name: 'parley', level: process.env.LOG_LEVEL ?? 'info', serializers: { err: safeError } });
   let loaded;
   try {
     loaded = loadConfig();
@@ -75,7 +76,10 @@ export async function bootstrap(options: CreateAppOptions = {}): Promise<Running
 
 if (require.main === module) {
   bootstrap().catch((error: unknown) => {
-    pino({ name: 'parley' }).fatal({ err: error }, error instanceof Error ? error.message : String(error));
+    pino({ name: 'parley', serializers: { err: safeError } }).fatal(
+      { err: error },
+      error instanceof Error ? error.message : String(error),
+    );
     process.exit(1);
   });
 }

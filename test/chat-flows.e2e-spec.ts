@@ -1,8 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Queue } from 'bullmq';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   AI_USAGE_RECORDED,
   type AiUsageEvent,
@@ -13,6 +11,7 @@ import { FakeOpenAi } from './support/fake-openai';
 import { register, type Account } from './support/identity';
 import { withQueueEvents } from './support/queues';
 import { startTestApp, type TestApp } from './support/test-app';
+import { corpusFlow, describeCorpus, fixture } from './support/typebot-corpus';
 
 interface Turn {
   sessionId: string;
@@ -23,8 +22,6 @@ interface Turn {
   input: { type: string; blockId: string; choices?: { id: string; label: string }[] } | null;
 }
 
-const corpus = (file: string): unknown =>
-  JSON.parse(readFileSync(join(__dirname, '..', '..', 'shared', 'compat', 'typebot', 'flows', file), 'utf8'));
 const texts = (turn: Turn) => turn.messages.filter((m) => m.type === 'text').map((m) => m.markdown);
 
 describe('conversations through the native chat API', () => {
@@ -54,10 +51,10 @@ describe('conversations through the native chat API', () => {
     return bot.body as { id: string; publicId: string };
   }
 
-  async function importAndPublish(file: string) {
+  async function importAndPublish(typebotExport: unknown) {
     const imported = await t.request('POST', '/api/v1/chatbots/import/typebot', {
       token: admin.accessToken,
-      body: corpus(file),
+      body: typebotExport,
     });
     expect(imported.status).toBe(201);
     const published = await t.request('POST', `/api/v1/chatbots/${imported.body.chatbot.id}/publish`, {
@@ -227,38 +224,83 @@ describe('conversations through the native chat API', () => {
     expect(schedulers.map((s) => s.key)).toContain('prune-sessions');
   });
 
-  it("drives Typebot's lead-gen template imported from the corpus", async () => {
-    const bot = await importAndPublish('template-lead-gen.json');
+  it('drives an imported Typebot flow: choices, text, email with retry, variables in the answers', async () => {
+    const bot = await importAndPublish(fixture('bakery-order.json'));
     const s = await start(bot.publicId);
+    expect(texts(s)).toEqual(['Welcome to **Crumb & Co.**, the corner bakery.']);
     expect(s.input?.type).toBe('choiceInput');
-    const hi = await say(s, { text: 'Hi!' });
-    expect(hi.input?.type).toBe('textInput');
-    const named = await say(s, { text: 'Jane Doe' });
-    expect(texts(named).join(' ')).toContain('Jane');
+    const order = await say(s, { text: "Let's order" });
+    expect(order.input?.type).toBe('textInput');
+    const named = await say(s, { text: 'Ada' });
+    expect(texts(named)).toEqual(['Thanks, Ada! Where should we send the receipt?']);
     expect(named.input?.type).toBe('emailInput');
-    const invalid = await say(s, { text: 'not-an-email' });
+    const invalid = await say(s, { text: 'ada@bakery' });
     expect(invalid.input?.type).toBe('emailInput');
-    expect(texts(invalid)).toHaveLength(1);
-    const email = await say(s, { text: 'jane@example.com' });
-    expect(email.input?.type).toBe('choiceInput');
+    expect(texts(invalid)).toEqual(["This email doesn't seem to be valid. Can you type it again?"]);
+    const email = await say(s, { text: 'ada@example.org' });
+    expect(email.input?.choices?.map((c) => c.label)).toEqual(['Sourdough loaf', 'Croissants', 'Carrot cake']);
+    const cake = await say(s, { text: 'Carrot cake' });
+    expect(cake.input?.type).toBe('textInput');
+    const done = await say(s, { text: 'Happy birthday, Sam' });
+    expect([texts(done)[1], done.status]).toEqual([
+      "We'll email ada@example.org when your Carrot cake are ready.",
+      'completed',
+    ]);
   });
 
-  it("evaluates conditions of Typebot's condition fixture", async () => {
-    const bot = await importAndPublish('fixture-viewer-condition.json');
+  it('evaluates the conditions of an imported Typebot flow', async () => {
+    const bot = await importAndPublish(fixture('age-gate.json'));
     const cases: [string, string[]][] = [
-      ['90', ['You are older than 80']],
-      ['45', ['You are older than 20']],
-      ['12', ['You are younger than 20']],
+      ['40', ['Enjoy the film!']],
+      ['15', ['Teen tickets are half price.']],
+      // "< 13" is true and has no exit: the flow ends there, so the next bubble never shows.
+      ['9', []],
     ];
     for (const [age, expected] of cases) {
       const s = await start(bot.publicId);
       expect(texts(s)).toEqual(['How old are you?']);
       expect(s.input?.type).toBe('numberInput');
-      const invalid = await say(s, { text: 'old' });
+      const invalid = await say(s, { text: 'old enough' });
       expect(invalid.input?.type).toBe('numberInput');
       const answer = await say(s, { text: age });
-      // The condition after "younger than 20" has no exit: the flow ends there, so the last text never shows.
       expect([age, texts(answer), answer.status]).toEqual([age, expected, 'completed']);
     }
+  });
+
+  describeCorpus('Typebot exports', () => {
+    it("drives Typebot's lead-gen template imported from the corpus", async () => {
+      const bot = await importAndPublish(corpusFlow('template-lead-gen.json'));
+      const s = await start(bot.publicId);
+      expect(s.input?.type).toBe('choiceInput');
+      const hi = await say(s, { text: 'Hi!' });
+      expect(hi.input?.type).toBe('textInput');
+      const named = await say(s, { text: 'Jane Doe' });
+      expect(texts(named).join(' ')).toContain('Jane');
+      expect(named.input?.type).toBe('emailInput');
+      const invalid = await say(s, { text: 'not-an-email' });
+      expect(invalid.input?.type).toBe('emailInput');
+      expect(texts(invalid)).toHaveLength(1);
+      const email = await say(s, { text: 'jane@example.com' });
+      expect(email.input?.type).toBe('choiceInput');
+    });
+
+    it("evaluates conditions of Typebot's condition fixture", async () => {
+      const bot = await importAndPublish(corpusFlow('fixture-viewer-condition.json'));
+      const cases: [string, string[]][] = [
+        ['90', ['You are older than 80']],
+        ['45', ['You are older than 20']],
+        ['12', ['You are younger than 20']],
+      ];
+      for (const [age, expected] of cases) {
+        const s = await start(bot.publicId);
+        expect(texts(s)).toEqual(['How old are you?']);
+        expect(s.input?.type).toBe('numberInput');
+        const invalid = await say(s, { text: 'old' });
+        expect(invalid.input?.type).toBe('numberInput');
+        const answer = await say(s, { text: age });
+        // The condition after "younger than 20" has no exit: the flow ends there, so the last text never shows.
+        expect([age, texts(answer), answer.status]).toEqual([age, expected, 'completed']);
+      }
+    });
   });
 });

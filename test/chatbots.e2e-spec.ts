@@ -1,9 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { addMember, register, type Account } from './support/identity';
 import { startTestApp, type TestApp } from './support/test-app';
-
-const corpusDir = join(__dirname, '..', '..', 'shared', 'compat', 'typebot', 'flows');
+import { corpusFiles, corpusFlow, describeCorpus, fixture, fixtureFiles } from './support/typebot-corpus';
 
 /** A small valid flow: start → greeting + name input → thanks. */
 const greetingFlow = (greeting = 'Hello!') => ({
@@ -429,12 +426,10 @@ describe('chatbots and flows', () => {
   });
 
   describe('Typebot import', () => {
-    const files = readdirSync(corpusDir).filter((f) => f.endsWith('.json'));
+    type Export = { groups: { blocks: { id: string; type: string }[] }[] };
 
-    it.each(files)('imports %s with a report; every block arrives', async (file) => {
-      const json = JSON.parse(readFileSync(join(corpusDir, file), 'utf8')) as {
-        groups: { blocks: { id: string; type: string }[] }[];
-      };
+    /** Imports one export through the API: every block arrives, and only unrunnable blocks fail validation. */
+    async function importsWithReport(json: Export) {
       const sourceBlocks = json.groups.flatMap((g) => g.blocks).filter((b) => b.type !== 'start');
       const res = await t.request('POST', '/api/v1/chatbots/import/typebot', { token: agent.accessToken, body: json });
       expect(res.status).toBe(201);
@@ -448,6 +443,22 @@ describe('chatbots and flows', () => {
       const notRunnable = new Set(res.body.report.notRunnable.map((b: { blockId: string }) => b.blockId));
       const errors = flow.body.problems.filter((p: { severity: string }) => p.severity === 'error');
       expect(errors.filter((p: { blockId?: string }) => !p.blockId || !notRunnable.has(p.blockId))).toEqual([]);
+      return res.body.report as { notRunnable: { blockId: string }[] };
+    }
+
+    it.each(fixtureFiles())('imports the fixture %s with a report; every block arrives', async (file) => {
+      await importsWithReport(fixture<Export>(file));
+    });
+
+    it('lists the blocks it cannot run', async () => {
+      const report = await importsWithReport(fixture<Export>('integrations.json'));
+      expect(report.notRunnable.map((b) => b.blockId)).toEqual(expect.arrayContaining(['desk_code', 'desk_cards']));
+    });
+
+    describeCorpus('Typebot exports', () => {
+      it.each(corpusFiles())('imports %s with a report; every block arrives', async (file) => {
+        await importsWithReport(corpusFlow<Export>(file));
+      });
     });
 
     it('answers 400 with what is wrong for non-Typebot documents', async () => {

@@ -65,6 +65,8 @@ describe('Redis outage', () => {
   let redis: RedisServer;
   let kc: FakeKeycloak;
   let t: TestApp;
+  /** A second process on the same Redis and database, with the visitor rate limits on. */
+  let limited: TestApp;
   let alice: Account; // stays signed in throughout
   let bob: Account; // logs out before the outage
   let carol: Account; // logs out during the outage
@@ -95,6 +97,16 @@ describe('Redis outage', () => {
       KEYCLOAK_JWKS_URL: endpoints.jwksUrl,
       KEYCLOAK_AUDIENCE: endpoints.audience,
       KEYCLOAK_CLIENT_ID: endpoints.clientId,
+      // Visitor rate limits (counters in Redis) off, so a visitor's turn reaches the idle job.
+      CHAT_START_LIMIT_PER_IP: '0',
+      CHAT_START_LIMIT_PER_BOT: '0',
+      CHAT_MESSAGE_LIMIT_PER_IP: '0',
+      CHAT_MESSAGE_LIMIT_PER_SESSION: '0',
+    });
+    limited = await startTestApp({
+      REDIS_URL: redis.url,
+      DATABASE_URL: t.config.database.url,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
     });
     alice = await register(t);
     bob = await register(t);
@@ -125,6 +137,7 @@ describe('Redis outage', () => {
 
   afterAll(async () => {
     if (!redis.running) await redis.restart();
+    await limited?.close();
     await t?.close();
     await kc?.stop();
     await redis.kill();
@@ -178,6 +191,11 @@ describe('Redis outage', () => {
       expect([replied.status, replied.body.messages?.[0]?.markdown]).toEqual([200, 'Got it: hello']);
       expect(redis.running).toBe(false);
     });
+
+    it('answers visitors 503 with Retry-After where the visitor rate limits are on', async () => {
+      expectRedisUnavailable(await limited.request('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} }));
+      expect(redis.running).toBe(false);
+    });
   });
 
   describe('after Redis restarts empty', () => {
@@ -207,9 +225,7 @@ describe('Redis outage', () => {
       const again = await login(t, alice.email);
       const refreshed = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: again.refreshToken } });
       expect(refreshed.status).toBe(200);
-      expect((await t.request('POST', '/api/v1/auth/logout', { token: refreshed.body.accessToken })).status).toBe(
-        204,
-      );
+      expect((await t.request('POST', '/api/v1/auth/logout', { token: refreshed.body.accessToken })).status).toBe(204);
       expect((await me(refreshed.body.accessToken)).body.code).toBe('auth.session_ended');
       expect((await me(alice.accessToken)).status).toBe(200);
 

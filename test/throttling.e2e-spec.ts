@@ -45,4 +45,37 @@ describe('sign-in throttling', () => {
     expect(statuses).toContain(429);
     expect(statuses.indexOf(429)).toBeGreaterThan(0);
   });
+
+  describe('behind a proxy (TRUST_PROXY: one client IP per X-Forwarded-For)', () => {
+    let p: TestApp;
+    beforeAll(async () => {
+      p = await startTestApp({
+        TRUST_PROXY: 'true',
+        LOGIN_THROTTLE_LIMIT: '3',
+        LOGIN_THROTTLE_ACCOUNT_LIMIT: '8',
+        LOGIN_THROTTLE_TTL_SECONDS: '60',
+      });
+    });
+    afterAll(() => p.close());
+
+    it("a stranger's wrong passwords block the stranger, not the account's owner", async () => {
+      const owner = await register(p);
+      const stranger = '198.51.100.7';
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await attempt(p, owner.email, 'wrong password!', stranger)).status);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      // The owner, from their own IP, signs in.
+      expect((await attempt(p, owner.email, owner.password, '192.0.2.10')).status).toBe(200);
+    });
+
+    it('has a higher account-wide ceiling for guesses from many IPs', async () => {
+      const owner = await register(p);
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++)
+        statuses.push((await attempt(p, owner.email, 'wrong password!', `203.0.113.${i + 10}`)).status);
+      // Each IP stays under its own limit of 3; the account counts all of them and stops at 8.
+      expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401));
+      expect(statuses.slice(8)).toEqual([429, 429]);
+    });
+  });
 });

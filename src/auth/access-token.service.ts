@@ -13,6 +13,9 @@ export interface AccessTokenClaims {
 }
 
 const ALGORITHM = 'HS256';
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `sub` (user id) and `sid` (refresh-token family) are UUIDs: a token signed with the real secret but other claims is refused (401). */
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID_PATTERN.test(value);
 /** Small skew allowance between our own processes. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
@@ -65,7 +68,7 @@ export class AccessTokenService {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['sub', 'sid', 'jti', 'exp'],
       });
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') {
+      if (!isUuid(payload.sub) || !isUuid(payload.sid) || typeof payload.exp !== 'number') {
         throw new Unauthenticated('auth.invalid_token', 'The access token is malformed.');
       }
       return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NoStore } from '@/common/http/no-store.decorator';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf, PageQueryDto } from '@/common/pagination/keyset';
 import { UuidParam } from '@/common/validation/uuid-param';
@@ -14,6 +15,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @NoStore()
   @Roles('org_admin')
   @ApiOperation({
     summary: 'Create an API key for machine clients',

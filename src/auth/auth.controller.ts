@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
+import { NoStore } from '@/common/http/no-store.decorator';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { Authenticated, CurrentPrincipal, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
@@ -24,7 +25,12 @@ import {
   SessionDto,
   TokenPairDto,
 } from './dto/auth.dto';
-import { LoginThrottlerGuard, THROTTLE_BY_ACCOUNT } from './login-throttler.guard';
+import {
+  LoginThrottlerGuard,
+  THROTTLE_BY_ACCOUNT,
+  THROTTLE_BY_ACCOUNT_AND_IP,
+  THROTTLE_BY_IP,
+} from './login-throttler.guard';
 import type { Principal } from './principal';
 import type { ClientMeta } from './refresh-tokens.service';
 
@@ -34,7 +40,13 @@ const clientMeta = (request: FastifyRequest): ClientMeta => ({
 });
 
 /** Only the IP counter applies (no account named in the body). */
-const ipOnly = SkipThrottle({ [THROTTLE_BY_ACCOUNT]: true });
+const ipOnly = SkipThrottle({ [THROTTLE_BY_ACCOUNT]: true, [THROTTLE_BY_ACCOUNT_AND_IP]: true });
+/** No sign-in counter applies (an authenticated call). */
+const noThrottle = SkipThrottle({
+  [THROTTLE_BY_ACCOUNT]: true,
+  [THROTTLE_BY_ACCOUNT_AND_IP]: true,
+  [THROTTLE_BY_IP]: true,
+});
 
 @ApiTags('auth')
 @Controller('auth')
@@ -43,6 +55,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @NoStore()
   @Public()
   @ipOnly
   @ApiOperation({ summary: 'Create an account and a new organization (or join one with an invitation)' })
@@ -53,9 +66,10 @@ export class AuthController {
   }
 
   @Post('login')
+  @NoStore()
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Sign in with email and password; throttled per IP and per account' })
+  @ApiOperation({ summary: 'Sign in with email and password; throttled per IP, per account and IP, and per account' })
   @ApiOkResponse({ type: SessionDto })
   @ApiProblems(401, 429)
   login(@Body() dto: LoginDto, @Req() request: FastifyRequest): Promise<SessionDto> {
@@ -63,6 +77,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @NoStore()
   @HttpCode(200)
   @Public()
   @ipOnly
@@ -79,7 +94,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Authenticated()
-  @SkipThrottle({ [THROTTLE_BY_ACCOUNT]: true, ip: true })
+  @noThrottle
   @ApiOperation({ summary: 'End this session: its refresh token stops working, its access tokens are refused' })
   @ApiNoContentResponse()
   logout(@CurrentPrincipal() principal: Principal): Promise<void> {
@@ -88,7 +103,7 @@ export class AuthController {
 
   @Get('me')
   @Authenticated()
-  @SkipThrottle({ [THROTTLE_BY_ACCOUNT]: true, ip: true })
+  @noThrottle
   @ApiOperation({ summary: 'The signed-in user and their memberships with roles' })
   @ApiOkResponse({ type: MeDto })
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
@@ -107,9 +122,14 @@ export class AuthController {
   }
 
   @Post('password-reset/request')
+  @NoStore()
   @HttpCode(202)
   @Public()
-  @Throttle({ [THROTTLE_BY_ACCOUNT]: { limit: 3, ttl: 15 * 60_000 } })
+  // Few emails per account (and fewer per account and IP, so one stranger cannot use them all up).
+  @Throttle({
+    [THROTTLE_BY_ACCOUNT_AND_IP]: { limit: 3, ttl: 15 * 60_000 },
+    [THROTTLE_BY_ACCOUNT]: { limit: 10, ttl: 15 * 60_000 },
+  })
   @ApiOperation({
     summary: 'Email a password reset link',
     description: 'Answers 202 whether or not the account exists, so it cannot be used to discover accounts.',
@@ -121,6 +141,7 @@ export class AuthController {
   }
 
   @Post('password-reset/confirm')
+  @NoStore()
   @HttpCode(204)
   @Public()
   @ipOnly

@@ -27,7 +27,7 @@ import {
 } from './keycloak';
 import { KeycloakController } from './keycloak.controller';
 import { KeycloakProvisioning } from './keycloak-provisioning.service';
-import { THROTTLE_BY_ACCOUNT, THROTTLE_BY_IP } from './login-throttler.guard';
+import { THROTTLE_BY_ACCOUNT, THROTTLE_BY_ACCOUNT_AND_IP, THROTTLE_BY_IP } from './login-throttler.guard';
 import { PasswordService } from './password.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RoutePolicyCheck } from './route-policy.check';
@@ -37,6 +37,7 @@ const accountOf = (request: Record<string, unknown>): string => {
   const body = (request as unknown as FastifyRequest).body as { email?: unknown } | undefined;
   return typeof body?.email === 'string' ? body.email.trim().toLowerCase() : `ip:${String(request.ip)}`;
 };
+const accountAndIpOf = (request: Record<string, unknown>): string => `${accountOf(request)}|${String(request.ip)}`;
 
 const keycloakProviders = (config: AppConfig): Provider[] =>
   config.auth.keycloak
@@ -59,7 +60,7 @@ const keycloakProviders = (config: AppConfig): Provider[] =>
 @Module({})
 export class AuthModule {
   static register(config: AppConfig): DynamicModule {
-    const { limit, ttlSeconds } = config.auth.loginThrottle;
+    const { limit, accountLimit, ttlSeconds } = config.auth.loginThrottle;
     return {
       module: AuthModule,
       imports: [
@@ -75,7 +76,8 @@ export class AuthModule {
         ThrottlerModule.forRoot({
           throttlers: [
             { name: THROTTLE_BY_IP, limit: limit * 3, ttl: ttlSeconds * 1000 },
-            { name: THROTTLE_BY_ACCOUNT, limit, ttl: ttlSeconds * 1000, getTracker: accountOf },
+            { name: THROTTLE_BY_ACCOUNT_AND_IP, limit, ttl: ttlSeconds * 1000, getTracker: accountAndIpOf },
+            { name: THROTTLE_BY_ACCOUNT, limit: accountLimit, ttl: ttlSeconds * 1000, getTracker: accountOf },
           ],
           // Counters live in Redis so limits hold across API processes.
           // (The storage owns this client and disconnects it on shutdown.)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { DomainException } from '@/common/errors/domain.exception';
 import { type AppConfig, InjectConfig } from '@/config';
 import { type OrganizationDto, toOrganizationDto } from '@/users/dto/organization.dto';
@@ -139,7 +139,11 @@ export class AuthService {
       });
     }
     assertPasswordPolicy(newPassword, user.email, 'newPassword');
-    await this.users.update(user.id, { passwordHash: await this.passwords.hash(newPassword) });
+    const passwordHash = await this.passwords.hash(newPassword);
+    await this.dataSource.transaction(async (em) => {
+      await this.users.update(user.id, { passwordHash }, em);
+      await this.voidResetTokens(user.id, em);
+    });
     await this.refreshTokens.revokeUserSessions(user.id, 'password_changed', principal.sessionId);
   }
 
@@ -161,28 +165,43 @@ export class AuthService {
     } satisfies PasswordResetRequestedEvent);
   }
 
-  /** Sets a new password with a reset token (single use) and ends every session of the user. */
+  /**
+   * Sets a new password with a reset token and ends every session of the user. The token and every
+   * other outstanding reset token of the user stop working, in one statement (no lock-order deadlock
+   * when two links are confirmed at once: the second finds its token already void).
+   */
   async confirmPasswordReset(token: string, newPassword: string): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      const repo = em.getRepository(PasswordResetTokenEntity);
-      const row = await repo.findOne({
-        where: { tokenHash: hashToken(token), usedAt: IsNull() },
-        lock: { mode: 'pessimistic_write' },
+    const invalid = (): DomainException =>
+      new DomainException({
+        code: 'auth.invalid_reset_token',
+        status: 400,
+        detail: 'This password reset link is invalid or has expired; ask for a new one.',
+        errors: [{ field: 'token', message: 'token is invalid or expired' }],
       });
-      if (!row || row.expiresAt <= new Date()) {
-        throw new DomainException({
-          code: 'auth.invalid_reset_token',
-          status: 400,
-          detail: 'This password reset link is invalid or has expired; ask for a new one.',
-          errors: [{ field: 'token', message: 'token is invalid or expired' }],
-        });
-      }
-      const user = await this.users.findById(row.userId, em);
-      assertPasswordPolicy(newPassword, user?.email, 'newPassword');
-      await this.users.update(row.userId, { passwordHash: await this.passwords.hash(newPassword) }, em);
-      await repo.update({ id: row.id }, { usedAt: new Date() });
+    const row = await this.dataSource
+      .getRepository(PasswordResetTokenEntity)
+      .findOne({ where: { tokenHash: hashToken(token), usedAt: IsNull() } });
+    if (!row || row.expiresAt <= new Date()) throw invalid();
+    const user = await this.users.findById(row.userId);
+    assertPasswordPolicy(newPassword, user?.email, 'newPassword');
+    const passwordHash = await this.passwords.hash(newPassword);
+    await this.dataSource.transaction(async (em) => {
+      if (!(await this.voidResetTokens(row.userId, em)).includes(row.id)) throw invalid();
+      await this.users.update(row.userId, { passwordHash }, em);
       await this.refreshTokens.revokeUserSessions(row.userId, 'password_reset', undefined, em);
     });
+  }
+
+  /** Once the password changes, no reset link sent before works any more. Returns the ids it voided. */
+  private async voidResetTokens(userId: string, em: EntityManager): Promise<string[]> {
+    const result = await em
+      .createQueryBuilder()
+      .update(PasswordResetTokenEntity)
+      .set({ usedAt: () => 'now()' })
+      .where('user_id = :userId AND used_at IS NULL', { userId })
+      .returning('id')
+      .execute();
+    return (result.raw as { id: string }[]).map((r) => r.id);
   }
 
   private async tokenPair(userId: string, familyId: string, refreshToken: string): Promise<TokenPairDto> {

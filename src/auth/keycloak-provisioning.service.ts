@@ -124,8 +124,7 @@ export class KeycloakProvisioning {
     const memberships = em.getRepository(MembershipEntity);
     const orgIds: string[] = [];
     for (const { slug, role } of organizations) {
-      const [found] = await this.organizations.findBySlugs([slug.toLowerCase()], em);
-      const organization = found ?? (await this.organizations.create(slug, em, slug.toLowerCase()));
+      const organization = await this.organizations.findOrCreateBySlug(slug.toLowerCase(), slug, em);
       orgIds.push(organization.id);
       await memberships.upsert(
         { organizationId: organization.id, userId, role, source: 'keycloak' },

@@ -3,8 +3,13 @@ import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { ExecutionContext } from '@nestjs/common';
 import { DomainException } from '@/common/errors/domain.exception';
 
-/** Throttler names: by client IP, and by the account (email) being signed into. */
+/**
+ * Throttler names: by client IP (across accounts), by account and IP (a stranger's guesses only
+ * block the stranger), and by account from every IP together (a higher ceiling against
+ * distributed guessing).
+ */
 export const THROTTLE_BY_IP = 'ip';
+export const THROTTLE_BY_ACCOUNT_AND_IP = 'account-ip';
 export const THROTTLE_BY_ACCOUNT = 'account';
 
 /** Sign-in throttling with counters in Redis (shared by all API processes); 429 problem + Retry-After. */

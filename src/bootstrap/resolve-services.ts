@@ -26,7 +26,7 @@ const useLocal = async (mode: LoadedConfig['database']['embedded'], host: string
   mode === 'never' || (mode === 'auto' && (await portAnswers(host, port)));
 
 /**
- * Development defaults (DESIGN.md, "Processes and scaling"): an explicit DATABASE_URL wins; else a
+ * Development defaults (docs/architecture.md, "Development defaults"): an explicit DATABASE_URL wins; else a
  * local PostgreSQL if one answers (database `parley`, created if missing); else embedded PGlite.
  * In production `loadConfig` has already required the URL, so nothing is guessed.
  */

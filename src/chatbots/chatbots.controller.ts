@@ -1,18 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -28,6 +14,7 @@ import type { Principal, TenantContext } from '@/auth/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf } from '@/common/pagination/keyset';
+import { Int4Param } from '@/common/validation/field-validators';
 import { UuidParam } from '@/common/validation/uuid-param';
 import { ChatbotsService } from './chatbots.service';
 import {
@@ -59,10 +46,6 @@ export function revisionFromIfMatch(header: string | undefined): number | undefi
     throw new ValidationFailed([{ field: 'If-Match', message: 'If-Match must be a revision, e.g. "7"' }]);
   return Number(match[1]);
 }
-
-const versionParam = new ParseIntPipe({
-  exceptionFactory: () => new ValidationFailed([{ field: 'version', message: 'version must be a positive integer' }]),
-});
 
 @ApiTags('chatbots')
 @Controller('chatbots')
@@ -242,7 +225,7 @@ export class ChatbotsController {
   version(
     @CurrentTenant() tenant: TenantContext,
     @UuidParam('id') id: string,
-    @Param('version', versionParam) version: number,
+    @Int4Param('version') version: number,
   ): Promise<ChatbotVersionDetailDto> {
     return this.chatbots.getVersion(tenant, id, version);
   }
@@ -256,7 +239,7 @@ export class ChatbotsController {
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
-    @Param('version', versionParam) version: number,
+    @Int4Param('version') version: number,
     @Body() dto: RollbackDto,
   ): Promise<ChatbotVersionDetailDto> {
     return this.chatbots.rollback(tenant, id, version, userIdOf(principal), dto);

@@ -30,10 +30,30 @@ export class ChatbotsRepository {
 
   /**
    * A chatbot by its public id, across organizations: the public id is what visitors hold (the
-   * embed), so it is the capability. Callers get the organization from the row.
+   * embed), so it is the capability. Callers get the organization from the row. Null when its
+   * organization is suspended: a suspended organization's bots do not answer publicly.
    */
   findByPublicId(publicId: string): Promise<ChatbotEntity | null> {
-    return this.bots().findOne({ where: { publicId } });
+    return this.bots()
+      .createQueryBuilder('b')
+      .innerJoin('b.organization', 'o', 'o.suspendedAt IS NULL')
+      .where('b.publicId = :publicId', { publicId })
+      .getOne();
+  }
+
+  /**
+   * What the public chat routes check on every visitor request of a running session: the bot's
+   * current allowed origins and whether its organization is suspended. Undefined when the bot is gone.
+   */
+  async findPublicAccess(
+    chatbotId: string,
+  ): Promise<{ allowedOrigins: readonly string[]; organizationSuspended: boolean } | undefined> {
+    const [row] = await this.dataSource.query<{ allowed_origins: string[] | null; suspended: boolean }[]>(
+      `SELECT b.settings->'allowedOrigins' AS allowed_origins, o.suspended_at IS NOT NULL AS suspended
+         FROM chatbots b JOIN organizations o ON o.id = b.organization_id WHERE b.id = $1`,
+      [chatbotId],
+    );
+    return row ? { allowedOrigins: row.allowed_origins ?? [], organizationSuspended: row.suspended } : undefined;
   }
 
   /** Locks the chatbot row until the transaction ends (publishing, rollback). */
@@ -95,8 +115,13 @@ export class ChatbotsRepository {
     return this.versions(em).save(this.versions(em).create(version));
   }
 
-  findVersion(organizationId: string, chatbotId: string, version: number): Promise<ChatbotVersionEntity | null> {
-    return this.versions().findOne({ where: { organizationId, chatbotId, version } });
+  findVersion(
+    organizationId: string,
+    chatbotId: string,
+    version: number,
+    em?: EntityManager,
+  ): Promise<ChatbotVersionEntity | null> {
+    return this.versions(em).findOne({ where: { organizationId, chatbotId, version } });
   }
 
   /** Newest first; `before` is the version number to continue below. */

@@ -215,7 +215,8 @@ export class ChatbotsService {
   ): Promise<ChatbotVersionDetailDto> {
     return this.dataSource.transaction(async (em) => {
       const chatbot = await this.lockEditable(em, tenant, id);
-      const old = await this.chatbots.findVersion(tenant.organizationId, id, fromVersion);
+      // On the transaction's connection: waiting for a second one while holding the row lock starves the pool.
+      const old = await this.chatbots.findVersion(tenant.organizationId, id, fromVersion, em);
       if (!old) throw new ChatbotVersionNotFound(id, fromVersion);
       const version = await this.freezeVersion(
         em,

@@ -15,6 +15,8 @@ export interface LoadedConfig {
     readonly bodyLimitBytes: number;
     readonly trustProxy: boolean;
     readonly shutdownTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
     readonly docsEnabled: boolean;
     readonly metricsToken: string | undefined;
   };
@@ -32,7 +34,15 @@ export interface LoadedConfig {
     readonly enqueueTimeoutMs: number;
   };
   readonly auth: AuthConfig;
+  readonly queue: QueueConfig;
   readonly executions: ExecutionsConfig;
+}
+
+/** BullMQ worker settings (see README "Jobs"). */
+export interface QueueConfig {
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
 }
 
 export type KeycloakAlgorithm =
@@ -59,7 +69,8 @@ export interface AuthConfig {
   readonly refreshTokenTtlSeconds: number;
   readonly passwordResetTtlSeconds: number;
   readonly invitationTtlSeconds: number;
-  readonly loginThrottle: { readonly limit: number; readonly ttlSeconds: number };
+  /** `limit` per account and IP, `accountLimit` per account from every IP, `limit` x 3 per IP. */
+  readonly loginThrottle: { readonly limit: number; readonly accountLimit: number; readonly ttlSeconds: number };
   /** SSO is on when this is set. */
   readonly keycloak: KeycloakConfig | undefined;
 }
@@ -74,7 +85,20 @@ export interface ExecutionsConfig {
   /** Undefined: derived from the JWT secret by the executions module. */
   readonly sessionTokenSecret: string | undefined;
   readonly retentionDays: number;
+  readonly unansweredRetentionHours: number;
   readonly pruneCron: string;
+  readonly visitorLimits: VisitorLimitsConfig;
+  /** Turns of one session waiting behind the running one, per process, before 429 session.busy. */
+  readonly sessionTurnQueueLimit: number;
+}
+
+/** Rate limits of the public chat routes: requests per window (0: no limit). */
+export interface VisitorLimitsConfig {
+  readonly windowSeconds: number;
+  readonly startsPerIp: number;
+  readonly startsPerBot: number;
+  readonly messagesPerIp: number;
+  readonly messagesPerSession: number;
 }
 
 /** Configuration once the database and Redis are known (see `resolveServices`). */
@@ -138,6 +162,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       trustProxy: env.TRUST_PROXY,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       docsEnabled: env.DOCS_ENABLED,
       metricsToken: env.METRICS_TOKEN,
     },
@@ -160,8 +186,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
       invitationTtlSeconds: env.INVITATION_TTL_SECONDS,
-      loginThrottle: { limit: env.LOGIN_THROTTLE_LIMIT, ttlSeconds: env.LOGIN_THROTTLE_TTL_SECONDS },
+      loginThrottle: {
+        limit: env.LOGIN_THROTTLE_LIMIT,
+        accountLimit: env.LOGIN_THROTTLE_ACCOUNT_LIMIT || env.LOGIN_THROTTLE_LIMIT * 10,
+        ttlSeconds: env.LOGIN_THROTTLE_TTL_SECONDS,
+      },
       keycloak: keycloakConfig(env),
+    },
+    queue: {
+      lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
+      maxStalledCount: env.QUEUE_MAX_STALLED_COUNT,
     },
     executions: {
       openai: { baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutMs: env.OPENAI_TIMEOUT_MS },
@@ -171,7 +206,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       },
       sessionTokenSecret: env.SESSION_TOKEN_SECRET,
       retentionDays: env.SESSION_RETENTION_DAYS,
+      unansweredRetentionHours: env.SESSION_UNANSWERED_RETENTION_HOURS,
       pruneCron: env.PRUNE_CRON,
+      visitorLimits: {
+        windowSeconds: env.CHAT_RATE_LIMIT_WINDOW_SECONDS,
+        startsPerIp: env.CHAT_START_LIMIT_PER_IP,
+        startsPerBot: env.CHAT_START_LIMIT_PER_BOT,
+        messagesPerIp: env.CHAT_MESSAGE_LIMIT_PER_IP,
+        messagesPerSession: env.CHAT_MESSAGE_LIMIT_PER_SESSION,
+      },
+      sessionTurnQueueLimit: env.SESSION_TURN_QUEUE_LIMIT,
     },
   };
 }

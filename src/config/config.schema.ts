@@ -80,6 +80,9 @@ const httpSchema = z.object({
   BODY_LIMIT_BYTES: int(1_048_576, 1024, 100 * 1_048_576),
   TRUST_PROXY: bool(false),
   SHUTDOWN_TIMEOUT_MS: int(9_000, 100, 60_000),
+  /** Time to receive a request's headers, then the whole request (body included); 408 after. */
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
   DOCS_ENABLED: bool(true),
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
 });
@@ -113,7 +116,18 @@ const authSchema = z.object({
   PASSWORD_RESET_TTL_SECONDS: duration(3600, 300, 24 * 3600),
   INVITATION_TTL_SECONDS: duration(7 * 24 * 3600, 3600, 90 * 24 * 3600),
   LOGIN_THROTTLE_LIMIT: int(10, 1, 10_000),
+  /** Attempts on one account from all IPs together; 0 (unset): 10 x LOGIN_THROTTLE_LIMIT (per account and IP). */
+  LOGIN_THROTTLE_ACCOUNT_LIMIT: int(0, 1, 100_000),
   LOGIN_THROTTLE_TTL_SECONDS: duration(60, 1, 3600),
+});
+
+const queueSchema = z.object({
+  /** A job's lock lasts this long (renewed at half); a killed worker's job is retried once it lapses. */
+  QUEUE_LOCK_DURATION_MS: int(10_000, 1_000, 600_000),
+  /** How often workers look for jobs whose lock lapsed (stalled) and put them back. */
+  QUEUE_STALLED_INTERVAL_MS: int(5_000, 500, 600_000),
+  /** Stalls a job survives before it fails instead of being retried. */
+  QUEUE_MAX_STALLED_COUNT: int(1, 0, 100),
 });
 
 const keycloakSchema = z.object({
@@ -146,8 +160,18 @@ const executionsSchema = z.object({
   SESSION_TOKEN_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   /** Sessions, logs and results older than this are pruned by the maintenance job. */
   SESSION_RETENTION_DAYS: int(90, 1, 3650),
+  /** Sessions that never got an answer (no input answered) are pruned after this many hours. */
+  SESSION_UNANSWERED_RETENTION_HOURS: int(24, 1, 87_600),
   /** How often the pruning job runs (cron). */
-  PRUNE_CRON: z.string().min(9).default('17 3 * * *'),
+  PRUNE_CRON: z.string().min(9).default('17 * * * *'),
+  /** Visitor rate limits, per CHAT_RATE_LIMIT_WINDOW_SECONDS (0 turns a limit off); counters in Redis. */
+  CHAT_RATE_LIMIT_WINDOW_SECONDS: duration(60, 1, 3600),
+  CHAT_START_LIMIT_PER_IP: int(30, 0, 1_000_000),
+  CHAT_START_LIMIT_PER_BOT: int(600, 0, 1_000_000),
+  CHAT_MESSAGE_LIMIT_PER_IP: int(300, 0, 1_000_000),
+  CHAT_MESSAGE_LIMIT_PER_SESSION: int(60, 0, 1_000_000),
+  /** Messages of one session a process queues behind the running one before answering 429. */
+  SESSION_TURN_QUEUE_LIMIT: int(32, 0, 10_000),
 });
 
 export const envSchema = coreSchema
@@ -155,6 +179,7 @@ export const envSchema = coreSchema
   .extend(databaseSchema.shape)
   .extend(redisSchema.shape)
   .extend(authSchema.shape)
+  .extend(queueSchema.shape)
   .extend(keycloakSchema.shape)
   .extend(executionsSchema.shape)
   .superRefine((env, ctx) => {

@@ -18,6 +18,9 @@ import { dataSourceOptions } from './data-source.options';
           applicationName: `parley-${config.role.name}`,
         }),
         autoLoadEntities: true,
+        // TypeORM's logger would print failed queries with their parameters (hashes, answers):
+        // errors reach our logs only through the safe `err` serializer (src/logging/redact.ts).
+        logging: false,
         migrationsRun: config.database.migrateOnBoot,
         retryAttempts: 3,
         retryDelay: 1_000,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@/auth/auth.decorators';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
@@ -8,6 +8,8 @@ import { ChatTurnDto, SendMessageDto, SessionViewDto, StartedSessionDto, StartSe
 import { SessionNotFound } from './executions.exception';
 import { SessionTokens } from './session-token';
 import { SessionsService } from './sessions.service';
+import { VisitorAccess } from './visitor-access';
+import { VisitorRateLimit } from './visitor-rate-limit';
 
 const sessionTokenHeader = ApiHeader({
   name: 'Authorization',
@@ -22,17 +24,32 @@ export function sessionTokenOf(authorization: string | undefined, header: string
   return match?.[1];
 }
 
-/** The visitor-facing chat API (public: the session token is the credential). */
+/**
+ * The visitor-facing chat API (public: the session token is the credential). Rate limited per
+ * client IP, bot and session; a session's requests are refused once its organization is suspended
+ * or when they come from an Origin the bot does not allow.
+ */
 @ApiTags('chat')
 @Controller()
 export class ChatController {
   constructor(
     private readonly sessions: SessionsService,
     private readonly tokens: SessionTokens,
+    private readonly limits: VisitorRateLimit,
+    private readonly access: VisitorAccess,
   ) {}
 
-  private check(sessionId: string, authorization?: string, header?: string): void {
+  /** The token is for this session, the client is within its limits, the bot still answers it here. */
+  private async admit(
+    sessionId: string,
+    ip: string,
+    origin: string | undefined,
+    authorization?: string,
+    header?: string,
+  ): Promise<void> {
     if (this.tokens.verify(sessionTokenOf(authorization, header)) !== sessionId) throw new SessionNotFound();
+    await this.limits.message(ip, sessionId);
+    await this.access.check(sessionId, origin);
   }
 
   @Post('bots/:publicId/sessions')
@@ -40,15 +57,18 @@ export class ChatController {
   @ApiOperation({
     summary: 'Start a conversation with a published bot',
     description:
-      'Checks the bot is published and the Origin is allowed. Answers the first messages and what is awaited.',
+      'Checks the bot is published and the Origin is allowed. Answers the first messages and what is awaited. ' +
+      'Rate limited per client IP and per bot (429 with Retry-After).',
   })
   @ApiCreatedResponse({ type: StartedSessionDto })
-  @ApiProblems(403, 404)
+  @ApiProblems(400, 403, 404, 429)
   async start(
     @Param('publicId') publicId: string,
     @Body() dto: StartSessionDto,
     @Headers('origin') origin: string | undefined,
+    @Ip() ip: string,
   ): Promise<ChatTurn & { sessionToken: string }> {
+    await this.limits.start(ip, publicId);
     const turn = await this.sessions.start(publicId, { variables: dto.variables, origin });
     return { ...turn, sessionToken: this.tokens.sign(turn.sessionId) };
   }
@@ -60,18 +80,21 @@ export class ChatController {
   @ApiOperation({
     summary: 'Answer the awaited input',
     description:
-      'Idempotent per clientMessageId: a retry gets the first answer and the flow advances once. Concurrent messages ' +
-      'of one session are applied one after the other.',
+      'Idempotent per clientMessageId for the whole session: a retry gets the first answer and the flow advances ' +
+      'once. Concurrent messages of one session are applied one after the other, in arrival order (429 session.busy ' +
+      'past SESSION_TURN_QUEUE_LIMIT waiting ones). Rate limited per client IP and per session.',
   })
   @ApiOkResponse({ type: ChatTurnDto })
-  @ApiProblems(404, 409)
+  @ApiProblems(400, 403, 404, 409, 429)
   async send(
     @UuidParam('id') id: string,
     @Body() dto: SendMessageDto,
+    @Ip() ip: string,
+    @Headers('origin') origin: string | undefined,
     @Headers('authorization') authorization?: string,
     @Headers('x-session-token') token?: string,
   ): Promise<ChatTurn> {
-    this.check(id, authorization, token);
+    await this.admit(id, ip, origin, authorization, token);
     return this.sessions.reply(
       id,
       dto.clientMessageId,
@@ -89,13 +112,15 @@ export class ChatController {
   @sessionTokenHeader
   @ApiOperation({ summary: 'Resume: what is awaited and the transcript so far (404 session.expired when expired)' })
   @ApiOkResponse({ type: SessionViewDto })
-  @ApiProblems(404)
-  resume(
+  @ApiProblems(403, 404, 429)
+  async resume(
     @UuidParam('id') id: string,
+    @Ip() ip: string,
+    @Headers('origin') origin: string | undefined,
     @Headers('authorization') authorization?: string,
     @Headers('x-session-token') token?: string,
   ) {
-    this.check(id, authorization, token);
+    await this.admit(id, ip, origin, authorization, token);
     return this.sessions.resume(id);
   }
 }

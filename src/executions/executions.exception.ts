@@ -1,8 +1,13 @@
 import { DomainException } from '@/common/errors/domain.exception';
 
 export class BotNotAvailable extends DomainException {
-  constructor(publicId: string) {
-    super({ code: 'bot.not_found', status: 404, detail: `No published bot ${publicId}.` });
+  /** Without a public id: the bot of a running session (its organization is suspended, or it is gone). */
+  constructor(publicId?: string) {
+    super({
+      code: 'bot.not_found',
+      status: 404,
+      detail: publicId === undefined ? 'This bot is not available.' : `No published bot ${publicId}.`,
+    });
   }
 }
 
@@ -45,8 +50,41 @@ export class SessionBusy extends DomainException {
   }
 }
 
+/** More messages of one session wait than the server queues (SESSION_TURN_QUEUE_LIMIT). */
+export class SessionQueueFull extends DomainException {
+  constructor() {
+    super({
+      code: 'session.busy',
+      status: 429,
+      detail: 'Too many messages of this session are waiting to be processed; retry shortly.',
+      headers: { 'Retry-After': '1' },
+    });
+  }
+}
+
 export class InvalidReply extends DomainException {
   constructor(detail: string, field = 'text') {
     super({ code: 'session.invalid_input', status: 400, detail, errors: [{ field, message: detail }] });
+  }
+}
+
+export type VisitorLimitScope = 'ip' | 'bot' | 'session';
+
+const limitedWhat: Record<VisitorLimitScope, string> = {
+  ip: 'from your network',
+  bot: 'for this bot',
+  session: 'in this conversation',
+};
+
+/** 429: a visitor rate limit (per client IP, bot or session) was reached. */
+export class VisitorRateLimited extends DomainException {
+  constructor(scope: VisitorLimitScope, retryAfterSeconds: number) {
+    super({
+      code: 'chat.rate_limited',
+      status: 429,
+      detail: `Too many requests ${limitedWhat[scope]}; try again in ${retryAfterSeconds} seconds.`,
+      extensions: { limit: scope },
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
   }
 }

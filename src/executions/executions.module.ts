@@ -15,11 +15,14 @@ import { LinkedFlows } from './linked-flows';
 import { ResultsController } from './results.controller';
 import { ResultsService } from './results.service';
 import { SessionTokens } from './session-token';
+import { SessionTurnQueue } from './session-turn-queue';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { TurnRunner } from './turn-runner';
 import { TypebotBots } from './typebot/typebot-bots';
 import { TypebotChatController } from './typebot/typebot-chat.controller';
+import { VisitorAccess } from './visitor-access';
+import { VisitorRateLimit } from './visitor-rate-limit';
 
 /** SESSION_TOKEN_SECRET, else a key derived from the JWT secret (never the JWT secret itself). */
 const sessionTokens = {
@@ -45,11 +48,14 @@ export class ExecutionsModule {
         sessionTokens,
         SessionsRepository,
         SessionsService,
+        SessionTurnQueue,
         ResultsService,
         FlowCache,
         LinkedFlows,
         TurnRunner,
         TypebotBots,
+        VisitorAccess,
+        VisitorRateLimit,
         ...effectRunnerProviders(config.executions),
         ...workerProviders(config, [ExecutionsProcessor, PruneSchedule]),
       ],

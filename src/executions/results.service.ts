@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { TenantContext } from '@/auth/principal';
 import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
 import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
@@ -31,6 +31,8 @@ const cell = (value: unknown): string =>
 /** Results (what sessions collected), their CSV export, erasure, funnel, and execution logs. */
 @Injectable()
 export class ResultsService {
+  private readonly logger = new Logger(ResultsService.name);
+
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly chatbots: ChatbotsRepository,
@@ -55,17 +57,20 @@ export class ResultsService {
   /**
    * A CSV of every result matching the filter, streamed page by page (memory stays flat however
    * many there are). Columns: id, dates, status, version, then one column per saved variable.
+   * The first page is read before anything is sent, so an error there is an ordinary problem
+   * answer; a later failure (a dropped connection, a statement timeout) ends the response and is
+   * logged, and never reaches the process as an unhandled stream error.
    */
   async exportCsv(tenant: TenantContext, chatbotId: string, filter: ResultFilter): Promise<Readable> {
     await this.assertChatbot(tenant, chatbotId);
     const variables = await this.chatbots.savedVariableNames(tenant.organizationId, chatbotId);
-    const sessions = this.sessions;
+    const page = (cursor?: string) =>
+      this.sessions.listResults(tenant.organizationId, chatbotId, filter, EXPORT_PAGE, cursor);
+    const first = await page();
     async function* rows(): AsyncGenerator<string[]> {
       yield ['resultId', 'createdAt', 'updatedAt', 'status', 'completed', 'version', ...variables];
-      let cursor: string | undefined;
-      for (;;) {
-        const page = await sessions.listResults(tenant.organizationId, chatbotId, filter, EXPORT_PAGE, cursor);
-        for (const s of page.slice(0, EXPORT_PAGE)) {
+      for (let current = first; ;) {
+        for (const s of current.slice(0, EXPORT_PAGE)) {
           yield [
             s.id,
             s.createdAt.toISOString(),
@@ -76,11 +81,18 @@ export class ResultsService {
             ...variables.map((name) => cell(s.result.variables[name])),
           ];
         }
-        if (page.length <= EXPORT_PAGE) return;
-        cursor = page[EXPORT_PAGE - 1]!.id;
+        if (current.length <= EXPORT_PAGE) return;
+        current = await page(current[EXPORT_PAGE - 1]!.id);
       }
     }
-    return Readable.from(rows()).pipe(stringify());
+    return pipeline(Readable.from(rows()), stringify(), (error) => {
+      if (!error) return;
+      if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        this.logger.debug(`Results export of chatbot ${chatbotId} stopped: the client went away`);
+      } else {
+        this.logger.error({ err: error, chatbotId }, `Results export of chatbot ${chatbotId} failed midway`);
+      }
+    });
   }
 
   async delete(tenant: TenantContext, chatbotId: string, ids: readonly string[]): Promise<number> {

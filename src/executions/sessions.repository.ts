@@ -5,10 +5,10 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Awaiting, LogStep } from './engine/engine-types';
 import type { SessionState } from './engine/session-state';
 import { newId } from '@/database/base.entity';
+import { isUniqueViolation } from '@/database/postgres-errors';
 import {
   ChatSessionEntity,
   ChatSessionTurnEntity,
-  type RecentTurn,
   type SessionResult,
   type SessionStatus,
   type TranscriptEntry,
@@ -22,10 +22,21 @@ export interface TurnWrite {
   readonly completed: boolean;
   readonly transcript: readonly TranscriptEntry[];
   readonly log: readonly LogStep[];
-  readonly recentTurns: readonly RecentTurn[];
   readonly result: SessionResult;
   readonly expiresAt: Date;
+  /** The visitor's message id (null for idle turns) and the answer to give a retry of it. */
+  readonly clientMessageId: string | null;
+  readonly response: unknown;
 }
+
+/** A session about to run a turn, and the answer already given to this clientMessageId, if any. */
+export interface SessionForTurn {
+  readonly session: ChatSessionEntity;
+  readonly earlierResponse: unknown;
+}
+
+/** The index that makes a clientMessageId count once per session. */
+const CLIENT_MESSAGE_INDEX = 'uq_chat_session_turns_client_message';
 
 export interface ResultFilter {
   readonly from?: Date;
@@ -46,6 +57,23 @@ export class SessionsRepository {
     return this.repo.findOne({ where: { id } });
   }
 
+  /**
+   * The session row and the stored answer of an earlier turn with this clientMessageId (a retry),
+   * in one round trip. Null when there is no such session.
+   */
+  async findForTurn(id: string, clientMessageId: string): Promise<SessionForTurn | null> {
+    const { entities, raw } = await this.repo
+      .createQueryBuilder('s')
+      .leftJoin(ChatSessionTurnEntity, 't', 't.sessionId = s.id AND t.clientMessageId = :clientMessageId', {
+        clientMessageId,
+      })
+      .addSelect('t.response', 'earlier_response')
+      .where('s.id = :id', { id })
+      .getRawAndEntities<{ earlier_response: unknown }>();
+    const [session] = entities;
+    return session ? { session, earlierResponse: raw[0]?.earlier_response ?? undefined } : null;
+  }
+
   /** Creates the session with its first turn (one transaction). */
   async insert(session: Partial<ChatSessionEntity>, first: Pick<TurnWrite, 'transcript' | 'log'>): Promise<void> {
     await this.dataSource.transaction(async (em) => {
@@ -63,37 +91,47 @@ export class SessionsRepository {
   /**
    * Saves a turn if nobody saved one since `expectedTurn` (optimistic concurrency) and appends
    * what it said and did to `chat_session_turns` — one statement, whose cost does not grow with
-   * the conversation. False on a conflict.
+   * the conversation. False on a conflict: another turn saved first, or (unique index) a turn with
+   * the same clientMessageId did; either way nothing was written.
    */
   async saveTurn(id: string, expectedTurn: number, write: TurnWrite): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `WITH updated AS (
+    const rows = await this.dataSource
+      .query<unknown[]>(
+        `WITH updated AS (
          UPDATE chat_sessions
-            SET state = $3, awaiting = $4, status = $5, completed = $6, recent_turns = $7, result = $8,
-                expires_at = $9, turn = turn + 1, updated_at = now(),
+            SET state = $3, awaiting = $4, status = $5, completed = $6, result = $7,
+                expires_at = $8, turn = turn + 1, updated_at = now(),
                 -- Indexed: refreshed at most every 10 minutes, so most turns are HOT updates.
                 last_activity_at = CASE WHEN last_activity_at < now() - interval '10 minutes'
                                         THEN now() ELSE last_activity_at END
           WHERE id = $1 AND turn = $2
           RETURNING id, organization_id, turn)
-       INSERT INTO chat_session_turns (id, session_id, organization_id, turn, transcript, log, created_at, updated_at)
-       SELECT $10, id, organization_id, turn, $11, $12, now(), now() FROM updated
+       INSERT INTO chat_session_turns
+              (id, session_id, organization_id, turn, transcript, log, client_message_id, response, created_at, updated_at)
+       SELECT $9, id, organization_id, turn, $10, $11, $12, $13, now(), now() FROM updated
        RETURNING turn`,
-      [
-        id,
-        expectedTurn,
-        JSON.stringify(write.state),
-        write.awaiting === null ? null : JSON.stringify(write.awaiting),
-        write.status,
-        write.completed,
-        JSON.stringify(write.recentTurns),
-        JSON.stringify(write.result),
-        write.expiresAt,
-        newId(),
-        JSON.stringify(write.transcript),
-        JSON.stringify(write.log),
-      ],
-    );
+        [
+          id,
+          expectedTurn,
+          JSON.stringify(write.state),
+          write.awaiting === null ? null : JSON.stringify(write.awaiting),
+          write.status,
+          write.completed,
+          JSON.stringify(write.result),
+          write.expiresAt,
+          newId(),
+          JSON.stringify(write.transcript),
+          JSON.stringify(write.log),
+          write.clientMessageId,
+          write.response === undefined ? null : JSON.stringify(write.response),
+        ],
+      )
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error) && (error as { constraint?: string }).constraint === CLIENT_MESSAGE_INDEX) {
+          return [];
+        }
+        throw error;
+      });
     return rows.length === 1;
   }
 
@@ -181,17 +219,47 @@ export class SessionsRepository {
   }
 
   /** Deletes sessions idle since before `cutoff`, in batches; returns how many went. */
-  async pruneBefore(cutoff: Date, batchSize = 1_000): Promise<number> {
+  pruneBefore(cutoff: Date, batchSize = 1_000): Promise<number> {
+    return this.deleteInBatches(
+      `DELETE FROM chat_sessions WHERE id IN (
+         SELECT id FROM chat_sessions WHERE last_activity_at < $1 LIMIT $2)`,
+      [cutoff],
+      batchSize,
+    );
+  }
+
+  /**
+   * Deletes sessions that never got an answer (no input answered) idle since before `cutoff`, in
+   * batches. Only sessions idle since `floor` are read, so a run scans recent rows only (older
+   * ones go with the retention cutoff).
+   */
+  pruneUnansweredBefore(cutoff: Date, floor: Date, batchSize = 1_000): Promise<number> {
+    return this.deleteInBatches(
+      `DELETE FROM chat_sessions WHERE id IN (
+         SELECT id FROM chat_sessions
+          WHERE last_activity_at < $1 AND last_activity_at >= $2 AND result->'answers' = '{}'::jsonb
+          LIMIT $3)`,
+      [cutoff, floor],
+      batchSize,
+    );
+  }
+
+  private async deleteInBatches(sql: string, params: unknown[], batchSize: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows = await this.dataSource.query<unknown[]>(
-        `DELETE FROM chat_sessions WHERE id IN (
-           SELECT id FROM chat_sessions WHERE last_activity_at < $1 LIMIT $2)`,
-        [cutoff, batchSize],
-      );
+      const rows = await this.dataSource.query<unknown[]>(sql, [...params, batchSize]);
       const count = (rows as unknown as [unknown, number])[1] ?? 0;
       total += count;
       if (count < batchSize) return total;
     }
+  }
+
+  /** Who a session belongs to (never changes), for the checks of the public chat routes. */
+  async findOwner(id: string): Promise<{ organizationId: string; chatbotId: string; preview: boolean } | undefined> {
+    const [row] = await this.dataSource.query<{ organization_id: string; chatbot_id: string; preview: boolean }[]>(
+      'SELECT organization_id, chatbot_id, preview FROM chat_sessions WHERE id = $1',
+      [id],
+    );
+    return row ? { organizationId: row.organization_id, chatbotId: row.chatbot_id, preview: row.preview } : undefined;
   }
 }

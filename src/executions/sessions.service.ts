@@ -4,6 +4,7 @@ import { defaultChatbotSettings } from '@/chatbots/chatbot-settings';
 import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
 import type { TenantContext } from '@/auth/principal';
 import { isRedisUnavailable } from '@/common/errors/dependency-errors';
+import { type AppConfig, InjectConfig } from '@/config';
 import { newId } from '@/database/base.entity';
 import { flowDocumentSchema } from '@/flows';
 import { InjectTypedQueue, type TypedQueue } from '@/queue/typed-queue';
@@ -17,7 +18,7 @@ import {
   withIds,
 } from './chat-view';
 import type { EngineInput, LogStep, ReplyPayload } from './engine/engine-types';
-import type { ChatSessionEntity, RecentTurn, TranscriptEntry } from './entities/chat-session.entity';
+import type { ChatSessionEntity, TranscriptEntry } from './entities/chat-session.entity';
 import {
   BotNotAvailable,
   InvalidReply,
@@ -26,16 +27,23 @@ import {
   SessionEnded,
   SessionExpired,
   SessionNotFound,
+  SessionQueueFull,
 } from './executions.exception';
 import { describeFlow, FlowCache } from './flow-cache';
+import { SessionTurnQueue } from './session-turn-queue';
 import { SessionsRepository } from './sessions.repository';
 import type { TurnOutcome } from './turn-runner';
 import { TurnRunner } from './turn-runner';
+import { originAllowed, VisitorAccess } from './visitor-access';
 
-/** Recent answers kept per session to answer a retried clientMessageId. */
-const RECENT_TURNS = 3;
-/** Attempts when another turn of the same session saved first. */
-const SAVE_ATTEMPTS = 3;
+/**
+ * When a turn of the same session saved first (from another process: this one queues them), the
+ * turn is run again on the new state: at most this many times, within this time, after a short
+ * random pause that grows with the attempts (the first retry is immediate), then 409 session.busy.
+ */
+const SAVE_ATTEMPTS = 16;
+const SAVE_BUDGET_MS = 10_000;
+const RETRY_PAUSE_MS = { base: 10, max: 250 };
 const PREVIEW_TTL_SECONDS = 24 * 3600;
 
 export interface StartOptions {
@@ -44,34 +52,38 @@ export interface StartOptions {
 }
 
 /**
- * Chat sessions: start, continue, resume. A turn reads the session row once, runs the engine
- * (and its effects) without holding a lock or a connection, and saves with one conditional UPDATE
- * (`turn` as the version): a concurrent turn makes it re-read and run again on the new state, and
- * a retried clientMessageId is answered from the saved turn.
+ * Chat sessions: start, continue, resume. The turns of a session run one after the other in the
+ * order they arrive (`SessionTurnQueue`, per process). A turn reads the session row (with the
+ * answer to its clientMessageId, if it was already applied) once, runs the engine and its effects
+ * without holding a lock or a connection, and saves with one conditional UPDATE (`turn` as the
+ * version): a turn of another process that saved first makes it re-read and run again on the new
+ * state, and a retried clientMessageId is answered from the saved turn (unique per session).
  */
 @Injectable()
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
+  /** Messages being applied by this process, by session and clientMessageId. */
+  private readonly inFlight = new Map<string, Promise<ChatTurn>>();
 
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly chatbots: ChatbotsRepository,
     private readonly flows: FlowCache,
     private readonly runner: TurnRunner,
+    private readonly turns: SessionTurnQueue,
     @InjectTypedQueue('executions') private readonly queue: TypedQueue<'executions'>,
+    private readonly access: VisitorAccess,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** A visitor starts a conversation with a published bot. */
+  /** A visitor starts a conversation with a published bot (not of a suspended organization). */
   async start(publicId: string, options: StartOptions): Promise<ChatTurn & { sessionId: string }> {
     const bot = await this.chatbots.findByPublicId(publicId);
     if (!bot || bot.status !== 'published' || !bot.publishedVersion) throw new BotNotAvailable(publicId);
-    const allowed = bot.settings.allowedOrigins;
-    if (options.origin && allowed.length > 0 && !allowed.includes(options.origin)) {
-      throw new OriginNotAllowed(options.origin);
-    }
+    if (!originAllowed(bot.settings.allowedOrigins, options.origin)) throw new OriginNotAllowed(options.origin!);
     const version = await this.flows.get(bot.organizationId, bot.id, bot.publishedVersion);
     if (!version) throw new BotNotAvailable(publicId);
-    return this.begin(
+    const started = await this.begin(
       {
         organizationId: bot.organizationId,
         chatbotId: bot.id,
@@ -86,6 +98,8 @@ export class SessionsService {
       version.settings.sessionExpirySeconds,
       options.variables,
     );
+    this.access.remember(started.sessionId, { organizationId: bot.organizationId, chatbotId: bot.id, preview: false });
+    return started;
   }
 
   /** An editor tries the draft: the flow is frozen into the session as it is now. */
@@ -143,7 +157,6 @@ export class SessionsService {
         state: outcome.state,
         awaiting: outcome.awaiting,
         turn: 1,
-        recentTurns: [],
         result: resultOf(outcome.state, flow.savedVariables),
         completed: view.status !== 'active',
         lastActivityAt: now,
@@ -151,28 +164,42 @@ export class SessionsService {
       },
       { transcript: transcriptOf(undefined, view.messages, now.toISOString()), log: outcome.log },
     );
-    await this.scheduleIdle(row.organizationId, sessionId, 1, outcome);
+    // Unanswered sessions are pruned after SESSION_UNANSWERED_RETENTION_HOURS: an idle job due
+    // later would only outlive its session in Redis (an answer schedules the next turn's).
+    const idleSeconds = outcome.awaiting?.idleTimeoutSeconds ?? 0;
+    if (idleSeconds <= this.config.executions.unansweredRetentionHours * 3600) {
+      await this.scheduleIdle(row.organizationId, sessionId, 1, outcome);
+    }
     return view;
   }
 
   /**
-   * The visitor answers (or sends a command). Idempotent per clientMessageId; concurrent turns
-   * are serialized.
+   * The visitor answers (or sends a command). Idempotent per clientMessageId for the whole session;
+   * concurrent turns are applied one after the other, in arrival order.
    */
   async reply(sessionId: string, clientMessageId: string, reply: ReplyPayload, command?: string): Promise<ChatTurn> {
     if (command === undefined && reply.text === undefined && reply.value === undefined && !reply.fileUrls?.length) {
       throw new InvalidReply('send text, value, fileUrls or command');
     }
     const input: EngineInput = command === undefined ? { type: 'reply', ...reply } : { type: 'command', command };
-    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-      const session = await this.live(sessionId);
-      const earlier = session.recentTurns.find((t) => t.clientMessageId === clientMessageId);
-      if (earlier) return earlier.response as ChatTurn;
-      if (session.status !== 'active') throw new SessionEnded(session.status);
-      const saved = await this.advance(session, input, command === undefined ? reply : { command }, clientMessageId);
-      if (saved) return saved;
-    }
-    throw new SessionBusy();
+    const payload = command === undefined ? reply : { command };
+    // A retry of a message this process is still applying waits for that answer (no second place in line).
+    const key = `${sessionId} ${clientMessageId}`;
+    const inFlight = this.inFlight.get(key);
+    if (inFlight) return inFlight;
+    const turn = this.turns.run(sessionId, async () => {
+      const deadline = Date.now() + SAVE_BUDGET_MS;
+      for (let attempt = 1; ; attempt++) {
+        const { session, earlierResponse } = await this.liveForTurn(sessionId, clientMessageId);
+        if (earlierResponse !== undefined) return earlierResponse as ChatTurn;
+        if (session.status !== 'active') throw new SessionEnded(session.status);
+        const saved = await this.advance(session, input, payload, clientMessageId);
+        if (saved) return saved;
+        if (!(await this.pauseBeforeRetry(attempt, deadline))) throw new SessionBusy();
+      }
+    });
+    this.inFlight.set(key, turn);
+    return turn.finally(() => this.inFlight.delete(key));
   }
 
   /** What the session waits for and the transcript so far. */
@@ -191,13 +218,21 @@ export class SessionsService {
 
   /** Runs the flow's `idle` event if the visitor still has not answered turn `turn`. */
   async idle(sessionId: string, turn: number): Promise<'ran' | 'stale'> {
-    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-      const session = await this.sessions.findById(sessionId);
-      if (!session || session.turn !== turn || session.status !== 'active' || !session.awaiting) return 'stale';
-      if (session.expiresAt <= new Date()) return 'stale';
-      if (await this.advance(session, { type: 'idle' }, undefined, undefined)) return 'ran';
+    try {
+      return await this.turns.run(sessionId, async () => {
+        // A conflict means the session moved on: the next read sees another turn and ends as stale.
+        for (;;) {
+          const session = await this.sessions.findById(sessionId);
+          if (!session || session.turn !== turn || session.status !== 'active' || !session.awaiting) return 'stale';
+          if (session.expiresAt <= new Date()) return 'stale';
+          if (await this.advance(session, { type: 'idle' }, undefined, undefined)) return 'ran';
+        }
+      });
+    } catch (error) {
+      // A full queue means the visitor is sending messages: they answer the turn the event was for.
+      if (error instanceof SessionQueueFull) return 'stale';
+      throw error;
     }
-    return 'stale';
   }
 
   /** Runs one turn on a loaded session and saves it; undefined when another turn saved first. */
@@ -227,9 +262,6 @@ export class SessionsService {
       throw new InvalidReply(outcome.error.message);
     }
     const view = this.view(session.id, session.turn, outcome, flow);
-    const recentTurns: RecentTurn[] = clientMessageId
-      ? [...session.recentTurns, { clientMessageId, response: view }].slice(-RECENT_TURNS)
-      : session.recentTurns;
     const now = new Date();
     const ttl = (flow.settings ?? defaultChatbotSettings).sessionExpirySeconds * 1000;
     const transcript: TranscriptEntry[] = transcriptOf(reply, view.messages, now.toISOString());
@@ -241,9 +273,10 @@ export class SessionsService {
       completed: view.status !== 'active',
       transcript,
       log,
-      recentTurns,
       result: resultOf(outcome.state, flow.savedVariables),
       expiresAt: session.preview ? session.expiresAt : new Date(now.getTime() + ttl),
+      clientMessageId: clientMessageId ?? null,
+      response: clientMessageId === undefined ? undefined : view,
     });
     if (!saved) return undefined;
     await this.scheduleIdle(session.organizationId, session.id, session.turn + 1, outcome);
@@ -256,6 +289,26 @@ export class SessionsService {
     if (!session) throw new SessionNotFound();
     if (session.expiresAt <= new Date()) throw new SessionExpired();
     return session;
+  }
+
+  /** `live()` plus the answer already given to `clientMessageId`, in one read. */
+  private async liveForTurn(sessionId: string, clientMessageId: string) {
+    const found = await this.sessions.findForTurn(sessionId, clientMessageId);
+    if (!found) throw new SessionNotFound();
+    if (found.session.expiresAt <= new Date()) throw new SessionExpired();
+    return found;
+  }
+
+  /**
+   * Waits before attempt `attempt + 1` after a conflict: not at all the first time, then a random
+   * pause (full jitter) growing with the attempts. False when the attempts or the time are spent.
+   */
+  private async pauseBeforeRetry(attempt: number, deadline: number): Promise<boolean> {
+    if (attempt >= SAVE_ATTEMPTS) return false;
+    const pause = attempt === 1 ? 0 : Math.random() * Math.min(RETRY_PAUSE_MS.max, RETRY_PAUSE_MS.base * 2 ** attempt);
+    if (Date.now() + pause >= deadline) return false;
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    return true;
   }
 
   private async flowOf(session: ChatSessionEntity): Promise<SessionFlow> {

@@ -3,6 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
 import { type AppConfig, APP_CONFIG } from '@/config';
+import { redactUrl, safeError } from './redact';
 
 /** Paths of anything secret that may end up in a log line; pino replaces them. */
 export const redactedPaths = [
@@ -38,8 +39,15 @@ export const LoggingModule = LoggerModule.forRootAsync({
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // URLs can carry credentials (the Typebot routes put the session token in the path).
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // Errors never carry SQL parameters, driver `detail` (the failing row) or other attached data.
+        err: safeError,
       },
     },
   }),

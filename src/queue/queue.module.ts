@@ -14,6 +14,9 @@ import { queueNames, type QueueName } from './queue.registry';
 import { SystemProcessor } from './system.processor';
 import { defaultJobOptions, typedQueueProvider } from './typed-queue';
 import { TypedWorkerHost } from './typed-worker-host';
+import { applyWorkerSettings, workerSettingsOf } from './worker-options';
+
+const WORKER_SETTINGS = Symbol('WORKER_SETTINGS');
 
 /** Processors only exist in processes that run workers (`APP_ROLE` worker or all). */
 export const workerProviders = (config: AppConfig, processors: readonly Type[]): Provider[] =>
@@ -32,11 +35,18 @@ export class JobHandlersCheck implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (!this.config.role.worker) return;
     const counts = new Map<QueueName, number>(queueNames.map((name) => [name, 0]));
+    const settings = workerSettingsOf(this.config);
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (instance instanceof TypedWorkerHost) {
         const queue = (instance as TypedWorkerHost<QueueName>).queue;
         counts.set(queue, (counts.get(queue) ?? 0) + 1);
+        const opts = instance.worker.opts;
+        if (Object.entries(settings).some(([key, value]) => opts[key as keyof typeof settings] !== value)) {
+          throw new Error(
+            `The processor of queue "${queue}" must be declared with @Processor('${queue}', workerOptions)`,
+          );
+        }
       }
     }
     const wrong = [...counts].filter(([, count]) => count !== 1);
@@ -77,6 +87,8 @@ export class QueueModule {
       ],
       providers: [
         ...queueNames.map(typedQueueProvider),
+        // Runs while providers are created, i.e. before @nestjs/bullmq creates the workers (onModuleInit).
+        { provide: WORKER_SETTINGS, inject: [APP_CONFIG], useFactory: applyWorkerSettings },
         JobHandlersCheck,
         ...workerProviders(config, [SystemProcessor]),
       ],

@@ -1,6 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { hostname } from 'node:os';
 import { type JobHandlers, type TypedJob, TypedWorkerHost } from './typed-worker-host';
+import { workerOptions } from './worker-options';
 
 export interface PingResult {
   pong: true;
@@ -8,7 +9,7 @@ export interface PingResult {
   worker: string;
 }
 
-@Processor('system')
+@Processor('system', workerOptions)
 export class SystemProcessor extends TypedWorkerHost<'system'> {
   readonly queue = 'system' as const;
 

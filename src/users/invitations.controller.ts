@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/co
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, CurrentTenant, CurrentUserId, Roles } from '@/auth/auth.decorators';
 import type { Principal, TenantContext } from '@/auth/principal';
+import { NoStore } from '@/common/http/no-store.decorator';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf, PageQueryDto } from '@/common/pagination/keyset';
 import { UuidParam } from '@/common/validation/uuid-param';
@@ -19,6 +20,7 @@ export class InvitationsController {
   ) {}
 
   @Post()
+  @NoStore()
   @Roles('org_admin')
   @ApiOperation({ summary: 'Invite someone by email with a role; the token is shown once' })
   @ApiCreatedResponse({ type: CreatedInvitationDto })

@@ -3,7 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, MoreThan } from 'typeorm';
 import { OrganizationEntity } from './entities/organization.entity';
 import { slugify, slugWithSuffix } from './slug';
-import { isUniqueViolation } from '@/database/postgres-errors';
+import { newId } from '@/database/base.entity';
+
+/** Slugs tried (the plain one, then random suffixes) before giving up. */
+const CREATE_ATTEMPTS = 6;
 
 @Injectable()
 export class OrganizationsRepository {
@@ -25,20 +28,50 @@ export class OrganizationsRepository {
     return ids.length === 0 ? Promise.resolve([]) : this.repo().find({ where: { id: In([...ids]) } });
   }
 
-  /** Inserts with a slug derived from the name (or the one given), adding a suffix if taken. */
+  /**
+   * Inserts with a slug derived from the name (or the one given), adding a random suffix if taken.
+   * `ON CONFLICT (slug) DO NOTHING` settles a race for a slug without an error, so the caller's
+   * transaction (registration, founding an organization) stays usable for the next candidate.
+   */
   async create(name: string, em: EntityManager, slug = slugify(name)): Promise<OrganizationEntity> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
       const candidate = attempt === 0 ? slug : slugWithSuffix(name);
-      const exists = await this.repo(em).exists({ where: { slug: candidate } });
-      if (!exists) {
-        try {
-          return await this.repo(em).save(this.repo(em).create({ name, slug: candidate, suspendedAt: null }));
-        } catch (error) {
-          if (!isUniqueViolation(error) || attempt > 3) throw error;
-        }
+      const id = newId();
+      const rows = await em.query<{ created_at: Date; updated_at: Date }[]>(
+        `INSERT INTO organizations (id, name, slug, suspended_at) VALUES ($1, $2, $3, NULL)
+         ON CONFLICT (slug) DO NOTHING RETURNING created_at, updated_at`,
+        [id, name, candidate],
+      );
+      const [row] = rows;
+      if (row) {
+        return this.repo(em).create({
+          id,
+          name,
+          slug: candidate,
+          suspendedAt: null,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        });
       }
-      if (attempt > 5) throw new Error(`Could not find a free slug for "${name}"`);
     }
+    throw new Error(`Could not find a free slug for "${name}"`);
+  }
+
+  /**
+   * The organization with this slug, inserted (named `name`) if there is none: a concurrent insert
+   * of the same slug is waited for and returned, not duplicated under another slug.
+   */
+  async findOrCreateBySlug(slug: string, name: string, em: EntityManager): Promise<OrganizationEntity> {
+    const [found] = await this.findBySlugs([slug], em);
+    if (found) return found;
+    await em.query(
+      `INSERT INTO organizations (id, name, slug, suspended_at) VALUES ($1, $2, $3, NULL) ON CONFLICT (slug) DO NOTHING`,
+      [newId(), name, slug],
+    );
+    // Whoever inserted it has committed (the insert waited for them), so this statement sees it.
+    const [organization] = await this.findBySlugs([slug], em);
+    if (!organization) throw new Error(`Organization "${slug}" vanished while it was being created`);
+    return organization;
   }
 
   async update(id: string, patch: Partial<Pick<OrganizationEntity, 'name' | 'suspendedAt'>>): Promise<void> {

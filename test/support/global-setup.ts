@@ -11,6 +11,19 @@ import { adminDatabaseUrl, databaseUrl, templateDatabase, testDatabaseRoot } fro
  * without seeing each other's rows. Databases of crashed earlier runs are dropped; those of a run
  * still going (they have connections) are left alone, so two runs can share one server.
  */
+/** Run ids are `<pid><4 hex>` (below): is the process of the run that made `datname` alive? */
+function runIsAlive(datname: string): boolean {
+  const run = datname.slice(testDatabaseRoot.length + 1).split('_')[0] ?? '';
+  const pid = Number(run.slice(0, -4));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   process.env.PARLEY_TEST_RUN = `${process.pid}${randomBytes(2).toString('hex')}`;
   const admin = new Client({ connectionString: adminDatabaseUrl });
@@ -25,6 +38,9 @@ export default async function globalSetup(): Promise<void> {
       [`${testDatabaseRoot}\\_%`],
     );
     for (const { datname } of stale.rows) {
+      // An idle template of a run still going (its process is alive) is not stale.
+      if (runIsAlive(datname)) continue;
+      await admin.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`).catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
     }
     await admin.query(`CREATE DATABASE "${templateDatabase()}"`);
@@ -39,5 +55,13 @@ export default async function globalSetup(): Promise<void> {
     await dataSource.runMigrations({ transaction: 'each' });
   } finally {
     await dataSource.destroy();
+  }
+  // A template cannot be dropped: another run's clean-up (which drops idle test databases) leaves it alone.
+  const marker = new Client({ connectionString: adminDatabaseUrl });
+  await marker.connect();
+  try {
+    await marker.query(`ALTER DATABASE "${templateDatabase()}" IS_TEMPLATE true`);
+  } finally {
+    await marker.end();
   }
 }

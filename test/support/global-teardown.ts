@@ -10,7 +10,10 @@ export default async function globalTeardown(): Promise<void> {
       `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
       [testDatabasePrefix()],
     );
-    for (const { datname } of left.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    for (const { datname } of left.rows) {
+      await admin.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`);
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
   } finally {
     await admin.end();
   }

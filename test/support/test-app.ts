@@ -95,6 +95,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: Cr
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: keyPrefix,
       JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      // Visitor rate limits out of the way (test/public-limits.e2e-spec.ts sets low ones).
+      CHAT_START_LIMIT_PER_IP: '1000000',
+      CHAT_START_LIMIT_PER_BOT: '1000000',
+      CHAT_MESSAGE_LIMIT_PER_IP: '1000000',
+      CHAT_MESSAGE_LIMIT_PER_SESSION: '1000000',
       ...env,
     });
     const config = loaded as AppConfig; // both URLs are set above (or by `env`)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Length, MinDate } from 'class-validator';
+import { IsIn, IsString, Length, MinDate } from 'class-validator';
+import { IsStorableDate, OptionalNotNull } from '@/common/validation/field-validators';
 import type { ApiKeyEntity } from '../entities/api-key.entity';
 import { type OrgRole, orgRoles } from '../roles';
 
@@ -15,9 +16,9 @@ export class CreateApiKeyDto {
   role!: OrgRole;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Optional expiry (in the future)' })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Date)
-  @IsDate()
+  @IsStorableDate()
   @MinDate(() => new Date(), { message: 'expiresAt must be in the future' })
   expiresAt?: Date;
 }

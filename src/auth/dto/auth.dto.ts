@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { OrganizationDto } from '@/users/dto/organization.dto';
 import { UserDto } from '@/users/dto/profile.dto';
+import { OptionalNotNull } from '@/common/validation/field-validators';
 import { orgRoles, type OrgRole } from '../roles';
 
 export class RegisterDto {
@@ -26,7 +27,7 @@ export class RegisterDto {
   organizationName?: string;
 
   @ApiPropertyOptional({ description: 'Join an existing organization through an invitation instead' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(10, 200)
   invitationToken?: string;

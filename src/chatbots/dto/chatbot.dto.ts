@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
 import { registerOpenApiSchema } from '@/common/openapi/schema-registry';
 import { PageQueryDto } from '@/common/pagination/keyset';
 import { flowDocumentJsonSchema } from '@/flows';
+import { IsInt4, OptionalNotNull, OptionalNullable } from '@/common/validation/field-validators';
 import type { ChatbotSettings } from '../chatbot-settings';
 import { type ChatbotEntity, type ChatbotStatus, chatbotStatuses } from '../entities/chatbot.entity';
 import { ChatbotSettingsDto, TypingEmulationDto } from './settings.dto';
@@ -38,26 +39,26 @@ export class CreateChatbotDto {
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   description?: string;
 
   @ApiPropertyOptional({ type: ChatbotSettingsDto })
-  @IsOptional()
+  @OptionalNotNull()
   @ValidateNested()
   @Type(() => ChatbotSettingsDto)
   settings?: ChatbotSettingsDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Opaque theme for the widget' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   theme?: Record<string, unknown>;
 
   @ApiPropertyOptional({
     description: 'Start from a template: a built-in id (`lead-capture`, …) or an organization template id',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 64)
   templateId?: string;
@@ -66,39 +67,39 @@ export class CreateChatbotDto {
     allOf: [{ $ref: FLOW_DOCUMENT_INPUT_REF }],
     description: 'Initial draft (else an empty flow)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   flow?: Record<string, unknown>;
 }
 
 export class UpdateChatbotDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true, description: 'null clears it' })
+  @OptionalNullable()
   @IsString()
   @MaxLength(2000)
-  description?: string;
+  description?: string | null;
 
   @ApiPropertyOptional({ type: ChatbotSettingsDto, description: 'Partial: only the given settings change' })
-  @IsOptional()
+  @OptionalNotNull()
   @ValidateNested()
   @Type(() => ChatbotSettingsDto)
   settings?: ChatbotSettingsDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   theme?: Record<string, unknown>;
 }
 
 export class ListChatbotsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: chatbotStatuses })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(chatbotStatuses)
   status?: ChatbotStatus;
 }
@@ -158,7 +159,7 @@ export const toChatbotDto = (c: ChatbotEntity): ChatbotDto => ({
 
 export class CloneChatbotDto {
   @ApiPropertyOptional({ description: 'Default: "<name> (copy)"' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   name?: string;
@@ -166,9 +167,8 @@ export class CloneChatbotDto {
 
 export class RevisionQueryDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsInt4({ min: 1 })
   revision?: number;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsObject, IsString, MaxLength } from 'class-validator';
 import { FLOW_PROBLEM_CODES, type FlowDocument, type FlowProblem } from '@/flows';
+import { IsInt4, OptionalNotNull } from '@/common/validation/field-validators';
 import { FLOW_DOCUMENT_INPUT_REF, FLOW_DOCUMENT_REF } from './chatbot.dto';
 
 export class FlowProblemDto {
@@ -36,10 +37,9 @@ export class SaveFlowDto {
   flow!: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'The revision you edited (alternative to If-Match)' })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsInt4({ min: 1 })
   revision?: number;
 }
 
@@ -67,14 +67,14 @@ export class ValidateFlowDto {
     allOf: [{ $ref: FLOW_DOCUMENT_INPUT_REF }],
     description: 'A flow to check; omitted: the saved draft',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   flow?: Record<string, unknown>;
 }
 
 export class PublishDto {
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(500)
   note?: string;
@@ -82,7 +82,7 @@ export class PublishDto {
 
 export class RollbackDto extends PublishDto {
   @ApiPropertyOptional({ description: 'Also replace the draft with that version (default false)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   restoreDraft?: boolean;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsObject, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { FlowDocument } from '@/flows';
+import { OptionalNotNull } from '@/common/validation/field-validators';
 import { FLOW_DOCUMENT_INPUT_REF, FLOW_DOCUMENT_REF } from './chatbot.dto';
 
 export class TemplateSummaryDto {
@@ -34,24 +35,24 @@ export class CreateTemplateDto {
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   description?: string;
 
   @ApiPropertyOptional({ maxLength: 64, example: 'support' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 64)
   category?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: "Save this chatbot's draft as the template" })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   chatbotId?: string;
 
   @ApiPropertyOptional({ allOf: [{ $ref: FLOW_DOCUMENT_INPUT_REF }], description: 'Or give the flow itself' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   flow?: Record<string, unknown>;
 }

@@ -1,15 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Min } from 'class-validator';
 import { LimitQueryDto } from '@/common/pagination/keyset';
+import { IsInt4, OptionalNotNull } from '@/common/validation/field-validators';
 import { ChatbotVersionDto } from './version.dto';
 
 export class VersionPageQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ description: 'Continue with versions below this number (`nextBefore` of the previous page)' })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsInt4({ min: 1 })
   before?: number;
 }
 

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
+import { redactUrl } from '@/logging/redact';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 /** Sends any error as `application/problem+json`; logs unexpected ones in full. */
@@ -11,13 +12,17 @@ export function sendProblem(
   error: unknown,
 ): void {
   const { problem, headers, unexpected } = toProblem(error, request.id);
+  // `err` goes through the logger's safe serializer; the URL loses its tokens here.
+  const url = redactUrl(request.url) ?? '';
   if (unexpected) {
     logger.error(
-      { err: error, requestId: request.id, errorId: problem.errorId, method: request.method, url: request.url },
-      `Unexpected error ${String(problem.errorId)} on ${request.method} ${request.url}`,
+      { err: error, requestId: request.id, errorId: problem.errorId, method: request.method, url },
+      `Unexpected error ${String(problem.errorId)} on ${request.method} ${url}`,
     );
   } else {
-    logger.debug({ requestId: request.id, code: problem.code, status: problem.status }, problem.detail);
+    // Some details quote the URL ("Cannot GET /…"): log it redacted.
+    const detail = problem.detail.split(request.url).join(url);
+    logger.debug({ requestId: request.id, code: problem.code, status: problem.status }, detail);
   }
   if (reply.sent) return;
   void reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);

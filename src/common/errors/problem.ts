@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { postgresDataException } from '@/database/postgres-errors';
 import { dependencyErrorOf } from './dependency-errors';
 import { DomainException, type FieldError } from './domain.exception';
 
@@ -57,6 +58,8 @@ const fastifyCodes: Readonly<Record<string, { code: string; detail?: string }>> 
     code: 'request.invalid_content_length',
     detail: 'The Content-Length header does not match the body.',
   },
+  FST_ERR_BAD_URL: { code: 'request.malformed_url', detail: 'The URL has a malformed percent escape.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'request.uri_too_long', detail: 'A path parameter is longer than allowed.' },
 };
 
 const httpCode = (status: number): string =>
@@ -83,7 +86,9 @@ export function toProblem(thrown: unknown, requestId: string): ProblemWithMeta {
   const dependencyError = dependencyErrorOf(thrown);
   if (dependencyError) return toProblem(dependencyError, requestId);
   // Nest wraps Fastify's client errors (bad JSON, too large...) in an HttpException; use the original.
-  const error = thrown instanceof HttpException && isFastifyError(thrown.cause) ? thrown.cause : thrown;
+  const unwrapped = thrown instanceof HttpException && isFastifyError(thrown.cause) ? thrown.cause : thrown;
+  // A value PostgreSQL could not store (validation let it through): the client's fault, a 400.
+  const error = postgresDataException(unwrapped) ?? unwrapped;
   if (error instanceof DomainException) {
     return {
       problem: {

@@ -9,8 +9,10 @@ const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**
- * Public operations get `security: []`. Every operation can answer a 500 problem, and every operation that takes input can answer a
- * 400 problem; routes document their other errors with `@ApiProblems`.
+ * Public operations get `security: []`. Every operation can answer a 500 problem and a 400 problem
+ * (the input-hygiene layer checks every request's path, query and body), and one with path
+ * parameters a 414 (a parameter over 100 characters); routes document their other errors with
+ * `@ApiProblems`.
  */
 export function addCommonResponses(document: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
@@ -24,9 +26,9 @@ export function addCommonResponses(document: OpenAPIObject): OpenAPIObject {
         delete extensions[PUBLIC_OPERATION_EXTENSION];
       }
       operation.responses ??= {};
-      const takesInput = Boolean(operation.requestBody) || (operation.parameters?.length ?? 0) > 0;
-      if (takesInput && !operation.responses['400']) {
-        operation.responses['400'] = { description: 'Invalid request', content: problemContent };
+      operation.responses['400'] ??= { description: 'Invalid request', content: problemContent };
+      if (operation.parameters?.some((p) => 'in' in p && p.in === 'path')) {
+        operation.responses['414'] ??= { description: 'A path parameter is too long', content: problemContent };
       }
       operation.responses['500'] ??= { description: 'Unexpected error (see errorId)', content: problemContent };
     }

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { OptionalNotNull } from '../validation/field-validators';
 
 /** Page size of every list: 1–100, default 20. */
 export class LimitQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -19,7 +20,7 @@ export class LimitQueryDto {
  */
 export class PageQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page', format: 'uuid' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   cursor?: string;
 }

@@ -1,31 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { OptionalNotNull } from '@/common/validation/field-validators';
+import { MaxJsonBytes, PrefilledVariablesWithinLimits, VISITOR_INPUT_LIMITS } from './visitor-input-limits';
 
 export class StartSessionDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'Prefilled variables by name (unknown names are ignored)',
+    description: `Prefilled variables by name (unknown names are ignored); at most ${VISITOR_INPUT_LIMITS.variableBytes} bytes of JSON each, ${VISITOR_INPUT_LIMITS.variablesBytes} in all`,
     example: { email: 'ada@example.com' },
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
+  @PrefilledVariablesWithinLimits()
   variables?: Record<string, unknown>;
 }
 
 export class StartPreviewDto extends StartSessionDto {
   @ApiPropertyOptional({ description: 'Run HTTP and OpenAI calls (default false: they fail as "skipped in preview")' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   runEffects?: boolean;
 }
@@ -40,25 +33,28 @@ export class SendMessageDto {
   clientMessageId!: string;
 
   @ApiPropertyOptional({ description: 'The typed reply' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(10_000)
   text?: string;
 
-  @ApiPropertyOptional({ description: 'A structured reply: choice item id(s), a number, a date…' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    description: `A structured reply: choice item id(s), a number, a date… (at most ${VISITOR_INPUT_LIMITS.valueBytes} bytes of JSON)`,
+  })
+  @OptionalNotNull()
+  @MaxJsonBytes(VISITOR_INPUT_LIMITS.valueBytes)
   value?: unknown;
 
   @ApiPropertyOptional({
     description: "Run the flow's `command` event of this name instead of answering (e.g. `human`)",
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 100)
   command?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'URLs of uploaded files (file inputs)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsUrl({ require_protocol: true, require_tld: false }, { each: true })

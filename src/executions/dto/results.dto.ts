@@ -1,26 +1,27 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsUUID } from 'class-validator';
 import { PageQueryDto } from '@/common/pagination/keyset';
+import { IsStorableDate, OptionalNotNull } from '@/common/validation/field-validators';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
 export class ResultsFilterDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Sessions started at or after' })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Date)
-  @IsDate()
+  @IsStorableDate()
   from?: Date;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Sessions started before' })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Date)
-  @IsDate()
+  @IsStorableDate()
   to?: Date;
 
   @ApiPropertyOptional({ description: 'Only completed (true) or unfinished (false) sessions' })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(toBoolean)
   @IsBoolean()
   completed?: boolean;

@@ -9,7 +9,10 @@ const config: ExecutionsConfig = {
   httpEffects: { allowPrivateNetworks: false, maxResponseBytes: 1_000 },
   sessionTokenSecret: undefined,
   retentionDays: 30,
+  unansweredRetentionHours: 24,
   pruneCron: '0 3 * * *',
+  visitorLimits: { windowSeconds: 60, startsPerIp: 0, startsPerBot: 0, messagesPerIp: 0, messagesPerSession: 0 },
+  sessionTurnQueueLimit: 32,
 };
 
 describe('effectRunnerProviders', () => {

@@ -5,7 +5,7 @@ import type { VariableScope } from './values/variable-store';
 import { isEmptyValue, parseNumberText, printValue } from './values/variable-values';
 
 /**
- * Conditions, with the semantics documented in `@/flows` `conditions.ts` (Typebot's, FORMAT.md
+ * Conditions, with the semantics documented in `@/flows` `conditions.ts` (Typebot's, docs/typebot-format.md
  * §6). The left operand is a variable; the right one a template, whose raw value is used when it
  * is a single `{{variable}}`; the texts "undefined" and "null" mean no value.
  */

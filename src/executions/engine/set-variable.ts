@@ -8,7 +8,7 @@ import { asItems, printValue, toVariableValue } from './values/variable-values';
 export type SetVariableOutcome = { ok: true; note?: string } | { ok: false; error: string };
 
 /**
- * The value of an `expression` (FORMAT.md §7.3 "Custom"): one `{{var}}` copies its value; text
+ * The value of an `expression` (docs/typebot-format.md §7.3 "Custom"): one `{{var}}` copies its value; text
  * meant literally stays text; otherwise the safe expression's value, or, when it does not
  * evaluate, the text after plain substitution (so `Promoter` or `Hi {{Name}}` work).
  */

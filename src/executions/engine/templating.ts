@@ -4,7 +4,7 @@ import type { VariableScope } from './values/variable-store';
 import { printValue } from './values/variable-values';
 
 /**
- * `{{Name}}` substitution (FORMAT.md §5): the value of the variable with that name, empty when
+ * `{{Name}}` substitution (docs/typebot-format.md §5): the value of the variable with that name, empty when
  * unknown or unset, lists and objects as JSON. `{{= expression =}}` prints a safe expression's
  * value (falling back to plain substitution inside it when it does not evaluate).
  */

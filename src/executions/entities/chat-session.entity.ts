@@ -16,12 +16,6 @@ export interface TranscriptEntry {
   readonly content: unknown;
 }
 
-/** The answer of a recent turn, kept to answer a retried `clientMessageId` again. */
-export interface RecentTurn {
-  readonly clientMessageId: string;
-  readonly response: unknown;
-}
-
 /** What a session collected: the "result" listed and exported per chatbot. */
 export interface SessionResult {
   /** Variables marked "save in results", by variable name. */
@@ -78,9 +72,6 @@ export class ChatSessionEntity extends BaseEntity {
   turn!: number;
 
   @Column({ type: 'jsonb' })
-  recentTurns!: RecentTurn[];
-
-  @Column({ type: 'jsonb' })
   result!: SessionResult;
 
   @Column({ type: 'boolean', default: false })
@@ -101,9 +92,13 @@ export class ChatSessionEntity extends BaseEntity {
   chatbot?: ChatbotEntity;
 }
 
-/** What one turn appended: its transcript lines and execution log. Append-only. */
+/**
+ * What one turn appended: its transcript lines and execution log, and for a visitor's message its
+ * `clientMessageId` and the answer given, to answer a retry again (unique per session). Append-only.
+ */
 @Entity('chat_session_turns')
 @Unique('uq_chat_session_turns_turn', ['sessionId', 'turn'])
+@Index('uq_chat_session_turns_client_message', ['sessionId', 'clientMessageId'], { unique: true })
 export class ChatSessionTurnEntity extends BaseEntity {
   @Column({ type: 'uuid' })
   sessionId!: string;
@@ -119,6 +114,14 @@ export class ChatSessionTurnEntity extends BaseEntity {
 
   @Column({ type: 'jsonb' })
   log!: LogStep[];
+
+  /** Null for turns the visitor did not send (the start, idle events). */
+  @Column({ type: 'text', nullable: true })
+  clientMessageId!: string | null;
+
+  /** The answer of this turn as sent (a `ChatTurn`), for a retried `clientMessageId`. */
+  @Column({ type: 'jsonb', nullable: true })
+  response!: unknown;
 
   @ManyToOne(() => ChatSessionEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'session_id' })

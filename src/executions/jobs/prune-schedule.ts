@@ -19,7 +19,8 @@ export class PruneSchedule implements OnApplicationBootstrap {
       { name: 'prune-sessions', data: { organizationId: null } },
     );
     this.logger.log(
-      `Session pruning scheduled (${this.config.executions.pruneCron}, keep ${this.config.executions.retentionDays} days)`,
+      `Session pruning scheduled (${this.config.executions.pruneCron}, keep ${this.config.executions.retentionDays} days, ` +
+        `unanswered ones ${this.config.executions.unansweredRetentionHours} hours)`,
     );
   }
 }

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { richTextToMarkdown } from '@/flows/typebot/rich-text';
+import { corpusFiles, corpusFlow, describeCorpus, fixture, fixtureFiles } from '../../../test/support/typebot-corpus';
 import { isLeaf, markdownToRichText, richTextToPlainText, type RichTextNode } from './rich-text';
 
 const p = (...children: RichTextNode[]) => ({ type: 'p', children });
@@ -124,50 +123,67 @@ describe('markdownToRichText', () => {
   });
 });
 
-/** Every text bubble of the Typebot corpus survives import (rich text → markdown) and back. */
+interface TypebotExport {
+  groups: { blocks: { type: string; content?: { richText?: unknown } }[] }[];
+}
+
+/** The rich text of every text bubble of some Typebot exports, named by file and position. */
+function textBubbles(files: string[], read: (file: string) => TypebotExport) {
+  return files.flatMap((file) =>
+    read(file)
+      .groups.flatMap((g) => g.blocks)
+      .filter((b) => b.type === 'text' && Array.isArray(b.content?.richText))
+      .map((b, i) => [`${file} #${i}`, b.content!.richText as RichTextNode[]] as const),
+  );
+}
+
+/**
+ * Text with the marks the importer keeps (bold, italic, code) on each visible character, and link
+ * targets; blank lines and marks on spaces do not show, so they are left out.
+ */
+const visible = (nodes: readonly RichTextNode[]): string =>
+  nodes
+    .map((node) =>
+      isLeaf(node)
+        ? [...node.text]
+            .map((c) =>
+              /\s/.test(c) ? c : `${c}${node.bold ? 'B' : ''}${node.italic ? 'I' : ''}${node.code ? 'C' : ''}`,
+            )
+            .join('')
+        : node.type === 'a'
+          ? `[${visible(node.children)}](${node.url ?? ''})`
+          : `${visible(node.children)}\n`,
+    )
+    .join('')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
+
+const changedByRoundTrip = (bubbles: (readonly [string, RichTextNode[]])[]) =>
+  bubbles
+    .filter(([, richText]) => visible(markdownToRichText(richTextToMarkdown(richText))) !== visible(richText))
+    .map(([name]) => name);
+
+/** Every text bubble survives import (rich text → markdown) and the way back to rich text. */
 describe('round trip through the Typebot importer', () => {
-  const corpus = path.join(__dirname, '..', '..', '..', '..', 'shared', 'compat', 'typebot', 'flows');
-  interface Block {
-    type: string;
-    content?: { richText?: unknown };
-  }
-  const bubbles = fs
-    .readdirSync(corpus)
-    .filter((f) => f.endsWith('.json'))
-    .flatMap((file) => {
-      const flow = JSON.parse(fs.readFileSync(path.join(corpus, file), 'utf8')) as { groups: { blocks: Block[] }[] };
-      return flow.groups
-        .flatMap((g) => g.blocks)
-        .filter((b) => b.type === 'text' && Array.isArray(b.content?.richText))
-        .map((b, i) => [`${file} #${i}`, b.content!.richText as RichTextNode[]] as const);
-    });
+  it('keeps the text and marks of every text bubble of the project fixtures', () => {
+    const bubbles = textBubbles(fixtureFiles(), (file) => fixture<TypebotExport>(file));
+    expect(bubbles.length).toBeGreaterThan(50);
+    expect(changedByRoundTrip(bubbles)).toEqual([]);
+  });
 
-  /**
-   * Text with the marks the importer keeps (bold, italic, code) on each visible character, and link
-   * targets; blank lines and marks on spaces do not show, so they are left out.
-   */
-  const visible = (nodes: readonly RichTextNode[]): string =>
-    nodes
-      .map((node) =>
-        isLeaf(node)
-          ? [...node.text]
-              .map((c) =>
-                /\s/.test(c) ? c : `${c}${node.bold ? 'B' : ''}${node.italic ? 'I' : ''}${node.code ? 'C' : ''}`,
-              )
-              .join('')
-          : node.type === 'a'
-            ? `[${visible(node.children)}](${node.url ?? ''})`
-            : `${visible(node.children)}\n`,
-      )
-      .join('')
-      .replace(/\s*\n\s*/g, '\n')
-      .trim();
-
-  it('keeps the text and marks of every text bubble of the corpus', () => {
-    expect(bubbles.length).toBeGreaterThan(200);
-    const changed = bubbles.filter(
-      ([, richText]) => visible(markdownToRichText(richTextToMarkdown(richText))) !== visible(richText),
+  it('keeps headings, lists, links with marks and nested marks', () => {
+    const formatting = textBubbles(['integrations.json'], (file) => fixture<TypebotExport>(file)).filter(([, rt]) =>
+      JSON.stringify(rt).match(/"h2"|"ul"|"ol"|"a"|"code"/),
     );
-    expect(changed.map(([name]) => name)).toEqual([]);
+    expect(formatting.length).toBeGreaterThanOrEqual(3);
+    expect(changedByRoundTrip(formatting)).toEqual([]);
+  });
+});
+
+describeCorpus('round trip through the Typebot importer', () => {
+  it('keeps the text and marks of every text bubble of the corpus', () => {
+    const bubbles = textBubbles(corpusFiles(), (file) => corpusFlow<TypebotExport>(file));
+    expect(bubbles.length).toBeGreaterThan(200);
+    expect(changedByRoundTrip(bubbles)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { zodFieldErrors } from '@/flows';
+import { prefilledVariablesProblems } from '../dto/visitor-input-limits';
 import type { ReplyPayload } from '../engine/engine-types';
 import { TypebotFeatureUnsupported } from './typebot-chat.exception';
 import type { TextBubbleContentFormat } from './typebot-types';
@@ -30,7 +31,18 @@ const startChatSchema = z.looseObject({
   message: messageSchema.optional(),
   isStreamEnabled: z.boolean().optional(),
   isOnlyRegistering: z.boolean().optional(),
-  prefilledVariables: z.record(z.string(), z.unknown()).optional(),
+  prefilledVariables: z
+    .record(z.string(), z.unknown())
+    .superRefine((variables, ctx) => {
+      for (const problem of prefilledVariablesProblems(variables)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: problem.name === undefined ? [] : [problem.name],
+          message: problem.message,
+        });
+      }
+    })
+    .optional(),
   resultId: z.string().optional(),
   textBubbleContentFormat: textFormat,
 });

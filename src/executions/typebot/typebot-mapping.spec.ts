@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { defaultChatbotSettings } from '@/chatbots/chatbot-settings';
 import { importTypebot } from '@/flows';
 import { type ChatMessage, type ChatTurn, withIds } from '../chat-view';
@@ -16,8 +14,7 @@ import {
   typebotInfoOf,
 } from './typebot-mapping';
 import type { TypebotInfo } from './typebot-types';
-
-const COMPAT = path.join(__dirname, '..', '..', '..', '..', 'shared', 'compat', 'typebot');
+import { corpusFlow, corpusSample, describeCorpus, fixture, fixtureAnswer } from '../../../test/support/typebot-corpus';
 const SESSION_ID = '0190a2b4-0000-7000-8000-000000000001';
 const TOKEN = `pst_${SESSION_ID}.signature`;
 const TYPEBOT: TypebotInfo = {
@@ -45,42 +42,43 @@ const text = (blockId: string, markdown: string, id = blockId): ChatMessage => (
   markdown,
 });
 
-describe('the lead-gen template against the recorded Typebot answers', () => {
-  const imported = importTypebot(
-    JSON.parse(fs.readFileSync(path.join(COMPAT, 'flows', 'template-lead-gen.json'), 'utf8')),
-  );
-  if (!imported.ok) throw new Error('the lead-gen template does not import');
-
-  const sample = (file: string) =>
-    JSON.parse(fs.readFileSync(path.join(COMPAT, 'api-samples', file), 'utf8')) as Record<string, unknown>;
-
-  /** One leaf per run of equal marks: Typebot splits a leaf where a variable was inserted. */
-  const mergeLeaves = (nodes: RichTextNode[]): RichTextNode[] =>
-    nodes.reduce<RichTextNode[]>((out, node) => {
-      const last = out[out.length - 1];
-      if (!isLeaf(node)) return [...out, { ...node, children: mergeLeaves(node.children) }];
-      if (last && isLeaf(last) && last.bold === node.bold && last.italic === node.italic) {
-        return [...out.slice(0, -1), { ...last, text: last.text + node.text }];
-      }
-      return [...out, node];
-    }, []);
-
-  /**
-   * The sample as Parley answers it: our session token, result id and bot; no `outgoingEdgeId` on
-   * the input (the widget does not use it).
-   */
-  function expected(file: string, start = false) {
-    const answer = sample(file) as {
-      messages: { content: { richText?: RichTextNode[] } }[];
-      input?: Record<string, unknown>;
-    };
-    for (const message of answer.messages) {
-      if (message.content.richText) message.content.richText = mergeLeaves(message.content.richText);
+/** One leaf per run of equal marks: Typebot splits a leaf where a variable was inserted. */
+const mergeLeaves = (nodes: RichTextNode[]): RichTextNode[] =>
+  nodes.reduce<RichTextNode[]>((out, node) => {
+    const last = out[out.length - 1];
+    if (!isLeaf(node)) return [...out, { ...node, children: mergeLeaves(node.children) }];
+    if (last && isLeaf(last) && last.bold === node.bold && last.italic === node.italic) {
+      return [...out.slice(0, -1), { ...last, text: last.text + node.text }];
     }
-    if (answer.input) delete answer.input.outgoingEdgeId;
-    return start ? { ...answer, sessionId: TOKEN, resultId: SESSION_ID, typebot: TYPEBOT } : answer;
-  }
+    return [...out, node];
+  }, []);
 
+/**
+ * A recorded answer as Parley gives it: our session token, result id and bot; no `outgoingEdgeId`
+ * on the input (the widget does not use it).
+ */
+function asParley(recorded: Record<string, unknown>, start = false) {
+  const answer = recorded as {
+    messages: { content: { richText?: RichTextNode[] } }[];
+    input?: Record<string, unknown>;
+  };
+  for (const message of answer.messages) {
+    if (message.content.richText) message.content.richText = mergeLeaves(message.content.richText);
+  }
+  if (answer.input) delete answer.input.outgoingEdgeId;
+  if (!start) return answer;
+  const { sessionId: _session, resultId: _result, typebot: _bot, ...rest } = answer as Record<string, unknown>;
+  return { sessionId: TOKEN, resultId: SESSION_ID, typebot: TYPEBOT, ...rest };
+}
+
+/** Drives an imported flow through the mapping and compares each answer with the recorded one. */
+function answersAsRecorded(
+  json: unknown,
+  startAnswer: Record<string, unknown>,
+  steps: [reply: string, answer: Record<string, unknown>, name: string][],
+) {
+  const imported = importTypebot(json);
+  if (!imported.ok) throw new Error('the flow does not import');
   let n = 0;
   const chatTurn = (result: EngineResult): ChatTurn =>
     turn({
@@ -88,12 +86,36 @@ describe('the lead-gen template against the recorded Typebot answers', () => {
       messages: withIds(result.messages, n++),
       input: result.awaiting,
     });
+  const c = new Conversation(imported.flow);
+  expect(toTypebotResponse(chatTurn(c.start()), { sessionToken: TOKEN, typebot: TYPEBOT })).toEqual(
+    asParley(startAnswer, true),
+  );
+  for (const [reply, answer, name] of steps) {
+    expect([name, toTypebotContinueResponse(chatTurn(c.reply(reply)))]).toEqual([name, asParley(answer)]);
+  }
+}
 
-  it('answers startChat and every continueChat as Typebot did, but for ids and the bot', () => {
-    const c = new Conversation(imported.flow);
-    expect(toTypebotResponse(chatTurn(c.start()), { sessionToken: TOKEN, typebot: TYPEBOT })).toEqual(
-      expected('startChat.lead-gen.response.json', true),
+describe('bakery-order.json against the answers written for it in Typebot shapes', () => {
+  it('answers startChat and every continueChat as recorded, but for ids and the bot', () => {
+    const answer = (name: string) => fixtureAnswer(`bakery-order.${name}.json`);
+    const steps: [string, string][] = [
+      ["Let's order", 'continueChat.1.lets-order'],
+      ['Ada', 'continueChat.2.ada'],
+      ['ada@bakery', 'continueChat.3.not-an-email'],
+      ['ada@example.org', 'continueChat.4.valid-email'],
+      ['Croissants', 'continueChat.5.croissants'],
+      ['Nut-free, please', 'continueChat.6.notes'],
+    ];
+    answersAsRecorded(
+      fixture('bakery-order.json'),
+      answer('startChat'),
+      steps.map(([reply, name]) => [reply, answer(name), name]),
     );
+  });
+});
+
+describeCorpus('the lead-gen template against the recorded Typebot answers', () => {
+  it('answers startChat and every continueChat as Typebot did, but for ids and the bot', () => {
     const steps: [reply: string, file: string][] = [
       ['Hi!', 'continueChat.1.hi-.response.json'],
       ['Jane Doe', 'continueChat.2.jane-doe.response.json'],
@@ -102,9 +124,11 @@ describe('the lead-gen template against the recorded Typebot answers', () => {
       ['Social media', 'continueChat.5.social-media.response.json'],
       ['I need a new landing page', 'continueChat.6.need-a-new-landing-page.response.json'],
     ];
-    for (const [reply, file] of steps) {
-      expect([file, toTypebotContinueResponse(chatTurn(c.reply(reply)))]).toEqual([file, expected(file)]);
-    }
+    answersAsRecorded(
+      corpusFlow('template-lead-gen.json'),
+      corpusSample('startChat.lead-gen.response.json'),
+      steps.map(([reply, file]) => [reply, corpusSample(file), file]),
+    );
   });
 });
 

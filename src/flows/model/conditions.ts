@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idSchema, templateSchema } from './primitives';
 
 /**
- * Comparison operators, the same set as Typebot's (FORMAT.md §6), named in camelCase. The left
+ * Comparison operators, the same set as Typebot's (docs/typebot-format.md §6), named in camelCase. The left
  * operand is always a variable; the right operand is a template (it may contain `{{vars}}`).
  *
  * - `equals` / `notEquals`: exact string equality after Unicode normalisation (case-sensitive).

@@ -10,7 +10,7 @@ import { variableSchema } from './variables';
  * adds handoff and end blocks, idle events, regex validation and retried HTTP calls.
  *
  * Runtime semantics the engine must follow (modelled on Typebot's, see
- * shared/compat/typebot/FORMAT.md §3–§6):
+ * docs/typebot-format.md §3–§6):
  *
  * 1. Entry. A conversation begins at the one `start` event and follows the edge leaving it
  *    (`edges[].from.eventId`). `command`, `reply`, `invalidReply` and `idle` events start side

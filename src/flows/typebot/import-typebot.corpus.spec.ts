@@ -1,11 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { corpusFiles, corpusFlow, describeCorpus, fixture, fixtureFiles } from '../../../test/support/typebot-corpus';
 import type { FlowDocument } from '../model/flow-document';
 import { validateFlow } from '../validation/validate-flow';
 import { importTypebot } from './import-typebot';
-
-/** The Typebot corpus lives in shared/, a sibling of the repository root. */
-const CORPUS = path.join(__dirname, '..', '..', '..', '..', 'shared', 'compat', 'typebot', 'flows');
+import { TYPEBOT_VERSIONS } from './typebot-source';
 
 interface SourceExit {
   edgeId: string;
@@ -13,9 +10,8 @@ interface SourceExit {
   from: { blockId: string; itemId?: string } | { eventId: string };
 }
 
-/** Reads the corpus file independently of the importer: plain JSON walking. */
-function readSource(file: string) {
-  const json = JSON.parse(fs.readFileSync(path.join(CORPUS, file), 'utf8'));
+/** Reads an export independently of the importer: plain JSON walking. */
+function readSource(json: any) {
   const groups: any[] = json.groups;
   const startGroup = groups.find((g) => g.blocks.some((b: any) => b.type === 'start'));
   const exits: SourceExit[] = [];
@@ -34,7 +30,9 @@ function readSource(file: string) {
       }
     }
   }
-  const edges = new Map<string, any>((json.edges ?? []).map((e: any) => [e.id, e]));
+  // Typebot drops edges without a target group (old exports have some); the importer says so by position.
+  const wellFormed = (e: any) => typeof e?.id === 'string' && typeof e.to?.groupId === 'string';
+  const edges = new Map<string, any>((json.edges ?? []).filter(wellFormed).map((e: any) => [e.id, e]));
   return {
     json,
     version: json.version ?? '3',
@@ -43,6 +41,7 @@ function readSource(file: string) {
     variableIds: (json.variables ?? []).map((v: any) => v.id as string),
     exits,
     edges,
+    malformedEdges: (json.edges ?? []).filter((e: any) => !wellFormed(e)).length,
   };
 }
 
@@ -54,15 +53,10 @@ function importedFlow(json: unknown) {
 
 const allBlocks = (flow: FlowDocument) => flow.groups.flatMap((g) => g.blocks);
 
-const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.json'));
-
-describe('Typebot corpus import', () => {
-  it('covers the 25 corpus files', () => {
-    expect(files).toHaveLength(25);
-  });
-
+/** The properties every imported export must have, checked file by file. */
+function importsFaithfully(files: string[], read: (file: string) => unknown): void {
   describe.each(files)('%s', (file) => {
-    const source = readSource(file);
+    const source = readSource(read(file));
     const result = importedFlow(source.json);
     const { flow, report } = result;
 
@@ -105,6 +99,7 @@ describe('Typebot corpus import', () => {
         if (!kept.has(id)) expect(report.warnings.some((w) => w.includes(`"${id}"`))).toBe(true);
       }
       expect(flow.edges.every((e) => source.edges.has(e.id))).toBe(true);
+      expect(report.warnings.filter((w) => /^edge \d+ is malformed/.test(w))).toHaveLength(source.malformedEdges);
     });
 
     it('validates without errors except on the blocks reported as not runnable', () => {
@@ -123,4 +118,40 @@ describe('Typebot corpus import', () => {
       }
     });
   });
+}
+
+/** Every Typebot block type the importer knows: mapped to a Parley block, or kept as unsupported. */
+const KNOWN_BLOCK_TYPES = [
+  ...['text', 'image', 'video', 'audio', 'embed'],
+  ...['text input', 'number input', 'email input', 'url input', 'phone number input', 'date input', 'time input'],
+  ...['rating input', 'choice input', 'picture choice input', 'file input', 'payment input', 'cards'],
+  ...['Condition', 'Set variable', 'Redirect', 'Typebot link', 'Wait', 'AB test', 'Jump', 'Return', 'Code', 'webhook'],
+  ...['Webhook', 'Zapier', 'Make.com', 'Pabbly', 'Email', 'OpenAI', 'openai', 'Google Sheets'],
+  ...['Chatwoot', 'Google Analytics', 'Pixel', 'mistral', 'qr-code'],
+];
+
+describe('Typebot import of the project fixtures (test/fixtures/typebot)', () => {
+  const files = fixtureFiles();
+  const exports = files.map((file) => fixture<any>(file));
+
+  it('use every block type the importer knows, every event type, and every schema version', () => {
+    const types = new Set(exports.flatMap((json) => json.groups.flatMap((g: any) => g.blocks.map((b: any) => b.type))));
+    expect(KNOWN_BLOCK_TYPES.filter((type) => !types.has(type))).toEqual([]);
+    const events = new Set(exports.flatMap((json) => (json.events ?? []).map((e: any) => e.type)));
+    expect([...events].sort()).toEqual(['command', 'invalidReply', 'reply', 'start']);
+    const versions = new Set(exports.map((json) => json.version ?? '(none)'));
+    expect([...versions].sort()).toEqual(['(none)', ...TYPEBOT_VERSIONS]);
+  });
+
+  importsFaithfully(files, (file) => fixture(file));
+});
+
+describeCorpus('Typebot corpus import', () => {
+  const files = corpusFiles();
+
+  it('covers the 25 corpus files', () => {
+    expect(files).toHaveLength(25);
+  });
+
+  importsFaithfully(files, (file) => corpusFlow(file));
 });

@@ -127,7 +127,7 @@ function convert(doc: TypebotDocument, version: TypebotVersion, newId: () => str
 /**
  * Imports a Typebot export (schema version 3, 4, 5, 6 or 6.1; missing means 3), already
  * `JSON.parse`d. The export is first brought to the v6 shape as Typebot itself does
- * (FORMAT.md §2), then mapped to a Parley flow that keeps the ids of groups, blocks, items, edges
+ * (docs/typebot-format.md §2), then mapped to a Parley flow that keeps the ids of groups, blocks, items, edges
  * and variables. No block is dropped: one Parley cannot run becomes an `unsupported` block, and
  * every block that cannot run as imported is listed in `report.notRunnable`. Pure.
  */

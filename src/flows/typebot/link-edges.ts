@@ -1,7 +1,7 @@
 import type { Edge, EdgeSource } from '../model/flow-document';
 import type { TypebotEdge, TypebotEvent, TypebotGroup } from './typebot-source';
 
-/** Something that owns an exit and names its edge (FORMAT.md §4: links are read from these). */
+/** Something that owns an exit and names its edge (docs/typebot-format.md §4: links are read from these). */
 interface ExitOwner {
   edgeId: string;
   from: EdgeSource;

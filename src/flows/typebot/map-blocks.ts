@@ -31,7 +31,7 @@ import {
 } from './map-logic-blocks';
 import type { TypebotBlock } from './typebot-source';
 
-/** Typebot block types (FORMAT.md §7) that Parley runs, and how each maps. */
+/** Typebot block types (docs/typebot-format.md §7) that Parley runs, and how each maps. */
 const MAPPERS: Record<string, BlockMapper> = {
   text: mapText,
   image: mapImage,
@@ -78,7 +78,7 @@ const UNSUPPORTED_REASONS: Record<string, string> = {
   Pixel: 'client-side tracking is not supported',
 };
 
-/** Forged (plugin) block ids of Typebot (FORMAT.md §7.5); only `openai` has a Parley equivalent. */
+/** Forged (plugin) block ids of Typebot (docs/typebot-format.md §7.5); only `openai` has a Parley equivalent. */
 const FORGED_BLOCKS = new Set([
   'mistral',
   'anthropic',

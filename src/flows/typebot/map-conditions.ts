@@ -1,7 +1,7 @@
 import type { ComparisonOperator, Condition } from '../model/conditions';
 import { compact, record, records, string, type RawRecord } from './source-readers';
 
-/** Typebot's operator strings (FORMAT.md §6) and Parley's names for them. */
+/** Typebot's operator strings (docs/typebot-format.md §6) and Parley's names for them. */
 const OPERATORS: Record<string, ComparisonOperator> = {
   'Equal to': 'equals',
   'Not equal': 'notEquals',

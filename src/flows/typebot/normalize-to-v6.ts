@@ -19,7 +19,7 @@ function withoutStartBlocks(groups: TypebotGroup[]): TypebotGroup[] {
 }
 
 /**
- * v3–v5 (FORMAT.md §2): the group holding the start block becomes the start event (same id and
+ * v3–v5 (docs/typebot-format.md §2): the group holding the start block becomes the start event (same id and
  * coordinates, the start block's edge now leaves the event) and is dropped with every start block.
  * A start group that also holds other blocks is kept, and the event gets a new id.
  */
@@ -58,7 +58,7 @@ function ensureStartEvent(v6: TypebotV6, tools: NormalizeTools): TypebotV6 {
   return { ...v6, events: [{ ...start, outgoingEdgeId: edge.id }, ...others], edges: [...v6.edges, edge] };
 }
 
-/** Brings any supported version to the v6 shape (FORMAT.md §2). */
+/** Brings any supported version to the v6 shape (docs/typebot-format.md §2). */
 export function normalizeToV6(doc: TypebotDocument, edges: TypebotEdge[], tools: NormalizeTools): TypebotV6 {
   const hasEvents = (doc.events ?? []).length > 0;
   if (hasEvents && doc.groups.some((g) => g.blocks.some(isStart)))

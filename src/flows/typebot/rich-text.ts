@@ -1,7 +1,7 @@
 import { isRecord, string, type RawRecord } from './source-readers';
 
 /**
- * Converts Typebot's rich text (a Plate/Slate tree, FORMAT.md §7.1) to the markdown Parley text
+ * Converts Typebot's rich text (a Plate/Slate tree, docs/typebot-format.md §7.1) to the markdown Parley text
  * bubbles hold: one line per paragraph, `**bold**`, `_italic_`, `` `code` ``, `[text](url)`,
  * list items and headings. `{{variables}}` in the text pass through unchanged.
  */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The parts of a Typebot export the importer reads, parsed leniently: unknown keys are kept (and
  * ignored), option objects stay raw records read field by field by the block mappers. See
- * shared/compat/typebot/FORMAT.md.
+ * docs/typebot-format.md.
  */
 export const TYPEBOT_VERSIONS = ['3', '4', '5', '6', '6.1'] as const;
 export type TypebotVersion = (typeof TYPEBOT_VERSIONS)[number];

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, Length, MaxLength } from 'class-validator';
+import { OptionalNotNull, OptionalNullable } from '@/common/validation/field-validators';
 import type { DepartmentEntity } from '../entities/department.entity';
 
 export class CreateDepartmentDto {
@@ -9,13 +10,25 @@ export class CreateDepartmentDto {
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(1000)
   description?: string;
 }
 
-export class UpdateDepartmentDto extends PartialType(CreateDepartmentDto) {}
+export class UpdateDepartmentDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({ type: String, maxLength: 1000, nullable: true, description: 'null clears it' })
+  @OptionalNullable()
+  @IsString()
+  @MaxLength(1000)
+  description?: string | null;
+}
 
 export class DepartmentDto {
   @ApiProperty({ format: 'uuid' })

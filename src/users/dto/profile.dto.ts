@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsLocale,
-  IsOptional,
-  IsString,
-  IsTimeZone,
-  IsUrl,
-  Length,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsIn, IsLocale, IsString, IsTimeZone, IsUrl, Length, MaxLength } from 'class-validator';
+import { OptionalNotNull, OptionalNullable } from '@/common/validation/field-validators';
 import { type Availability, availabilityStatuses, type UserEntity } from '../entities/user.entity';
 
 export class UserDto {
@@ -59,27 +50,24 @@ export const toUserDto = (u: UserEntity): UserDto => ({
 
 export class UpdateProfileDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'https URL, or null to clear' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @OptionalNullable()
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
   @MaxLength(2048)
   avatarUrl?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'fr-FR' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'fr-FR', description: 'null clears it' })
+  @OptionalNullable()
   @IsLocale()
   locale?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Europe/Paris' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Europe/Paris', description: 'null clears it' })
+  @OptionalNullable()
   @IsTimeZone()
   timezone?: string | null;
 }
