@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { FakeKeycloak } from './support/fake-keycloak';
 import { type Account, login, register } from './support/identity';
 import { RedisServer } from './support/redis-server';
@@ -72,7 +73,7 @@ describe('Redis outage', () => {
   let carol: Account; // logs out during the outage
   let bot: { publicId: string };
   const kcSessionEndedBefore = { sessionId: randomUUID(), subject: randomUUID(), token: '' };
-  const kcUserLoggedOutDuring = { subject: randomUUID(), token: '' };
+  const kcUserLoggedOutDuring = { subject: randomUUID(), token: '', userId: '' };
 
   const me = (token: string) => t.request('GET', '/api/v1/auth/me', { token });
   const startSession = () =>
@@ -129,7 +130,9 @@ describe('Redis outage', () => {
     expect((await me(kcSessionEndedBefore.token)).status).toBe(200);
     expect((await backchannelLogout(kcSessionEndedBefore)).status).toBe(200);
     kcUserLoggedOutDuring.token = await kc.mintAccessToken(kcUserLoggedOutDuring);
-    expect((await me(kcUserLoggedOutDuring.token)).status).toBe(200);
+    const kcUser = await me(kcUserLoggedOutDuring.token);
+    expect(kcUser.status).toBe(200);
+    kcUserLoggedOutDuring.userId = kcUser.body.user.id;
     for (const token of [bob.accessToken, kcSessionEndedBefore.token]) {
       expect((await me(token)).body.code).toBe('auth.session_ended');
     }
@@ -206,6 +209,26 @@ describe('Redis outage', () => {
         const ready = await t.request('GET', '/health/ready');
         return ready.status === 200 && (await queue.getBackend().client).status === 'ready';
       });
+    });
+
+    it('has written to Redis the sign-outs it could not cache during the outage', async () => {
+      // Before any request asks: the app replays them when it reconnects.
+      const [{ family_id: carolSession }] = await t.sql<{ family_id: string }>(
+        'SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $1',
+        [carol.userId],
+      );
+      const client = new Redis(redis.url);
+      try {
+        const prefix = `${t.config.redis.keyPrefix}:app:auth`;
+        expect(
+          await client.mget(
+            `${prefix}:denied-session:${carolSession}`,
+            `${prefix}:user-logout:${kcUserLoggedOutDuring.userId}`,
+          ),
+        ).toEqual(['1', expect.stringMatching(/^\d+$/)]);
+      } finally {
+        client.disconnect();
+      }
     });
 
     it('still refuses every access token whose session ended, before or during the outage', async () => {
