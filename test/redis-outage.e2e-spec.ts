@@ -213,7 +213,7 @@ describe('Redis outage', () => {
 
     it('has written to Redis the sign-outs it could not cache during the outage', async () => {
       // Before any request asks: the app replays them when it reconnects.
-      const [{ family_id: carolSession }] = await t.sql<{ family_id: string }>(
+      const [carolSession] = await t.sql<{ family_id: string }>(
         'SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $1',
         [carol.userId],
       );
@@ -222,7 +222,7 @@ describe('Redis outage', () => {
         const prefix = `${t.config.redis.keyPrefix}:app:auth`;
         expect(
           await client.mget(
-            `${prefix}:denied-session:${carolSession}`,
+            `${prefix}:denied-session:${carolSession!.family_id}`,
             `${prefix}:user-logout:${kcUserLoggedOutDuring.userId}`,
           ),
         ).toEqual(['1', expect.stringMatching(/^\d+$/)]);
