@@ -3,6 +3,7 @@ import { Identity1795363349819 } from './1795363349819-Identity';
 import { Chatbots1795365317296 } from './1795365317296-Chatbots';
 import { ChatSessions1795367303189 } from './1795367303189-ChatSessions';
 import { TurnIdempotency1796151938188 } from './1796151938188-TurnIdempotency';
+import { EndedSessions1796152208141 } from './1796152208141-EndedSessions';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -15,4 +16,5 @@ export const migrations: MixedList<Function> = [
   Chatbots1795365317296,
   ChatSessions1795367303189,
   TurnIdempotency1796151938188,
+  EndedSessions1796152208141,
 ];

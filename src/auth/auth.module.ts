@@ -15,6 +15,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
+import { EndedSessionEntity } from './entities/ended-session.entity';
 import { ExternalIdentityEntity } from './entities/external-identity.entity';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -65,7 +66,13 @@ export class AuthModule {
       imports: [
         DiscoveryModule,
         UsersModule.register(config),
-        TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity, ExternalIdentityEntity, PasswordResetTokenEntity]),
+        TypeOrmModule.forFeature([
+          RefreshTokenEntity,
+          ApiKeyEntity,
+          ExternalIdentityEntity,
+          PasswordResetTokenEntity,
+          EndedSessionEntity,
+        ]),
         ThrottlerModule.forRoot({
           throttlers: [
             { name: THROTTLE_BY_IP, limit: limit * 3, ttl: ttlSeconds * 1000 },

@@ -48,25 +48,24 @@ export class Authenticator {
 
   private async local(token: string): Promise<Principal> {
     const claims = await this.accessTokens.verify(token);
-    return this.userPrincipal(claims.userId, claims.sessionId, 'local');
+    return this.userPrincipal(claims.userId, claims.sessionId, 'local', undefined);
   }
 
   private async fromKeycloak(token: string): Promise<Principal> {
     const identity = await this.keycloak!.verify(token);
     const userId = await this.provisioning.userIdFor(identity);
-    if (await this.denylist.userTokenDenied(userId, identity.claims.iat)) {
-      throw new Unauthenticated('auth.session_ended', 'This session has ended; sign in again.');
-    }
-    return this.userPrincipal(userId, identity.sessionId, 'keycloak');
+    return this.userPrincipal(userId, identity.sessionId, 'keycloak', identity.claims.iat);
   }
 
   private async userPrincipal(
     userId: string,
     sessionId: string | undefined,
     via: 'local' | 'keycloak',
+    issuedAt: number | undefined,
   ): Promise<Principal> {
+    // The denylist answers from Redis, or from PostgreSQL while Redis is down: never a 5xx.
     const [denied, grants] = await Promise.all([
-      sessionId ? this.denylist.isDenied(sessionId) : Promise.resolve(false),
+      this.denylist.isEnded({ via, userId, sessionId, issuedAt }),
       this.users.principalGrants(userId),
     ]);
     if (denied) throw new Unauthenticated('auth.session_ended', 'This session has ended; sign in again.');

@@ -100,7 +100,8 @@ export class RefreshTokensService {
       { familyId: In([...familyIds]), revokedAt: IsNull() },
       { revokedAt: new Date(), revokedReason: reason },
     );
-    await this.denylist.denyAll(familyIds);
+    // The rows above are the record (they survive Redis); the cache makes every process see it now.
+    await this.denylist.cacheRevokedFamilies(familyIds);
   }
 
   /** Ends every session of the user except `keepFamilyId` (change password, reset). */

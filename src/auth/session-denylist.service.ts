@@ -1,48 +1,298 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import { type AppConfig, InjectConfig } from '@/config';
+import { newId } from '@/database/base.entity';
 import { InjectRedis } from '@/redis/redis.module';
 
+/** How long Redis remembers that a session (or a user) has *not* been signed out. */
+export const NOT_ENDED_CACHE_SECONDS = 30;
+/** Cache writes kept in memory while Redis is unreachable, replayed when it is back. */
+const MAX_PENDING_WRITES = 10_000;
+/** Expired rows deleted per write, so the table stays small without a job. */
+const PRUNE_BATCH = 500;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Sets KEYS[1] to ARGV[1] (EX ARGV[2]) unless it already holds a number at least as large. */
+const SET_MAX = `
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current and current >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`;
+
+export interface TokenSession {
+  readonly via: 'local' | 'keycloak';
+  readonly userId: string;
+  /** `sid` of the token: a refresh-token family (local) or a Keycloak session. */
+  readonly sessionId: string | undefined;
+  /** `iat` of the token, in seconds. */
+  readonly issuedAt: number | undefined;
+}
+
+interface CacheWrite {
+  readonly key: string;
+  readonly value: string;
+  /** Epoch ms at which the entry stops mattering. */
+  readonly until: number;
+  /** Keep the larger number (user-wide logout times) instead of overwriting. */
+  readonly max?: boolean;
+}
+
+interface Truth {
+  /** Undefined when not asked. */
+  sessionEndedUntil?: Date | null;
+  userLogout?: { at: Date; until: Date } | null;
+}
+
 /**
- * Sessions that were logged out or revoked while their access tokens are still unexpired. Kept in
- * Redis (shared by every API process) for as long as such a token can live.
+ * Sessions that were signed out while their access tokens are still unexpired.
+ *
+ * PostgreSQL is the truth: local sessions are refresh-token families (`refresh_tokens.revoked_at`),
+ * Keycloak sessions and user-wide logouts are rows of `ended_sessions`. Redis caches the answer per
+ * session for every API process: "ended" is written when the session ends and kept as long as its
+ * tokens can live; "not ended" is cached for {@link NOT_ENDED_CACHE_SECONDS} and always loses to
+ * "ended" (separate keys, both read in one MGET). A cache miss (Redis restarted empty, entry expired)
+ * asks PostgreSQL; while Redis is unreachable every check asks PostgreSQL, and writes that could not
+ * reach Redis are replayed when it reconnects.
  */
 @Injectable()
-export class SessionDenylist {
+export class SessionDenylist implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SessionDenylist.name);
+  private readonly pending = new Map<string, CacheWrite>();
+  private redisFailing = false;
+
   constructor(
     @InjectRedis() private readonly redis: Redis,
     @InjectConfig() private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  private key(sessionId: string): string {
-    return `auth:denied-session:${sessionId}`;
+  onModuleInit(): void {
+    this.redis.on('ready', this.replay);
   }
 
-  /** Deny `sessionId` for `seconds` (default: the access-token lifetime plus skew). */
-  async deny(sessionId: string, seconds = this.config.auth.accessTokenTtlSeconds + 60): Promise<void> {
-    await this.redis.set(this.key(sessionId), '1', 'EX', seconds);
+  onModuleDestroy(): void {
+    this.redis.off('ready', this.replay);
   }
 
-  async denyAll(sessionIds: readonly string[]): Promise<void> {
-    if (sessionIds.length === 0) return;
-    const ttl = this.config.auth.accessTokenTtlSeconds + 60;
-    const pipeline = this.redis.pipeline();
-    for (const id of sessionIds) pipeline.set(this.key(id), '1', 'EX', ttl);
-    await pipeline.exec();
+  private readonly keys = {
+    ended: (sessionId: string) => `auth:denied-session:${sessionId}`,
+    live: (sessionId: string) => `auth:live-session:${sessionId}`,
+    userLogout: (userId: string) => `auth:user-logout:${userId}`,
+    userNoLogout: (userId: string) => `auth:user-no-logout:${userId}`,
+  };
+
+  private get localDenySeconds(): number {
+    return this.config.auth.accessTokenTtlSeconds + 60;
   }
 
-  async isDenied(sessionId: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(sessionId))) === 1;
+  /** Whether tokens of this session must be refused. One Redis round trip when the answer is cached. */
+  async isEnded(token: TokenSession): Promise<boolean> {
+    const { sessionId, userId, via } = token;
+    const checkUser = via === 'keycloak'; // user-wide logouts come from Keycloak's back channel
+    const keys = [
+      ...(sessionId ? [this.keys.ended(sessionId), this.keys.live(sessionId)] : []),
+      ...(checkUser ? [this.keys.userLogout(userId), this.keys.userNoLogout(userId)] : []),
+    ];
+    if (keys.length === 0) return false;
+    const cached = await this.redisCall(() => this.redis.mget(...keys));
+    let sessionKnown = !sessionId;
+    let userKnown = !checkUser;
+    if (cached) {
+      if (sessionId) {
+        if (cached[0] != null) return true; // ended wins over any "not ended"
+        sessionKnown = cached[1] != null;
+      }
+      if (checkUser) {
+        const [loggedOutAt, noLogout] = cached.slice(sessionId ? 2 : 0);
+        if (loggedOutAt != null && issuedBefore(token.issuedAt, Number(loggedOutAt))) return true;
+        userKnown = loggedOutAt != null || noLogout != null;
+      }
+    }
+    if (sessionKnown && userKnown) return false;
+
+    const truth = await this.lookup(via, sessionKnown ? undefined : sessionId, userKnown ? undefined : userId);
+    const writes: CacheWrite[] = [];
+    const now = Date.now();
+    if (truth.sessionEndedUntil !== undefined && sessionId) {
+      writes.push(
+        truth.sessionEndedUntil
+          ? { key: this.keys.ended(sessionId), value: '1', until: truth.sessionEndedUntil.getTime() }
+          : { key: this.keys.live(sessionId), value: '1', until: now + NOT_ENDED_CACHE_SECONDS * 1000 },
+      );
+    }
+    if (truth.userLogout !== undefined) {
+      writes.push(
+        truth.userLogout
+          ? {
+              key: this.keys.userLogout(userId),
+              value: String(epochSeconds(truth.userLogout.at)),
+              until: truth.userLogout.until.getTime(),
+              max: true,
+            }
+          : { key: this.keys.userNoLogout(userId), value: '1', until: now + NOT_ENDED_CACHE_SECONDS * 1000 },
+      );
+    }
+    // Only fill the cache when Redis answered: while it is down there is nothing to fill.
+    if (cached) await this.write(writes, false);
+    return (
+      Boolean(truth.sessionEndedUntil) ||
+      (truth.userLogout ? issuedBefore(token.issuedAt, epochSeconds(truth.userLogout.at)) : false)
+    );
+  }
+
+  /**
+   * Ends a session that has no refresh-token family of ours (a Keycloak `sid`): recorded in
+   * PostgreSQL, then cached as ended for `seconds` (default: the access-token lifetime plus skew).
+   */
+  async deny(sessionId: string, seconds = this.localDenySeconds, userId?: string): Promise<void> {
+    const endedAt = new Date();
+    const expiresAt = new Date(endedAt.getTime() + seconds * 1000);
+    await this.dataSource.query(
+      `INSERT INTO ended_sessions (id, session_id, user_id, ended_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (session_id) WHERE session_id IS NOT NULL DO UPDATE
+         SET expires_at = GREATEST(ended_sessions.expires_at, EXCLUDED.expires_at),
+             user_id = COALESCE(ended_sessions.user_id, EXCLUDED.user_id),
+             updated_at = now()`,
+      [newId(), sessionId, userId ?? null, endedAt, expiresAt],
+    );
+    await this.write([{ key: this.keys.ended(sessionId), value: '1', until: expiresAt.getTime() }], true);
+    await this.prune();
+  }
+
+  /** Local sessions whose refresh-token families were just revoked (the truth): cache them as ended. */
+  async cacheRevokedFamilies(familyIds: readonly string[]): Promise<void> {
+    const until = Date.now() + this.localDenySeconds * 1000;
+    await this.write(
+      familyIds.map((id) => ({ key: this.keys.ended(id), value: '1', until })),
+      true,
+    );
   }
 
   /** Refuse every token of the user issued before now (SSO logout that names no session). */
   async denyUserTokensBefore(userId: string, seconds = 24 * 3600): Promise<void> {
-    await this.redis.set(`auth:user-logout:${userId}`, String(Math.floor(Date.now() / 1000)), 'EX', seconds);
+    const endedAt = new Date();
+    const expiresAt = new Date(endedAt.getTime() + seconds * 1000);
+    await this.dataSource.query(
+      `INSERT INTO ended_sessions (id, session_id, user_id, ended_at, expires_at) VALUES ($1, NULL, $2, $3, $4)`,
+      [newId(), userId, endedAt, expiresAt],
+    );
+    await this.write(
+      [
+        {
+          key: this.keys.userLogout(userId),
+          value: String(epochSeconds(endedAt)),
+          until: expiresAt.getTime(),
+          max: true,
+        },
+      ],
+      true,
+    );
+    await this.prune();
   }
 
-  /** Whether a token issued at `issuedAt` (seconds) predates such a logout. */
-  async userTokenDenied(userId: string, issuedAt: number | undefined): Promise<boolean> {
-    const loggedOutAt = await this.redis.get(`auth:user-logout:${userId}`);
-    return loggedOutAt !== null && (issuedAt ?? 0) <= Number(loggedOutAt);
+  private async lookup(
+    via: TokenSession['via'],
+    sessionId: string | undefined,
+    userId: string | undefined,
+  ): Promise<Truth> {
+    const truth: Truth = {};
+    if (via === 'local') {
+      if (sessionId === undefined) return truth;
+      // Our own tokens carry a family id; anything else cannot be a session of ours.
+      if (!UUID.test(sessionId)) return { sessionEndedUntil: new Date(Date.now() + this.localDenySeconds * 1000) };
+      const [row] = await this.dataSource.query<{ ended: boolean }[]>(
+        `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL) AS ended`,
+        [sessionId],
+      );
+      truth.sessionEndedUntil = row?.ended ? new Date(Date.now() + this.localDenySeconds * 1000) : null;
+      return truth;
+    }
+    const [row] = await this.dataSource.query<
+      { session_until: Date | null; user_at: Date | null; user_until: Date | null }[]
+    >(
+      `SELECT
+         (SELECT expires_at FROM ended_sessions
+           WHERE $1::text IS NOT NULL AND session_id = $1::text AND expires_at > now()) AS session_until,
+         (SELECT max(ended_at) FROM ended_sessions
+           WHERE $2::uuid IS NOT NULL AND user_id = $2::uuid AND session_id IS NULL AND expires_at > now()) AS user_at,
+         (SELECT max(expires_at) FROM ended_sessions
+           WHERE $2::uuid IS NOT NULL AND user_id = $2::uuid AND session_id IS NULL AND expires_at > now()) AS user_until`,
+      [sessionId ?? null, userId ?? null],
+    );
+    if (sessionId !== undefined) truth.sessionEndedUntil = row?.session_until ?? null;
+    if (userId !== undefined) {
+      truth.userLogout = row?.user_at && row.user_until ? { at: row.user_at, until: row.user_until } : null;
+    }
+    return truth;
+  }
+
+  /** Deletes a batch of rows whose tokens have all expired. */
+  private async prune(): Promise<void> {
+    await this.dataSource
+      .query(
+        `DELETE FROM ended_sessions
+          WHERE id IN (SELECT id FROM ended_sessions WHERE expires_at < now() LIMIT ${PRUNE_BATCH})`,
+      )
+      .catch((error: unknown) => this.logger.warn(`Pruning ended sessions failed: ${String(error)}`));
+  }
+
+  /**
+   * Writes cache entries. With `keep`, entries that cannot reach Redis now (it is down) are kept
+   * and replayed on reconnect: an "ended" that Redis missed must not lose to a cached "not ended".
+   */
+  private async write(writes: readonly CacheWrite[], keep: boolean): Promise<void> {
+    if (writes.length === 0) return;
+    const now = Date.now();
+    const live = writes.filter((w) => w.until > now);
+    const pipeline = this.redis.pipeline();
+    for (const w of live) {
+      const seconds = Math.max(1, Math.ceil((w.until - now) / 1000));
+      if (w.max) pipeline.eval(SET_MAX, 1, w.key, w.value, seconds);
+      else pipeline.set(w.key, w.value, 'EX', seconds);
+    }
+    const results = await this.redisCall(() => pipeline.exec());
+    const failed = results ? live.filter((_, i) => results[i]?.[0]) : live;
+    if (!keep) return;
+    for (const w of failed) {
+      if (this.pending.size >= MAX_PENDING_WRITES) this.pending.delete(this.pending.keys().next().value!);
+      this.pending.set(w.key, w);
+    }
+    for (const w of live) if (!failed.includes(w)) this.pending.delete(w.key);
+  }
+
+  private readonly replay = (): void => {
+    if (this.pending.size === 0) return;
+    const writes = [...this.pending.values()];
+    this.pending.clear();
+    void this.write(writes, true).then(() =>
+      this.logger.log(`Replayed ${writes.length - this.pending.size} ended-session cache write(s) to Redis`),
+    );
+  };
+
+  /** Runs a Redis command; undefined (and PostgreSQL answers instead) when Redis fails. */
+  private async redisCall<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await call();
+      if (this.redisFailing) {
+        this.redisFailing = false;
+        this.logger.log('Redis answers again: ended sessions are cached again');
+      }
+      return result;
+    } catch (error) {
+      if (!this.redisFailing) {
+        this.redisFailing = true;
+        this.logger.warn(`Redis failed (${String(error)}): ended sessions are checked in PostgreSQL until it is back`);
+      }
+      return undefined;
+    }
   }
 }
+
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** Whether a token issued at `issuedAt` (seconds) predates a logout at `loggedOutAt` (seconds). */
+const issuedBefore = (issuedAt: number | undefined, loggedOutAt: number): boolean => (issuedAt ?? 0) <= loggedOutAt;

@@ -30,6 +30,8 @@ export interface LoadedConfig {
     readonly url: string | undefined;
     readonly keyPrefix: string;
     readonly embedded: EmbeddedMode;
+    /** Bound on enqueueing a job; past it the caller gets a 503 (`dependency.unavailable`). */
+    readonly enqueueTimeoutMs: number;
   };
   readonly auth: AuthConfig;
   readonly queue: QueueConfig;
@@ -175,6 +177,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       url: env.REDIS_URL,
       keyPrefix: env.REDIS_KEY_PREFIX,
       embedded: production ? 'never' : env.EMBEDDED_REDIS,
+      enqueueTimeoutMs: env.QUEUE_ENQUEUE_TIMEOUT_MS,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

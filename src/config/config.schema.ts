@@ -101,6 +101,8 @@ const redisSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, _ or -')
     .default('parley'),
   EMBEDDED_REDIS: embeddedMode,
+  /** Longest a request waits to enqueue a job (BullMQ waits for Redis for ever otherwise). */
+  QUEUE_ENQUEUE_TIMEOUT_MS: int(2_000, 100, 60_000),
 });
 
 const duration = (fallback: number, min: number, max: number) => int(fallback, min, max);

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
 import { defaultChatbotSettings } from '@/chatbots/chatbot-settings';
 import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
 import type { TenantContext } from '@/auth/principal';
+import { isRedisUnavailable } from '@/common/errors/dependency-errors';
 import { type AppConfig, InjectConfig } from '@/config';
 import { newId } from '@/database/base.entity';
 import { flowDocumentSchema } from '@/flows';
@@ -60,6 +61,7 @@ export interface StartOptions {
  */
 @Injectable()
 export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
   /** Messages being applied by this process, by session and clientMessageId. */
   private readonly inFlight = new Map<string, Promise<ChatTurn>>();
 
@@ -339,10 +341,17 @@ export class SessionsService {
   ): Promise<void> {
     const seconds = outcome.awaiting?.idleTimeoutSeconds;
     if (!seconds || sessionStatusOf(outcome) !== 'active') return;
-    await this.queue.add(
-      'idle',
-      { organizationId, sessionId, turn },
-      { delay: seconds * 1000, jobId: `idle-${sessionId}-${turn}`, attempts: 3 },
-    );
+    // The turn is saved: answer the visitor even if the follow-up cannot be scheduled (Redis
+    // down or slow, bounded by QUEUE_ENQUEUE_TIMEOUT_MS). Its idle event then does not fire.
+    await this.queue
+      .add(
+        'idle',
+        { organizationId, sessionId, turn },
+        { delay: seconds * 1000, jobId: `idle-${sessionId}-${turn}`, attempts: 3 },
+      )
+      .catch((error: unknown) => {
+        const log = isRedisUnavailable(error) ? 'warn' : 'error';
+        this.logger[log](`Idle event of session ${sessionId} (turn ${turn}) not scheduled: ${String(error)}`);
+      });
   }
 }

@@ -73,7 +73,12 @@ export class QueueModule {
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({
-            connection: { url: c.redis.url, connectionName: `parley-bullmq-${c.role.name}` },
+            connection: {
+              url: c.redis.url,
+              connectionName: `parley-bullmq-${c.role.name}`,
+              // Reconnect within 2 s of Redis coming back (BullMQ's default backs off to 20 s).
+              retryStrategy: (times: number) => Math.min(500 * times, 2_000),
+            },
             prefix: c.redis.keyPrefix,
             defaultJobOptions,
           }),

@@ -7,9 +7,16 @@ export const InjectRedis = (): PropertyDecorator & ParameterDecorator => Inject(
 
 /**
  * Connection options shared by every Redis client of the app. Commands fail fast while Redis is
- * unreachable (no offline queue), so readiness and request paths answer instead of hanging.
+ * unreachable (no offline queue) and give up after `commandTimeout` when it is reachable but does
+ * not answer, so request paths answer (503 `dependency.unavailable`, see `dependency-errors.ts`)
+ * instead of hanging. The client reconnects on its own; nothing needs a restart.
  */
-export const redisClientOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 };
+export const redisClientOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 5_000,
+  commandTimeout: 2_000,
+};
 
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { postgresDataException } from '@/database/postgres-errors';
+import { dependencyErrorOf } from './dependency-errors';
 import { DomainException, type FieldError } from './domain.exception';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -82,6 +83,8 @@ const httpExceptionDetail = (exception: HttpException): string => {
  * and no internals.
  */
 export function toProblem(thrown: unknown, requestId: string): ProblemWithMeta {
+  const dependencyError = dependencyErrorOf(thrown);
+  if (dependencyError) return toProblem(dependencyError, requestId);
   // Nest wraps Fastify's client errors (bad JSON, too large...) in an HttpException; use the original.
   const unwrapped = thrown instanceof HttpException && isFastifyError(thrown.cause) ? thrown.cause : thrown;
   // A value PostgreSQL could not store (validation let it through): the client's fault, a 400.
