@@ -18,11 +18,13 @@ export const isPostgresDataError = (error: unknown): boolean => {
   return typeof state === 'string' && /^(22[0-9A-Z]{3}|23502)$/.test(state);
 };
 
+export const INVALID_VALUE_CODE = 'request.invalid_value';
+
 /** 400 `request.invalid_value`: PostgreSQL refused a value; no driver detail or SQL is shown. */
 export class InvalidValue extends DomainException {
   constructor(cause?: unknown) {
     super({
-      code: 'request.invalid_value',
+      code: INVALID_VALUE_CODE,
       status: 400,
       detail: 'The request carries a value that cannot be stored (out of range, malformed or missing).',
       cause,

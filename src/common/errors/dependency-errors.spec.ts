@@ -15,7 +15,8 @@ describe('Redis errors as problems', () => {
       const { problem, headers, unexpected } = toProblem(error, 'req-1');
       expect(problem).toMatchObject({ status: 503, code: 'dependency.unavailable', dependency: 'redis' });
       expect(problem.errorId).toBeUndefined();
-      expect([headers, unexpected]).toEqual([{ 'Retry-After': '5' }, true]);
+      // An outage is logged as a warning, not as an unexpected error with an error id.
+      expect([headers, unexpected]).toEqual([{ 'Retry-After': '5' }, false]);
     } finally {
       redis.disconnect();
     }

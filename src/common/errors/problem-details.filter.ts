@@ -1,12 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
+import { INVALID_VALUE_CODE } from '@/database/postgres-errors';
 import { redactUrl } from '@/logging/redact';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
 /** Sends any error as `application/problem+json`; logs unexpected ones in full. */
 export function sendProblem(
-  logger: Pick<PinoLogger, 'error' | 'debug'>,
+  logger: Pick<PinoLogger, 'error' | 'warn' | 'debug'>,
   request: FastifyRequest,
   reply: FastifyReply,
   error: unknown,
@@ -18,6 +19,13 @@ export function sendProblem(
     logger.error(
       { err: error, requestId: request.id, errorId: problem.errorId, method: request.method, url },
       `Unexpected error ${String(problem.errorId)} on ${request.method} ${url}`,
+    );
+  } else if (problem.status >= 500 || problem.code === INVALID_VALUE_CODE) {
+    // A dependency is down, or PostgreSQL refused a value validation let through (a validator is
+    // missing somewhere): worth a warning, not an error id.
+    logger.warn(
+      { err: error, requestId: request.id, code: problem.code, method: request.method, url },
+      `${problem.code} on ${request.method} ${request.routeOptions.url ?? url}: ${problem.detail}`,
     );
   } else {
     // Some details quote the URL ("Cannot GET /…"): log it redacted.

@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { postgresDataException } from '@/database/postgres-errors';
-import { dependencyErrorOf } from './dependency-errors';
+import { dependencyErrorOf, DependencyUnavailable } from './dependency-errors';
 import { DomainException, type FieldError } from './domain.exception';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -102,7 +102,8 @@ export function toProblem(thrown: unknown, requestId: string): ProblemWithMeta {
         ...(error.errors ? { errors: error.errors } : {}),
       },
       headers: error.headers ?? {},
-      unexpected: error.status >= 500,
+      // A dependency outage is an operational condition (logged as a warning), not a bug.
+      unexpected: error.status >= 500 && !(error instanceof DependencyUnavailable),
     };
   }
   if (error instanceof HttpException && error.getStatus() < 500) {
