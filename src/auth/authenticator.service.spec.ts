@@ -24,28 +24,28 @@ const bearer = (token: string): FastifyRequest => request({ authorization: `Bear
 function setup() {
   const accessTokens = new AccessTokenService(config);
   const sessions: UserSession[] = [];
-  const principals = {
-    of: jest.fn(async (session: UserSession): Promise<Principal> => {
-      sessions.push(session);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
-      return {
-        kind: 'user',
-        userId: session.userId,
-        superAdmin: false,
-        sessionId: session.sessionId,
-        via: session.via,
-        memberships: new Map(),
-      };
-    }),
-  } as unknown as UserPrincipals;
-  const apiKeys = { authenticate: jest.fn() } as unknown as jest.Mocked<ApiKeysService>;
+  const of = jest.fn(async (session: UserSession): Promise<Principal> => {
+    sessions.push(session);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+    return {
+      kind: 'user',
+      userId: session.userId,
+      superAdmin: false,
+      sessionId: session.sessionId,
+      via: session.via,
+      memberships: new Map(),
+    };
+  });
+  const principals = { of } as unknown as UserPrincipals;
+  const authenticateKey = jest.fn<Promise<Principal>, [string]>();
+  const apiKeys = { authenticate: authenticateKey } as unknown as ApiKeysService;
   const authenticator = new Authenticator(
     accessTokens,
     new ApiKeyStrategy(apiKeys),
     new ParleyJwtStrategy(accessTokens, principals),
     null,
   );
-  return { accessTokens, authenticator, apiKeys, principals, sessions };
+  return { accessTokens, authenticator, authenticateKey, of, sessions };
 }
 
 const key = new TextEncoder().encode(SECRET);
@@ -91,7 +91,7 @@ describe('Authenticator (Passport strategies)', () => {
   });
 
   it('answers the coded 401s, not a bare one', async () => {
-    const { authenticator, principals } = setup();
+    const { authenticator, of } = setup();
     const auth = (token: string | Promise<string>) =>
       Promise.resolve(token).then((t) => authenticator.authenticate(bearer(t)));
     await expect(code(auth(mint({ exp: '-10s' })))).resolves.toBe('auth.token_expired');
@@ -104,7 +104,7 @@ describe('Authenticator (Passport strategies)', () => {
     await expect(code(auth(`${header}.${payload}.${'A'.repeat(43)}`))).resolves.toBe('auth.invalid_token');
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url');
     await expect(code(auth(`${none}.${payload}.`))).resolves.toBe('auth.invalid_token');
-    expect(principals.of).not.toHaveBeenCalled();
+    expect(of).not.toHaveBeenCalled();
   });
 
   it('refuses issuers it does not know, and tokens that are not JWTs', async () => {
@@ -119,7 +119,7 @@ describe('Authenticator (Passport strategies)', () => {
   });
 
   it('sends API keys (X-Api-Key or a pk_ bearer) to the api-key strategy only', async () => {
-    const { authenticator, apiKeys, principals } = setup();
+    const { authenticator, authenticateKey, of } = setup();
     const principal: Principal = {
       kind: 'api_key',
       apiKeyId: 'k',
@@ -127,22 +127,22 @@ describe('Authenticator (Passport strategies)', () => {
       role: 'agent',
       superAdmin: false,
     };
-    apiKeys.authenticate.mockResolvedValue(principal);
+    authenticateKey.mockResolvedValue(principal);
     await expect(authenticator.authenticate(request({ 'x-api-key': 'pk_abc' }))).resolves.toBe(principal);
     await expect(authenticator.authenticate(bearer('pk_def'))).resolves.toBe(principal);
-    expect(apiKeys.authenticate.mock.calls).toEqual([['pk_abc'], ['pk_def']]);
-    apiKeys.authenticate.mockRejectedValue(new Unauthenticated('auth.api_key_revoked', 'revoked'));
+    expect(authenticateKey.mock.calls).toEqual([['pk_abc'], ['pk_def']]);
+    authenticateKey.mockRejectedValue(new Unauthenticated('auth.api_key_revoked', 'revoked'));
     await expect(code(authenticator.authenticate(bearer('pk_ghi')))).resolves.toBe('auth.api_key_revoked');
-    expect(principals.of).not.toHaveBeenCalled();
+    expect(of).not.toHaveBeenCalled();
   });
 
   it('passes errors of validate() through unchanged (session ended, outages)', async () => {
-    const { accessTokens, authenticator, principals } = setup();
+    const { accessTokens, authenticator, of } = setup();
     const { token } = await accessTokens.sign(randomUUID(), randomUUID());
-    jest.mocked(principals.of).mockRejectedValueOnce(new Unauthenticated('auth.session_ended', 'ended'));
+    of.mockRejectedValueOnce(new Unauthenticated('auth.session_ended', 'ended'));
     await expect(code(authenticator.authenticate(bearer(token)))).resolves.toBe('auth.session_ended');
     const outage = new Error('database down');
-    jest.mocked(principals.of).mockRejectedValueOnce(outage);
+    of.mockRejectedValueOnce(outage);
     await expect(authenticator.authenticate(bearer(token))).rejects.toBe(outage);
   });
 });
