@@ -102,6 +102,7 @@ export class KeycloakTokenVerifier {
   private readonly introspection: KeycloakIntrospectionClient | undefined;
   private readonly now: () => number;
   private lastOutageLog = Number.NEGATIVE_INFINITY;
+  private readonly keyObjects = new WeakMap<object, KeyObject>();
 
   constructor(
     @Inject(KEYCLOAK_CONFIG) private readonly config: KeycloakConfig,
@@ -166,7 +167,15 @@ export class KeycloakTokenVerifier {
     }
     try {
       const key = await this.getKey({ ...header, alg }, { payload: '', signature: '' });
-      return key instanceof KeyObject ? key : KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
+      if (key instanceof KeyObject) return key;
+      // jose hands back the same CryptoKey for a cached JWK, so the conversion happens once per key.
+      const cryptoKey = key as Parameters<typeof KeyObject.from>[0];
+      let keyObject = this.keyObjects.get(cryptoKey);
+      if (!keyObject) {
+        keyObject = KeyObject.from(cryptoKey);
+        this.keyObjects.set(cryptoKey, keyObject);
+      }
+      return keyObject;
     } catch (error) {
       if (error instanceof DomainException) throw error;
       if (error instanceof errors.JOSEError) {
