@@ -123,6 +123,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix(API_PREFIX, { exclude: unprefixed });
   app.useGlobalPipes(createValidationPipe());
   if (config.http.docsEnabled) setupOpenApi(app, packageVersion());
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A boot check failed after some providers started (queue workers, pools): release them, or
+    // they keep the process alive and working.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
