@@ -279,6 +279,24 @@ describe('Typebot-compatible chat API', () => {
       expect([name, res.status, typeof res.body.message]).toEqual([name, 400, 'string']);
       expect(res.body.message).toBe(res.body.detail);
     }
+    const tooLarge = await t.request<Answer>('POST', path, {
+      rawBody: JSON.stringify({ message: 'x'.repeat(1_100_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect([tooLarge.status, typeof tooLarge.body.message]).toEqual([413, 'string']);
+    const closed = await t.request('PATCH', `/api/v1/chatbots/${bot.id}`, {
+      token: agent.accessToken,
+      body: { settings: { allowedOrigins: ['https://shop.example'] } },
+    });
+    expect(closed.status).toBe(200);
+    const foreign = await t.request<Answer>('POST', `/api/v1/typebots/${bot.publicId}/startChat`, {
+      body: {},
+      headers: { origin: 'https://elsewhere.example' },
+    });
+    expect([foreign.status, foreign.body.message]).toEqual([
+      403,
+      'This bot cannot be embedded on https://elsewhere.example.',
+    ]);
     // Not on other routes.
     const native = await t.request<Answer>('POST', '/api/v1/bots/bot_doesnotexist/sessions', { body: {} });
     expect([native.status, native.body.message]).toEqual([404, undefined]);
