@@ -108,6 +108,16 @@ describe('Keycloak SSO', () => {
     expect((await me(await kc.mintAccessToken({ algorithm: 'PS256' }))).status).toBe(401);
   });
 
+  it('goes through the keycloak-jwt strategy with coded problems: EdDSA and HMAC refused', async () => {
+    const eddsa = await me(await kc.mintAccessToken({ algorithm: 'EdDSA' }));
+    expect([eddsa.status, eddsa.body.code]).toEqual([401, 'auth.invalid_token']);
+    expect(eddsa.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(eddsa.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    // An HMAC token claiming the realm's issuer is refused before any key lookup.
+    const hmac = await me(await kc.mintAccessToken({ algorithm: 'HS512' }));
+    expect([hmac.status, hmac.body.code]).toEqual([401, 'auth.invalid_token']);
+  });
+
   it('maps organizations from /orgs/<slug>/<role> groups when configured so', async () => {
     const groups = await startTestApp(ssoEnv(endpoints, { KEYCLOAK_ORG_SOURCE: 'groups' }));
     try {

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrganizationsRepository } from '@/users/organizations.repository';
 import { AUTH_POLICY, type AuthPolicy } from './auth.decorators';
 import { Forbidden, Unauthenticated } from './auth.exception';
@@ -11,7 +11,9 @@ import { resolveTenant } from './tenant';
 /**
  * The global guard: deny by default. Every route declares a policy (`@Public`, `@Authenticated`,
  * `@Roles`, `@SuperAdmin`; checked at boot by `RoutePolicyCheck`). Policies are read once per
- * handler and cached, not reflected on every request.
+ * handler and cached, not reflected on every request. Credentials become a principal through one
+ * Passport strategy per request (`Authenticator`: `parley-jwt`, `keycloak-jwt` or `api-key`); the
+ * tenant and role checks stay here.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -40,8 +42,9 @@ export class AuthGuard implements CanActivate {
     if (!policy) throw new Forbidden('auth.no_policy', 'This route has no access policy.');
     if (policy.kind === 'public') return true;
 
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const principal = await this.authenticator.authenticate(request);
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const principal = await this.authenticator.authenticate(request, http.getResponse<FastifyReply>());
     if (!principal) throw new Unauthenticated();
 
     switch (policy.kind) {

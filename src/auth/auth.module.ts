@@ -32,6 +32,10 @@ import { PasswordService } from './password.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RoutePolicyCheck } from './route-policy.check';
 import { SessionDenylist } from './session-denylist.service';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { KeycloakJwtStrategy } from './strategies/keycloak-jwt.strategy';
+import { ParleyJwtStrategy } from './strategies/parley-jwt.strategy';
+import { UserPrincipals } from './user-principals.service';
 
 const accountOf = (request: Record<string, unknown>): string => {
   const body = (request as unknown as FastifyRequest).body as { email?: unknown } | undefined;
@@ -50,12 +54,18 @@ const keycloakProviders = (config: AppConfig): Provider[] =>
           } satisfies KeycloakVerifierOptions,
         },
         KeycloakTokenVerifier,
+        KeycloakJwtStrategy,
       ]
-    : [{ provide: KeycloakTokenVerifier, useValue: null }];
+    : [
+        { provide: KeycloakTokenVerifier, useValue: null },
+        { provide: KeycloakJwtStrategy, useValue: null },
+      ];
 
 /**
  * Authentication and access: local accounts (argon2id, JWT access + rotating refresh tokens),
  * Keycloak bearer tokens, API keys, the global deny-by-default guard and sign-in throttling.
+ * Credentials are checked by Passport strategies (`parley-jwt`, `keycloak-jwt`, `api-key`) that the
+ * one global guard picks from per request.
  */
 @Module({})
 export class AuthModule {
@@ -93,6 +103,9 @@ export class AuthModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         RoutePolicyCheck,
         Authenticator,
+        UserPrincipals,
+        ParleyJwtStrategy,
+        ApiKeyStrategy,
         AuthService,
         PasswordService,
         AccessTokenService,

@@ -1,84 +1,67 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { UsersRepository } from '@/users/users.repository';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessTokenService } from './access-token.service';
-import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
 import { Unauthenticated } from './auth.exception';
-import { KeycloakTokenVerifier, peekIssuer } from './keycloak';
-import { KeycloakProvisioning } from './keycloak-provisioning.service';
-import type { MembershipGrant, Principal } from './principal';
-import { SessionDenylist } from './session-denylist.service';
+import { credentialsOf } from './credentials';
+import { peekIssuer } from './keycloak';
+import type { Principal } from './principal';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { KeycloakJwtStrategy } from './strategies/keycloak-jwt.strategy';
+import { ParleyJwtStrategy } from './strategies/parley-jwt.strategy';
+import { detachedPassport } from './strategies/strategy-names';
 
-/** Reads the credentials of a request: `Authorization: Bearer <jwt | api key>` or `X-Api-Key`. */
-export function credentialsOf(request: FastifyRequest): { kind: 'bearer' | 'api_key'; value: string } | undefined {
-  const apiKey = request.headers['x-api-key'];
-  if (typeof apiKey === 'string' && apiKey.length > 0) return { kind: 'api_key', value: apiKey };
-  const authorization = request.headers.authorization;
-  if (!authorization) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match?.[1]) throw new Unauthenticated('auth.invalid_authorization', 'Use `Authorization: Bearer <token>`.');
-  const value = match[1];
-  return { kind: value.startsWith(API_KEY_PREFIX) ? 'api_key' : 'bearer', value };
-}
+export { credentialsOf } from './credentials';
+
+const asError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
+
+type ParleyStrategy = ApiKeyStrategy | ParleyJwtStrategy | KeycloakJwtStrategy;
 
 /**
- * Turns credentials into a principal. The token's unverified `iss` only picks the verifier (ours
- * or Keycloak's); an issuer we do not know is refused.
+ * Turns credentials into a principal through exactly one Passport strategy per request: an API key
+ * (`pk_…` bearer or `X-Api-Key`) → `api-key`; a JWT whose unverified `iss` is ours → `parley-jwt`;
+ * Keycloak's → `keycloak-jwt`; any other issuer is refused (401 `auth.unknown_issuer`). The `iss`
+ * only picks the strategy; the strategy verifies it.
+ *
+ * Passport's own failure answer is a bare 401; here a strategy's coded error (`done(err)` or a
+ * failed verification) is rethrown as the same `DomainException` (problem+json) the API documents.
  */
 @Injectable()
 export class Authenticator {
   constructor(
     private readonly accessTokens: AccessTokenService,
-    private readonly apiKeys: ApiKeysService,
-    private readonly denylist: SessionDenylist,
-    private readonly users: UsersRepository,
-    private readonly provisioning: KeycloakProvisioning,
-    @Optional() @Inject(KeycloakTokenVerifier) private readonly keycloak: KeycloakTokenVerifier | null,
+    private readonly apiKey: ApiKeyStrategy,
+    private readonly parleyJwt: ParleyJwtStrategy,
+    @Optional() @Inject(KeycloakJwtStrategy) private readonly keycloakJwt: KeycloakJwtStrategy | null,
   ) {}
 
-  async authenticate(request: FastifyRequest): Promise<Principal | undefined> {
+  async authenticate(request: FastifyRequest, reply?: FastifyReply): Promise<Principal | undefined> {
     const credentials = credentialsOf(request);
     if (!credentials) return undefined;
-    if (credentials.kind === 'api_key') return this.apiKeys.authenticate(credentials.value);
+    if (credentials.kind === 'api_key') return this.run(this.apiKey, request, reply);
     const issuer = peekIssuer(credentials.value);
-    if (issuer === this.accessTokens.issuer) return this.local(credentials.value);
-    if (this.keycloak && issuer === this.keycloak.issuer) return this.fromKeycloak(credentials.value);
+    if (issuer === this.accessTokens.issuer) return this.run(this.parleyJwt, request, reply);
+    if (this.keycloakJwt && issuer === this.keycloakJwt.issuer) return this.run(this.keycloakJwt, request, reply);
     throw new Unauthenticated('auth.unknown_issuer', 'The token was not issued by a trusted issuer.');
   }
 
-  private async local(token: string): Promise<Principal> {
-    const claims = await this.accessTokens.verify(token);
-    return this.userPrincipal(claims.userId, claims.sessionId, 'local', undefined);
-  }
-
-  private async fromKeycloak(token: string): Promise<Principal> {
-    const identity = await this.keycloak!.verify(token);
-    const userId = await this.provisioning.userIdFor(identity);
-    return this.userPrincipal(userId, identity.sessionId, 'keycloak', identity.claims.iat);
-  }
-
-  private async userPrincipal(
-    userId: string,
-    sessionId: string | undefined,
-    via: 'local' | 'keycloak',
-    issuedAt: number | undefined,
-  ): Promise<Principal> {
-    // The denylist answers from Redis, or from PostgreSQL while Redis is down: never a 5xx.
-    const [denied, grants] = await Promise.all([
-      this.denylist.isEnded({ via, userId, sessionId, issuedAt }),
-      this.users.principalGrants(userId),
-    ]);
-    if (denied) throw new Unauthenticated('auth.session_ended', 'This session has ended; sign in again.');
-    if (!grants || grants.disabled) throw new Unauthenticated('auth.user_disabled', 'This account is disabled.');
-    return {
-      kind: 'user',
-      userId,
-      superAdmin: grants.superAdmin,
-      sessionId,
-      via,
-      memberships: new Map<string, MembershipGrant>(
-        grants.memberships.map((m) => [m.organizationId, { role: m.role, suspended: m.suspended }]),
-      ),
-    };
+  /**
+   * `passport.authenticate` with a callback (no session, no response written). Each request gets
+   * its own `Object.create(strategy)`, which Passport augments with `success`/`fail`/`error`, so
+   * concurrent requests never share those.
+   */
+  private run(strategy: ParleyStrategy, request: FastifyRequest, reply: FastifyReply | undefined): Promise<Principal> {
+    return new Promise<Principal>((resolve, reject) => {
+      const middleware = detachedPassport.authenticate(
+        Object.create(strategy) as ParleyStrategy,
+        { session: false },
+        (error: unknown, user: Principal | false | null | undefined, info: unknown) => {
+          if (error) reject(asError(error));
+          else if (!user) reject(strategy.failure(info));
+          else resolve(user);
+        },
+      ) as (req: FastifyRequest, res: FastifyReply | undefined, next: (error?: unknown) => void) => void;
+      // Only reached if a strategy calls `pass()` (none does): no principal.
+      middleware(request, reply, (error?: unknown) => reject(error ? asError(error) : new Unauthenticated()));
+    });
   }
 }

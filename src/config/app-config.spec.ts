@@ -62,6 +62,10 @@ describe('loadConfig', () => {
       introspection: { enabled: false },
     });
     expect(() => loadConfig({ KEYCLOAK_ALGORITHMS: 'HS256' })).toThrow(/KEYCLOAK_ALGORITHMS/);
+    // passport-jwt (jsonwebtoken) does not implement EdDSA: refused at boot, not at the first token.
+    expect(() => loadConfig({ KEYCLOAK_ALGORITHMS: 'RS256,EdDSA' })).toThrow(
+      /KEYCLOAK_ALGORITHMS.*EdDSA is not supported/,
+    );
   });
 
   it('refuses to guess in production', () => {

@@ -45,8 +45,7 @@ export interface QueueConfig {
   readonly maxStalledCount: number;
 }
 
-export type KeycloakAlgorithm =
-  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+export type KeycloakAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
 
 export interface KeycloakConfig {
   readonly issuer: string;

@@ -136,8 +136,13 @@ const keycloakSchema = z.object({
   KEYCLOAK_JWKS_URL: optionalUrl(['http:', 'https:']),
   KEYCLOAK_AUDIENCE: z.string().min(1).optional(),
   KEYCLOAK_CLIENT_ID: z.string().min(1).optional(),
+  /** Tokens are verified by passport-jwt (jsonwebtoken), which implements RS*, PS* and ES* (not EdDSA). */
   KEYCLOAK_ALGORITHMS: csv.pipe(
-    z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])),
+    z.array(
+      z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'], {
+        error: 'use RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 or ES512 (EdDSA is not supported)',
+      }),
+    ),
   ),
   KEYCLOAK_ORG_SOURCE: z.enum(['organization', 'groups', 'none']).default('organization'),
   /** Least time between two JWKS refetches caused by unknown key ids (key rotation). */

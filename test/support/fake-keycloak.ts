@@ -26,7 +26,8 @@ import type { KeycloakAlgorithm, KeycloakConfig } from '@/config/app-config';
  */
 
 /** Asymmetric algorithms the fake can sign with (and publish keys for). */
-export type FakeKeycloakAlgorithm = KeycloakAlgorithm;
+/** What Keycloak can sign with: Parley's accepted list (`KeycloakAlgorithm`) and EdDSA, which it refuses. */
+export type FakeKeycloakAlgorithm = KeycloakAlgorithm | 'EdDSA';
 /** Symmetric algorithms, as Keycloak uses for refresh tokens; their key is never published. */
 export type FakeKeycloakHmacAlgorithm = 'HS256' | 'HS512';
 

@@ -78,6 +78,8 @@ describe('KeycloakTokenVerifier', () => {
       await expect(verifier({ algorithms: ['RS256'] }).verify(es256)).rejects.toMatchObject(invalid);
       const ps256 = await kc.mintAccessToken({ algorithm: 'PS256' });
       await expect(verifier({ algorithms: ['RS256'] }).verify(ps256)).rejects.toMatchObject(invalid);
+      const eddsa = await kc.mintAccessToken({ algorithm: 'EdDSA' });
+      await expect(verifier({ algorithms: ['RS256', 'ES256'] }).verify(eddsa)).rejects.toMatchObject(invalid);
       expect(kc.requests.jwks).toBe(0);
     });
 

@@ -1,7 +1,9 @@
+import { KeyObject } from 'node:crypto';
 import { types } from 'node:util';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   createRemoteJWKSet,
+  decodeProtectedHeader,
   errors,
   jwtVerify,
   type JWTPayload,
@@ -9,6 +11,13 @@ import {
   type JWTVerifyOptions,
   type RemoteJWKSet,
 } from 'jose';
+import {
+  JsonWebTokenError,
+  type JwtPayload,
+  TokenExpiredError,
+  type VerifyOptions,
+  verify as verifyJws,
+} from 'jsonwebtoken';
 import type { KeycloakConfig } from '@/config/app-config';
 import { DomainException } from '@/common/errors/domain.exception';
 import { type KeycloakIdentity, mapKeycloakClaims, peekIssuer } from './keycloak-claims.mapper';
@@ -93,6 +102,7 @@ export class KeycloakTokenVerifier {
   private readonly introspection: KeycloakIntrospectionClient | undefined;
   private readonly now: () => number;
   private lastOutageLog = Number.NEGATIVE_INFINITY;
+  private readonly keyObjects = new WeakMap<object, KeyObject>();
 
   constructor(
     @Inject(KEYCLOAK_CONFIG) private readonly config: KeycloakConfig,
@@ -124,17 +134,90 @@ export class KeycloakTokenVerifier {
   }
 
   /**
-   * Verifies a Keycloak access token and maps its claims (see `mapKeycloakClaims`).
-   * Throws `KeycloakTokenInvalid` | `KeycloakTokenExpired` (401), `KeycloakTokenRevoked` (401, strict
-   * mode), or `KeycloakUnavailable` (503).
+   * Options for `jsonwebtoken` (through `passport-jwt`): pinned algorithms, exact issuer, expiry
+   * with tolerance. `ignoreExpiration` stays false. The audience is checked by `checkAccessToken`
+   * (Keycloak's audience-or-`azp` rule cannot be expressed as a `jsonwebtoken` option).
    */
-  async verify(token: string): Promise<KeycloakIdentity> {
-    const payload = await this.verifyJwt(
-      token,
-      { requiredClaims: ['exp', 'iat'] },
-      (detail, cause) => new KeycloakTokenInvalid(detail, cause),
-      (cause) => new KeycloakTokenExpired(cause),
-    );
+  get jwtOptions(): VerifyOptions & { algorithms: NonNullable<VerifyOptions['algorithms']> } {
+    return {
+      algorithms: [...this.config.algorithms] as NonNullable<VerifyOptions['algorithms']>,
+      issuer: this.config.issuer,
+      clockTolerance: KEYCLOAK_CLOCK_TOLERANCE_SECONDS,
+      ignoreExpiration: false,
+    };
+  }
+
+  /**
+   * The public key a token claims to be signed with, for `passport-jwt`'s `secretOrKeyProvider`.
+   * The header's `alg` is checked against the pinned list before any key lookup; the key comes from
+   * the realm's JWKS (cached; an unknown `kid` refetches at most once per cooldown). Throws
+   * `KeycloakTokenInvalid` (401) for a token we cannot check, `KeycloakUnavailable` (503) when
+   * Keycloak cannot be asked.
+   */
+  async keyFor(token: string): Promise<KeyObject> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch (error) {
+      throw new KeycloakTokenInvalid('The token is malformed.', error);
+    }
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !(this.config.algorithms as readonly string[]).includes(alg)) {
+      throw new KeycloakTokenInvalid(INVALID_TOKEN_DETAILS.ERR_JOSE_ALG_NOT_ALLOWED);
+    }
+    try {
+      const key = await this.getKey({ ...header, alg }, { payload: '', signature: '' });
+      if (key instanceof KeyObject) return key;
+      // jose hands back the same CryptoKey for a cached JWK, so the conversion happens once per key.
+      const cryptoKey = key as Parameters<typeof KeyObject.from>[0];
+      let keyObject = this.keyObjects.get(cryptoKey);
+      if (!keyObject) {
+        keyObject = KeyObject.from(cryptoKey);
+        this.keyObjects.set(cryptoKey, keyObject);
+      }
+      return keyObject;
+    } catch (error) {
+      if (error instanceof DomainException) throw error;
+      if (error instanceof errors.JOSEError) {
+        throw new KeycloakTokenInvalid(INVALID_TOKEN_DETAILS[error.code] ?? 'The token is malformed.', error);
+      }
+      throw new KeycloakTokenInvalid('The token is malformed.', error);
+    }
+  }
+
+  /** Maps a `jsonwebtoken` verification failure (or our own coded error) to the 401 it means. */
+  static jwtFailure(error: unknown): DomainException {
+    if (error instanceof DomainException) return error;
+    if (error instanceof TokenExpiredError) return new KeycloakTokenExpired(error);
+    if (error instanceof JsonWebTokenError) {
+      const message = error.message;
+      if (message === 'invalid signature')
+        return new KeycloakTokenInvalid(INVALID_TOKEN_DETAILS.ERR_JWS_SIGNATURE_VERIFICATION_FAILED, error);
+      if (message === 'invalid algorithm')
+        return new KeycloakTokenInvalid(INVALID_TOKEN_DETAILS.ERR_JOSE_ALG_NOT_ALLOWED, error);
+      if (message.startsWith('jwt issuer invalid')) {
+        return new KeycloakTokenInvalid(
+          'The token\'s "iss" claim is not accepted (unexpected "iss" claim value).',
+          error,
+        );
+      }
+      return new KeycloakTokenInvalid(`The token is not accepted (${message}).`, error);
+    }
+    return new KeycloakTokenInvalid('The token is malformed.', error);
+  }
+
+  /**
+   * The checks after the signature, issuer and expiry (done by `jsonwebtoken`): `exp` and `iat`
+   * present, `typ` is `Bearer`, audience-or-`azp`, introspection in strict mode; then the claims
+   * are mapped (see `mapKeycloakClaims`). Throws `KeycloakTokenInvalid` | `KeycloakTokenRevoked`
+   * (401) or `KeycloakUnavailable` (503).
+   */
+  async checkAccessToken(payload: JwtPayload, token: string): Promise<KeycloakIdentity> {
+    for (const claim of ['exp', 'iat'] as const) {
+      if (typeof payload[claim] !== 'number') {
+        throw new KeycloakTokenInvalid(`The token's "${claim}" claim is not accepted (missing or not a number).`);
+      }
+    }
     if (payload.typ !== 'Bearer') {
       throw new KeycloakTokenInvalid('The token is not an access token (its "typ" claim is not "Bearer").');
     }
@@ -146,6 +229,24 @@ export class KeycloakTokenVerifier {
       throw new KeycloakTokenRevoked();
     }
     return mapKeycloakClaims(payload, this.config);
+  }
+
+  /**
+   * Verifies a Keycloak access token and maps its claims, the same way the `keycloak-jwt` Passport
+   * strategy does (`keyFor` → `jsonwebtoken` with `jwtOptions` → `checkAccessToken`), without Passport.
+   * Throws `KeycloakTokenInvalid` | `KeycloakTokenExpired` (401), `KeycloakTokenRevoked` (401, strict
+   * mode), or `KeycloakUnavailable` (503).
+   */
+  async verify(token: string): Promise<KeycloakIdentity> {
+    const key = await this.keyFor(token);
+    const payload = await new Promise<JwtPayload>((resolve, reject) =>
+      verifyJws(token, key, this.jwtOptions, (error, decoded) =>
+        error || typeof decoded !== 'object' || decoded === null
+          ? reject(KeycloakTokenVerifier.jwtFailure(error))
+          : resolve(decoded),
+      ),
+    );
+    return this.checkAccessToken(payload, token);
   }
 
   /**
