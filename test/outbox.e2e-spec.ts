@@ -320,14 +320,14 @@ describe('domain events through the outbox (worker processes)', () => {
     await eventually(async () => (await undispatched(t)) === 0, 15_000, 'dispatch by the workers');
     const type = 'invitation.created';
     await eventually(
-      async () => (await counted(a!, type)) + (await counted(b!, type)) >= events.length,
+      async () => (await counted(a, type)) + (await counted(b, type)) >= events.length,
       15_000,
       'the subscriber jobs',
     );
     await new Promise((r) => setTimeout(r, 500)); // a double delivery would show up by now
-    expect((await counted(a!, type)) + (await counted(b!, type))).toBe(events.length);
+    expect((await counted(a, type)) + (await counted(b, type))).toBe(events.length);
     // Every event was logged by exactly one worker, once.
-    const logged = [a!, b!].flatMap((w) => [...w.output().matchAll(/Event invitation\.created (\S+)/g)]);
+    const logged = [a, b].flatMap((w) => [...w.output().matchAll(/Event invitation\.created (\S+)/g)]);
     expect(logged.map((m) => m[1]).sort()).toEqual(events.map((e) => e.id).sort());
   });
 
