@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { newId } from '@/database/base.entity';
 import type { EventType } from '@/events/event-catalogue';
@@ -269,7 +270,7 @@ describe('domain events through the outbox (worker processes)', () => {
   });
   afterAll(() => t.close());
 
-  const spawnWorker = async (): Promise<SpawnedParley> => {
+  const spawnWorker = async (env: Record<string, string> = {}): Promise<SpawnedParley> => {
     const worker = spawnParley({
       NODE_ENV: 'test',
       APP_ROLE: 'worker',
@@ -282,6 +283,7 @@ describe('domain events through the outbox (worker processes)', () => {
       REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
       JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
       OUTBOX_POLL_INTERVAL_MS: '10000', // woken by LISTEN/NOTIFY, not by polling
+      ...env,
     });
     workers.push(worker);
     await worker.url;
@@ -350,6 +352,35 @@ describe('domain events through the outbox (worker processes)', () => {
       async () => (await counted(restarted, 'auth.password_reset_requested')) === 3,
       15_000,
       'the subscriber jobs after restart',
+    );
+  });
+
+  it('events claimed by a dispatcher that dies mid-dispatch are skipped meanwhile, then delivered by another', async () => {
+    const account = await register(t);
+    // A dispatcher (played by this connection) claims the event, then dies before marking it.
+    const crashing = new Client({ connectionString: databaseUrl(t.databaseName) });
+    await crashing.connect();
+    crashing.on('error', () => undefined);
+    await requestResets(account.email, 1);
+    const [event] = (await outboxEvents(t, 'auth.password_reset_requested')).filter(
+      (e) => e.data.userId === account.userId,
+    );
+    await crashing.query('BEGIN');
+    const claimed = await crashing.query(
+      'SELECT id FROM outbox_events WHERE dispatched_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED',
+    );
+    expect(claimed.rows.map((r: { id: string }) => r.id)).toContain(event!.id);
+
+    const worker = await spawnWorker({ OUTBOX_POLL_INTERVAL_MS: '300' });
+    await new Promise((r) => setTimeout(r, 1_000)); // a few polls: the claimed row is skipped, not waited for
+    expect(await undispatched(t)).toBe(claimed.rows.length);
+    await t.sql('SELECT pg_terminate_backend($1)', [(crashing as unknown as { processID: number }).processID]);
+    await crashing.end().catch(() => undefined);
+    await eventually(async () => (await undispatched(t)) === 0, 10_000, 'dispatch after the crash');
+    await eventually(
+      async () => (await counted(worker, 'auth.password_reset_requested')) === claimed.rows.length,
+      10_000,
+      'the subscriber job',
     );
   });
 });
