@@ -107,3 +107,6 @@ export const eventCatalogue = {
 } as const satisfies { readonly [T in EventType]: EventDescription<T> };
 
 export const eventTypes = Object.keys(eventCatalogue) as EventType[];
+
+/** The `organizationId` an event of type `T` takes: an id for tenant events, null for user-level ones. */
+export type OrganizationOf<T extends EventType> = (typeof eventCatalogue)[T]['tenant'] extends true ? string : null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { DomainEvent, DomainEvents, EventType } from './event-catalogue';
+import type { DomainEvent, DomainEvents, EventType, OrganizationOf } from './event-catalogue';
 import { domainEvent, insertOutboxEvents } from './outbox.sql';
 
 /**
@@ -11,7 +11,7 @@ import { domainEvent, insertOutboxEvents } from './outbox.sql';
 @Injectable()
 export class EventsPublisher {
   /** A new event (UUIDv7 id, occurred now). */
-  event<T extends EventType>(type: T, organizationId: string | null, data: DomainEvents[T]): DomainEvent<T> {
+  event<T extends EventType>(type: T, organizationId: OrganizationOf<T>, data: DomainEvents[T]): DomainEvent<T> {
     return domainEvent(type, organizationId, data);
   }
 

@@ -182,7 +182,9 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       this.listener = undefined;
       void client.end().catch(() => undefined);
       if (this.stopping) return;
-      this.logger.warn(`Outbox LISTEN connection lost (${error instanceof Error ? error.message : 'closed'}); polling until it is back`);
+      this.logger.warn(
+        `Outbox LISTEN connection lost (${error instanceof Error ? error.message : 'closed'}); polling until it is back`,
+      );
       setTimeout(() => void this.listen(), this.config.queue.outbox.pollIntervalMs).unref();
     };
     this.listener = client;

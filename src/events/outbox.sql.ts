@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '@/database/base.entity';
-import type { AnyDomainEvent, DomainEvent, DomainEvents, EventType } from './event-catalogue';
+import type { AnyDomainEvent, DomainEvent, DomainEvents, EventType, OrganizationOf } from './event-catalogue';
 
 /**
  * Writing events to the outbox (`outbox_events`), inside the caller's transaction or statement.
@@ -10,7 +10,7 @@ import type { AnyDomainEvent, DomainEvent, DomainEvents, EventType } from './eve
 /** A new event: a UUIDv7 id and the time it occurred. */
 export function domainEvent<T extends EventType>(
   type: T,
-  organizationId: string | null,
+  organizationId: OrganizationOf<T>,
   data: DomainEvents[T],
   occurredAt: Date = new Date(),
 ): DomainEvent<T> {
