@@ -18,16 +18,17 @@ import { MetricsService } from './metrics/metrics.service';
 
 export const API_PREFIX = 'api/v1';
 
-/** Routes served outside `/api/v1`: probes and metrics. */
+/** Routes served outside `/api/v1`: probes, metrics, and Typebot's clientLogs (at Typebot's path). */
 const unprefixed = [
   { path: 'health/live', method: RequestMethod.GET },
   { path: 'health/ready', method: RequestMethod.GET },
   { path: 'metrics', method: RequestMethod.GET },
+  { path: 'api/v2/sessions/:sessionId/clientLogs', method: RequestMethod.POST },
 ];
 
 /** The chat routes visitors call from any site embedding a bot (each bot checks its allowed origins). */
 const publicChatPaths =
-  /^\/api\/v1\/(bots\/[^/]+\/sessions|sessions\/[^/]+(\/messages|\/continueChat)?|typebots\/[^/]+\/startChat)\/?(\?|$)/;
+  /^\/api\/(v1\/(bots\/[^/]+\/sessions|sessions\/[^/]+(\/messages|\/continueChat|\/clientLogs)?|typebots\/[^/]+\/startChat)|v2\/sessions\/[^/]+\/clientLogs)\/?(\?|$)/;
 
 /** CORS: open for the visitor chat routes, else only for CORS_ORIGINS (the dashboard). */
 export function corsOptionsFor(url: string, dashboardOrigins: readonly string[]): FastifyCorsOptions {
@@ -123,6 +124,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix(API_PREFIX, { exclude: unprefixed });
   app.useGlobalPipes(createValidationPipe());
   if (config.http.docsEnabled) setupOpenApi(app, packageVersion());
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A boot check failed after some providers started (queue workers, pools): release them, or
+    // they keep the process alive and working.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

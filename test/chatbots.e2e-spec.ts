@@ -187,6 +187,33 @@ describe('chatbots and flows', () => {
         ]),
       );
     });
+    it('takes back what GET answered (read-only problems ignored), as a client that edits and saves would', async () => {
+      const bot = await create({ name: 'Round trip' });
+      const dangling = greetingFlow();
+      dangling.edges.push({ id: 'e9', from: { blockId: 'b3' }, to: { groupId: 'nowhere' } });
+      await t.request('PUT', `/api/v1/chatbots/${bot.id}/flow`, {
+        token: agent.accessToken,
+        headers: { 'if-match': '1' },
+        body: { flow: dangling },
+      });
+      const read = await t.request('GET', `/api/v1/chatbots/${bot.id}/flow`, { token: agent.accessToken });
+      expect(read.body.problems.length).toBeGreaterThan(0);
+      const edited = { ...read.body, flow: { ...read.body.flow, edges: read.body.flow.edges.slice(0, 2) } };
+      const saved = await t.request('PUT', `/api/v1/chatbots/${bot.id}/flow`, {
+        token: agent.accessToken,
+        body: edited,
+      });
+      expect(saved.status).toBe(200);
+      expect(saved.body.revision).toBe(read.body.revision + 1);
+      expect(saved.body.problems).toEqual([]);
+      // Unknown fields other than the read-only ones are still refused.
+      const extra = await t.request('PUT', `/api/v1/chatbots/${bot.id}/flow`, {
+        token: agent.accessToken,
+        body: { ...saved.body, colour: 'blue' },
+      });
+      expect(extra.status).toBe(400);
+      expect(extra.body.errors).toEqual([expect.objectContaining({ field: 'colour' })]);
+    });
   });
 
   describe('validation', () => {

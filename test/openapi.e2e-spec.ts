@@ -41,6 +41,10 @@ describe('OpenAPI', () => {
     );
     expect(body.paths['/api/v1/members']?.get?.responses['403']).toBeDefined();
     expect(body.paths['/api/v1/auth/me']?.get?.security).toEqual([{ bearer: [] }]);
+    // Typebot's widget's clientLogs, at Typebot's path (outside /api/v1) and under /api/v1.
+    for (const path of ['/api/v2/sessions/{sessionId}/clientLogs', '/api/v1/sessions/{sessionId}/clientLogs']) {
+      expect([path, body.paths[path]?.post?.security]).toEqual([path, []]);
+    }
   });
 
   it('describes flow blocks as a union discriminated by `type` (what client generators turn into a TS union)', async () => {

@@ -16,10 +16,19 @@ interface Answer {
     type: string;
     content: { type?: string; richText?: RichNode[]; markdown?: string; url?: string };
   }[];
-  input?: { id: string; type: string; items?: { id: string; content?: string }[]; options?: Record<string, unknown> };
+  input?: {
+    id: string;
+    outgoingEdgeId?: string;
+    type: string;
+    items?: { id: string; content?: string }[];
+    options?: Record<string, unknown>;
+  };
   clientSideActions?: unknown[];
   logs?: unknown[];
+  progress?: number;
   code?: string;
+  message?: string;
+  detail?: string;
 }
 
 const plainText = (nodes: readonly RichNode[]): string =>
@@ -37,6 +46,7 @@ function seen(answer: Answer) {
     })),
     input: answer.input && {
       id: answer.input.id,
+      outgoingEdgeId: answer.input.outgoingEdgeId,
       type: answer.input.type,
       items: answer.input.items?.map((i) => ({ id: i.id, content: i.content })),
       options: answer.input.options,
@@ -101,13 +111,20 @@ describe('Typebot-compatible chat API', () => {
     for (const [message, expected, name] of turns) {
       const answer = await continueChat(sessionId!, { message });
       expect([name, answer.status, seen(answer.body)]).toEqual([name, 200, seen(expected)]);
-      // The same fields as the recorded answer (a retry has neither actions nor logs).
-      expect([name, Object.keys(answer.body).filter((k) => k !== 'progress')]).toEqual([name, Object.keys(expected)]);
+      // The same fields as the recorded answer (a retry has neither actions nor logs; no progress
+      // bar, so no progress).
+      expect([name, Object.keys(answer.body)]).toEqual([name, Object.keys(expected)]);
     }
 
-    const over = await continueChat(sessionId!, { message: 'hello?' });
-    expect(over.status).toBe(409);
-    expect(over.body.code).toBe('session.ended');
+    // Over: Typebot's "Session not found." 404, on which its widget starts a new session.
+    for (const body of [{ message: 'hello?' }, {}]) {
+      const over = await continueChat(sessionId!, body);
+      expect([over.status, over.body.code, over.body.message]).toEqual([
+        404,
+        'session.not_found',
+        'Session not found.',
+      ]);
+    }
   }
 
   it('drives an imported flow and answers as recorded for it in Typebot shapes, turn by turn', async () => {
@@ -171,9 +188,15 @@ describe('Typebot-compatible chat API', () => {
     const forged = `${body.sessionId!.slice(0, -3)}AAA`;
     for (const sessionId of ['not-a-session', forged, `pst_${body.resultId}.x`, body.resultId!]) {
       const res = await continueChat(sessionId, { message: 'Hi!' });
-      expect([sessionId, res.status, res.body.code]).toEqual([sessionId, 404, 'session.not_found']);
+      expect([sessionId, res.status, res.body.code, res.body.message]).toEqual([
+        sessionId,
+        404,
+        'session.not_found',
+        'Session not found.',
+      ]);
     }
-    expect((await startChat('bot_doesnotexist')).status).toBe(404);
+    const unknownBot = await startChat('bot_doesnotexist');
+    expect([unknownBot.status, unknownBot.body.message]).toEqual([404, 'No published bot bot_doesnotexist.']);
     const draft = await t.request('POST', '/api/v1/chatbots/import/typebot', {
       token: agent.accessToken,
       body: bakery(),
@@ -197,9 +220,22 @@ describe('Typebot-compatible chat API', () => {
     expect(started.status).toBe(200);
     expect(started.body.messages[0]?.content).toEqual({ type: 'markdown', markdown: 'Welcome _Ada_' });
 
+    // Without a message, Typebot asks the awaited input again after its retry message.
     const current = await continueChat(started.body.sessionId!, {});
     expect(current.status).toBe(200);
-    expect(current.body).toMatchObject({ messages: [], input: { type: 'choice input', id: started.body.input!.id } });
+    expect(current.body).toEqual({
+      messages: [
+        {
+          id: started.body.input!.id,
+          type: 'text',
+          content: {
+            type: 'richText',
+            richText: [{ type: 'p', children: [{ text: 'Invalid message. Please, try again.' }] }],
+          },
+        },
+      ],
+      input: started.body.input,
+    });
 
     // A flow that starts with an input can be answered by startChat's message.
     const answered = await startChat(bot.publicId, { message: "Let's order" });
@@ -214,5 +250,153 @@ describe('Typebot-compatible chat API', () => {
     expect([registering.status, registering.body.code]).toEqual([400, 'typebot.unsupported']);
     const badFormat = await continueChat(started.body.sessionId!, { message: 'Hi!', textBubbleContentFormat: 'html' });
     expect(badFormat.status).toBe(400);
+  });
+
+  it('puts a message member on every error of these routes, as Typebot does', async () => {
+    const bot = await publishTypebot(bakery());
+    const { body } = await startChat(bot.publicId);
+    const path = `/api/v1/sessions/${body.sessionId!}/continueChat`;
+    const cases = [
+      // Refused by the input-hygiene hook, before the handler.
+      {
+        name: 'NUL',
+        res: await t.request<Answer>('POST', path, {
+          rawBody: '{"message":"a\\u0000b"}',
+          headers: { 'content-type': 'application/json' },
+        }),
+      },
+      {
+        name: 'malformed JSON',
+        res: await t.request<Answer>('POST', path, {
+          rawBody: '{"message":',
+          headers: { 'content-type': 'application/json' },
+        }),
+      },
+      { name: 'validation', res: await continueChat(body.sessionId!, { message: { type: 'text' } }) },
+      { name: 'unsupported', res: await startChat(bot.publicId, { isOnlyRegistering: true }) },
+    ];
+    for (const { name, res } of cases) {
+      expect([name, res.status, typeof res.body.message]).toEqual([name, 400, 'string']);
+      expect(res.body.message).toBe(res.body.detail);
+    }
+    const tooLarge = await t.request<Answer>('POST', path, {
+      rawBody: JSON.stringify({ message: 'x'.repeat(1_100_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect([tooLarge.status, typeof tooLarge.body.message]).toEqual([413, 'string']);
+    const closed = await t.request('PATCH', `/api/v1/chatbots/${bot.id}`, {
+      token: agent.accessToken,
+      body: { settings: { allowedOrigins: ['https://shop.example'] } },
+    });
+    expect(closed.status).toBe(200);
+    const foreign = await t.request<Answer>('POST', `/api/v1/typebots/${bot.publicId}/startChat`, {
+      body: {},
+      headers: { origin: 'https://elsewhere.example' },
+    });
+    expect([foreign.status, foreign.body.message]).toEqual([
+      403,
+      'This bot cannot be embedded on https://elsewhere.example.',
+    ]);
+    // Not on other routes.
+    const native = await t.request<Answer>('POST', '/api/v1/bots/bot_doesnotexist/sessions', { body: {} });
+    expect([native.status, native.body.message]).toEqual([404, undefined]);
+  });
+
+  it("stores the widget's clientLogs in the session's execution log (bounded), CORS-open", async () => {
+    const bot = await publishTypebot(bakery());
+    const { body } = await startChat(bot.publicId);
+    const clientLogs = (logs: unknown[], sessionId = body.sessionId!, version = 'v2') =>
+      t.request<{ message?: string; code?: string }>('POST', `/api/${version}/sessions/${sessionId}/clientLogs`, {
+        body: { clientLogs: logs },
+        headers: { origin: 'https://site.example' },
+      });
+    const saved = await clientLogs([
+      { status: 'error', description: 'Failed to open the redirect', details: { url: 'https://x.example' } },
+      { status: 'info', description: 'Script ran', context: 'script' },
+    ]);
+    expect([saved.status, saved.body]).toEqual([200, { message: 'Logs successfully saved.' }]);
+    expect(saved.headers.get('access-control-allow-origin')).toBe('https://site.example');
+    expect(saved.headers.get('cache-control')).toMatch(/no-store/);
+    expect((await clientLogs([{ status: 'error', description: 'also under v1' }], body.sessionId, 'v1')).status).toBe(
+      200,
+    );
+
+    const logs = await t.request<{ kind: string; outcome: string; error?: string; detail?: string; blockId: string }[]>(
+      'GET',
+      `/api/v1/sessions/${body.resultId!}/logs`,
+      { token: agent.accessToken },
+    );
+    expect(logs.status).toBe(200);
+    expect(logs.body.filter((step) => step.kind === 'client:log')).toEqual([
+      {
+        blockId: body.input!.id,
+        groupId: null,
+        kind: 'client:log',
+        outcome: 'error',
+        error: 'error: Failed to open the redirect',
+        detail: '{"url":"https://x.example"}',
+      },
+      {
+        blockId: body.input!.id,
+        groupId: null,
+        kind: 'client:log',
+        outcome: 'ok',
+        error: 'info: Script ran',
+        detail: 'script',
+      },
+      { blockId: body.input!.id, groupId: null, kind: 'client:log', outcome: 'error', error: 'error: also under v1' },
+    ]);
+
+    const tooMany = await clientLogs(Array.from({ length: 11 }, () => ({ status: 'error', description: 'x' })));
+    expect([tooMany.status, tooMany.body.code]).toEqual([400, 'request.validation_failed']);
+    const malformed = await clientLogs([{ status: 'error' }]);
+    expect([malformed.status, typeof (malformed.body as { message?: unknown }).message]).toEqual([400, 'string']);
+    const unknown = await clientLogs([{ status: 'error', description: 'x' }], 'not-a-session');
+    expect([unknown.status, unknown.body.message]).toEqual([404, 'Session not found.']);
+    const preflight = await t.request('OPTIONS', `/api/v2/sessions/${body.sessionId!}/clientLogs`, {
+      headers: { origin: 'https://site.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+  });
+
+  it("answers progress only when the bot's theme shows a progress bar", async () => {
+    const bot = await publishTypebot(bakery());
+    const off = await startChat(bot.publicId);
+    expect(off.body).not.toHaveProperty('progress');
+    const patched = await t.request('PATCH', `/api/v1/chatbots/${bot.id}`, {
+      token: agent.accessToken,
+      body: { theme: { general: { progressBar: { isEnabled: true, placement: 'Top' } } } },
+    });
+    expect(patched.status).toBe(200);
+    const on = await startChat(bot.publicId);
+    expect(on.body.progress).toBe(0);
+    const next = await continueChat(on.body.sessionId!, { message: "Let's order" });
+    expect(next.body.progress).toEqual(expect.any(Number));
+    expect(next.body.progress).toBeGreaterThan(0);
+  });
+
+  it('publishes and runs an export that uses variable ids it does not declare (as Typebot does)', async () => {
+    const imported = await t.request<{
+      chatbot: { id: string; publicId: string };
+      report: { undeclaredVariables: unknown[] };
+    }>('POST', '/api/v1/chatbots/import/typebot', {
+      token: agent.accessToken,
+      body: fixture('undeclared-variable.json'),
+    });
+    expect(imported.status).toBe(201);
+    expect(imported.body.report.undeclaredVariables).toEqual([
+      { variableId: 'var_pet_name_deleted', name: 'var_pet_name_deleted', usedBy: ['pet_name_input'] },
+      { variableId: 'var_vip_deleted', name: 'var_vip_deleted', usedBy: ['pet_condition'] },
+    ]);
+    const published = await t.request('POST', `/api/v1/chatbots/${imported.body.chatbot.id}/publish`, {
+      token: agent.accessToken,
+      body: {},
+    });
+    expect(published.status).toBe(201);
+    const started = await startChat(imported.body.chatbot.publicId, { textBubbleContentFormat: 'markdown' });
+    expect(started.body.input).toMatchObject({ id: 'pet_name_input', outgoingEdgeId: 'pet_e_name' });
+    const end = await continueChat(started.body.sessionId!, { message: 'Rex', textBubbleContentFormat: 'markdown' });
+    // The undeclared condition variable is empty: not "yes", so the flow goes on to the thanks.
+    expect(end.body.messages.map((m) => m.content.markdown)).toEqual(['Thanks, friend!']);
   });
 });

@@ -20,6 +20,7 @@ import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { TurnRunner } from './turn-runner';
 import { TypebotBots } from './typebot/typebot-bots';
+import { TypebotClientLogs } from './typebot/typebot-client-logs';
 import { TypebotChatController } from './typebot/typebot-chat.controller';
 import { VisitorAccess } from './visitor-access';
 import { VisitorRateLimit } from './visitor-rate-limit';
@@ -54,6 +55,7 @@ export class ExecutionsModule {
         LinkedFlows,
         TurnRunner,
         TypebotBots,
+        TypebotClientLogs,
         VisitorAccess,
         VisitorRateLimit,
         ...effectRunnerProviders(config.executions),

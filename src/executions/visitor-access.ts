@@ -56,7 +56,8 @@ export class VisitorAccess {
     if (!owner.preview && !originAllowed(access.allowedOrigins, origin)) throw new OriginNotAllowed(origin!);
   }
 
-  private async owner(sessionId: string): Promise<SessionOwner | undefined> {
+  /** Who owns a session (cached for good: it never changes); undefined when there is no such session. */
+  async owner(sessionId: string): Promise<SessionOwner | undefined> {
     const hit = this.owners.get(sessionId);
     if (hit) {
       this.owners.delete(sessionId);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsObject, IsString, MaxLength } from 'class-validator';
+import { Allow, IsBoolean, IsObject, IsString, MaxLength } from 'class-validator';
 import { FLOW_PROBLEM_CODES, type FlowDocument, type FlowProblem } from '@/flows';
 import { IsInt4, OptionalNotNull } from '@/common/validation/field-validators';
 import { FLOW_DOCUMENT_INPUT_REF, FLOW_DOCUMENT_REF } from './chatbot.dto';
@@ -41,6 +41,14 @@ export class SaveFlowDto {
   @Type(() => Number)
   @IsInt4({ min: 1 })
   revision?: number;
+
+  @ApiPropertyOptional({
+    type: [FlowProblemDto],
+    readOnly: true,
+    description: "Ignored: the draft's problems are computed. Accepted so a GET answer can be edited and PUT back.",
+  })
+  @Allow()
+  problems?: unknown;
 }
 
 export class DraftFlowDto {

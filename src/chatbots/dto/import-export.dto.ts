@@ -13,12 +13,29 @@ export class NotRunnableBlockDto {
   reason!: string;
 }
 
+export class UndeclaredVariableDto {
+  @ApiProperty()
+  variableId!: string;
+
+  @ApiProperty({ description: 'The name Parley gave it (its id)' })
+  name!: string;
+
+  @ApiProperty({ type: [String], description: 'The blocks (or event:<id>) that use it' })
+  usedBy!: string[];
+}
+
 export class TypebotImportReportDto {
   @ApiProperty()
   blocksImported!: number;
 
   @ApiProperty({ type: [NotRunnableBlockDto], description: 'Kept in the flow but must be replaced before publishing' })
   notRunnable!: NotRunnableBlockDto[];
+
+  @ApiProperty({
+    type: [UndeclaredVariableDto],
+    description: 'Variable ids the export uses but does not declare (Typebot runs them empty): declared by the import',
+  })
+  undeclaredVariables!: UndeclaredVariableDto[];
 
   @ApiProperty({ type: [String] })
   warnings!: string[];

@@ -4,6 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { INVALID_VALUE_CODE } from '@/database/postgres-errors';
 import { redactUrl } from '@/logging/redact';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+import { wantsProblemMessage } from './problem-message';
 
 /** Sends any error as `application/problem+json`; logs unexpected ones in full. */
 export function sendProblem(
@@ -33,6 +34,7 @@ export function sendProblem(
     logger.debug({ requestId: request.id, code: problem.code, status: problem.status }, detail);
   }
   if (reply.sent) return;
+  if (problem.message === undefined && wantsProblemMessage(request)) problem.message = problem.detail;
   void reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 

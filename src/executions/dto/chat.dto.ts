@@ -172,7 +172,7 @@ export class LogStepDto {
   @ApiProperty({ type: String, nullable: true })
   groupId!: string | null;
 
-  @ApiProperty({ description: 'Block type, or event:<type>' })
+  @ApiProperty({ description: 'Block type, event:<type>, or client:log (what a chat client reported)' })
   kind!: string;
 
   @ApiProperty({ enum: ['ok', 'awaiting_input', 'awaiting_effect', 'invalid', 'skipped', 'error'] })
@@ -183,4 +183,7 @@ export class LogStepDto {
 
   @ApiPropertyOptional()
   durationMs?: number;
+
+  @ApiPropertyOptional({ description: "client:log steps: the client's details (JSON, truncated)" })
+  detail?: string;
 }

@@ -1,6 +1,6 @@
 import type { FlowDocument } from '@/flows';
 import type { Awaiting, EngineContext, EngineStatus } from './engine-types';
-import { firstIdleEvent, indexFlow } from './flow-index';
+import { blockExitKey, firstIdleEvent, indexFlow } from './flow-index';
 import { describeInput } from './inputs/awaiting-options';
 import type { SessionState } from './session-state';
 import { VariableStore } from './values/variable-store';
@@ -23,12 +23,14 @@ export function describeWith(flow: FlowDocument, state: SessionState, ctx: Resol
   // A copy, so that describing never changes the state.
   const scope = new VariableStore({ ...state.variables }, index);
   const idle = pause.idleFired ? undefined : firstIdleEvent(index);
+  const exit = index.exits.get(blockExitKey(located.block.id));
   return describeInput(
     located.block,
     {
       groupId: located.group.id,
       isRetry: pause.isRetry,
       ...(idle ? { idleTimeoutSeconds: idle.timeoutSeconds } : {}),
+      ...(exit ? { outgoingEdgeId: exit.id } : {}),
     },
     {
       scope,

@@ -153,6 +153,8 @@ export type Awaiting = AwaitingOptions & {
   retryMessage?: string;
   /** The previous reply was invalid and this is the same input asked again. */
   isRetry: boolean;
+  /** The id of the edge leaving the input block itself (not one of its items), when it has one. */
+  outgoingEdgeId?: string;
   /** Fire an `idle` input after this many seconds without a reply (when the flow has an idle event). */
   idleTimeoutSeconds?: number;
 };
@@ -253,7 +255,8 @@ export function isAwaitedEffect(effect: Effect): effect is AwaitedEffect {
 
 export type StepOutcome = 'ok' | 'awaiting_input' | 'awaiting_effect' | 'invalid' | 'skipped' | 'error';
 
-export type StepKind = BlockType | `event:${EventType}`;
+/** `client:log`: what a chat client reported of a turn (Typebot's widget's clientLogs), not a block run. */
+export type StepKind = BlockType | `event:${EventType}` | 'client:log';
 
 export interface LogStep {
   /** The block, or the event for `event:*` steps. */
@@ -267,6 +270,8 @@ export interface LogStep {
   durationMs?: number;
   /** Set when the step ran inside a linked bot. */
   flowRef?: string;
+  /** `client:log` steps: the client's details (JSON, truncated). */
+  detail?: string;
 }
 
 export type EngineStatus = 'awaiting_input' | 'awaiting_effect' | 'completed' | 'handoff';

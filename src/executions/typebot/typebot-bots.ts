@@ -2,7 +2,7 @@ import type { ChatbotSettings } from '@/chatbots/chatbot-settings';
 import { Injectable } from '@nestjs/common';
 import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
 import { BotNotAvailable } from '../executions.exception';
-import { typebotInfoOf } from './typebot-mapping';
+import { progressBarEnabled, typebotInfoOf } from './typebot-mapping';
 import type { TypebotInfo } from './typebot-types';
 
 interface PublishedVersion {
@@ -11,6 +11,9 @@ interface PublishedVersion {
 }
 
 const MAX_VERSIONS = 1_000;
+const MAX_THEMES = 10_000;
+/** How long a bot's progress bar setting is trusted without a query (the theme can change). */
+const THEME_TTL_MS = 5_000;
 
 /**
  * The `typebot` part of a startChat answer: the bot's theme (read each time: it can change) and its
@@ -20,6 +23,7 @@ const MAX_VERSIONS = 1_000;
 @Injectable()
 export class TypebotBots {
   private readonly versions = new Map<string, PublishedVersion>();
+  private readonly progressBars = new Map<string, { enabled: boolean; until: number }>();
 
   constructor(private readonly chatbots: ChatbotsRepository) {}
 
@@ -29,6 +33,22 @@ export class TypebotBots {
     const version = await this.version(bot.organizationId, bot.id, bot.publishedVersion);
     if (!version) throw new BotNotAvailable(publicId);
     return typebotInfoOf(bot, version);
+  }
+
+  /**
+   * Whether a bot shows a progress bar (its theme's `general.progressBar.isEnabled`): Typebot sends
+   * `progress` only then. Cached for a few seconds.
+   */
+  async progressBar(organizationId: string, chatbotId: string): Promise<boolean> {
+    const now = Date.now();
+    const hit = this.progressBars.get(chatbotId);
+    if (hit && hit.until > now) return hit.enabled;
+    const bot = await this.chatbots.find(organizationId, chatbotId);
+    const enabled = bot ? progressBarEnabled(bot.theme) : false;
+    this.progressBars.delete(chatbotId);
+    this.progressBars.set(chatbotId, { enabled, until: now + THEME_TTL_MS });
+    if (this.progressBars.size > MAX_THEMES) this.progressBars.delete(this.progressBars.keys().next().value!);
+    return enabled;
   }
 
   private async version(organizationId: string, chatbotId: string, number: number) {

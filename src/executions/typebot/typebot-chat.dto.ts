@@ -22,7 +22,7 @@ export class TypebotTextMessageDto {
 
 const messageProperty = {
   description:
-    'The reply to the awaited input: a string or a text message. Without it, continueChat answers the current state.',
+    'The reply to the awaited input: a string or a text message. Without it, continueChat asks the awaited input again.',
   oneOf: [{ type: 'string', maxLength: 10_000 }, { $ref: getSchemaPath(TypebotTextMessageDto) }],
 };
 
@@ -98,6 +98,9 @@ export class TypebotInputDto {
   @ApiProperty({ description: 'The input block id' })
   id!: string;
 
+  @ApiPropertyOptional({ description: 'The edge leaving the input block itself, when it has one' })
+  outgoingEdgeId?: string;
+
   @ApiProperty({
     enum: [
       'text input',
@@ -161,6 +164,33 @@ export class TypebotLogDto {
   description!: string;
 }
 
+export class TypebotClientLogDto {
+  @ApiProperty({
+    description: '`error` for a failure (the step is logged as an error), else informative',
+    maxLength: 64,
+  })
+  status!: string;
+
+  @ApiProperty({ maxLength: 1_000 })
+  description!: string;
+
+  @ApiPropertyOptional({ description: 'Any JSON; kept as text, truncated to 2,000 characters' })
+  details?: unknown;
+
+  @ApiPropertyOptional({ maxLength: 1_000 })
+  context?: string;
+}
+
+export class TypebotClientLogsRequestDto {
+  @ApiProperty({ type: [TypebotClientLogDto], maxItems: 10 })
+  clientLogs!: TypebotClientLogDto[];
+}
+
+export class TypebotClientLogsResponseDto {
+  @ApiProperty({ example: 'Logs successfully saved.' })
+  message!: string;
+}
+
 export class TypebotContinueChatResponseDto {
   @ApiProperty({ type: [TypebotMessageDto] })
   messages!: TypebotMessageDto[];
@@ -174,7 +204,9 @@ export class TypebotContinueChatResponseDto {
   @ApiPropertyOptional({ type: [TypebotLogDto] })
   logs?: TypebotLogDto[];
 
-  @ApiPropertyOptional({ description: 'Share of the inputs answered, 0–100' })
+  @ApiPropertyOptional({
+    description: "Share of the inputs answered, 0–100; only when the bot's theme shows a progress bar",
+  })
   progress?: number;
 }
 

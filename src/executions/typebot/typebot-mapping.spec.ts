@@ -12,6 +12,8 @@ import {
   toTypebotInput,
   toTypebotResponse,
   typebotInfoOf,
+  progressBarEnabled,
+  reaskedTurn,
 } from './typebot-mapping';
 import type { TypebotInfo } from './typebot-types';
 import { corpusFlow, corpusSample, describeCorpus, fixture, fixtureAnswer } from '../../../test/support/typebot-corpus';
@@ -53,10 +55,7 @@ const mergeLeaves = (nodes: RichTextNode[]): RichTextNode[] =>
     return [...out, node];
   }, []);
 
-/**
- * A recorded answer as Parley gives it: our session token, result id and bot; no `outgoingEdgeId`
- * on the input (the widget does not use it).
- */
+/** A recorded answer as Parley gives it: our session token, result id and bot. */
 function asParley(recorded: Record<string, unknown>, start = false) {
   const answer = recorded as {
     messages: { content: { richText?: RichTextNode[] } }[];
@@ -65,7 +64,6 @@ function asParley(recorded: Record<string, unknown>, start = false) {
   for (const message of answer.messages) {
     if (message.content.richText) message.content.richText = mergeLeaves(message.content.richText);
   }
-  if (answer.input) delete answer.input.outgoingEdgeId;
   if (!start) return answer;
   const { sessionId: _session, resultId: _result, typebot: _bot, ...rest } = answer as Record<string, unknown>;
   return { sessionId: TOKEN, resultId: SESSION_ID, typebot: TYPEBOT, ...rest };
@@ -278,7 +276,15 @@ describe('client-side actions', () => {
     expect(Object.keys(toTypebotContinueResponse(turn()))).toEqual(['messages', 'clientSideActions', 'logs']);
     const start = toTypebotResponse(turn(), { sessionToken: TOKEN, typebot: TYPEBOT });
     expect(Object.keys(start)).toEqual(['sessionId', 'resultId', 'typebot', 'messages']);
-    expect(toTypebotResponse(turn({ progress: 40 }), { sessionToken: TOKEN, typebot: TYPEBOT }).progress).toBe(40);
+    // `progress` only when the bot shows a progress bar, as Typebot does.
+    expect(toTypebotResponse(turn({ progress: 40 }), { sessionToken: TOKEN, typebot: TYPEBOT })).not.toHaveProperty(
+      'progress',
+    );
+    const shown = { progressBar: true };
+    expect(toTypebotResponse(turn({ progress: 40 }), { sessionToken: TOKEN, typebot: TYPEBOT }, shown).progress).toBe(
+      40,
+    );
+    expect(toTypebotContinueResponse(turn({ progress: 40 }), shown).progress).toBe(40);
   });
 });
 
@@ -447,6 +453,46 @@ describe('turns', () => {
       turn({ input, progress: 50 }),
     );
     expect(resumedTurn({ sessionId: SESSION_ID, status: 'handoff', input, progress: 50 }).input).toBeNull();
+  });
+
+  it('re-asks the awaited input after its retry message without a message, as Typebot does', () => {
+    const input: Awaiting = {
+      type: 'urlInput',
+      blockId: 'u',
+      groupId: 'g',
+      isRetry: false,
+      retryMessage: 'Not a URL.',
+      outgoingEdgeId: 'e',
+    };
+    const reasked = toTypebotContinueResponse(
+      reaskedTurn({ sessionId: SESSION_ID, status: 'active', input, progress: 50 }),
+      { textBubbleContentFormat: 'markdown' },
+    );
+    // A retry's answer: the message and the input, no actions or logs.
+    expect(reasked).toEqual({
+      messages: [{ id: 'u', type: 'text', content: { type: 'markdown', markdown: 'Not a URL.' } }],
+      input: { id: 'u', outgoingEdgeId: 'e', type: 'url input' },
+    });
+    const silent = reaskedTurn({
+      sessionId: SESSION_ID,
+      status: 'active',
+      input: { ...input, retryMessage: ' ' },
+      progress: 5,
+    });
+    expect(silent.messages).toEqual([]);
+    expect(reaskedTurn({ sessionId: SESSION_ID, status: 'completed', input, progress: 100 })).toMatchObject({
+      messages: [],
+      input: null,
+    });
+  });
+});
+
+describe('progressBarEnabled', () => {
+  it("reads Typebot's theme.general.progressBar.isEnabled", () => {
+    expect(progressBarEnabled({ general: { progressBar: { isEnabled: true } } })).toBe(true);
+    expect(progressBarEnabled({ general: { progressBar: { isEnabled: false } } })).toBe(false);
+    expect(progressBarEnabled({ general: null })).toBe(false);
+    expect(progressBarEnabled({})).toBe(false);
   });
 });
 

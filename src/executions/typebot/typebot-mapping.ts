@@ -26,6 +26,11 @@ import type {
 export interface TypebotMappingOptions {
   /** `richText` (default) or `markdown`, as the client asked with `textBubbleContentFormat`. */
   textBubbleContentFormat?: TextBubbleContentFormat;
+  /**
+   * The bot shows a progress bar (its theme's `general.progressBar.isEnabled`): only then does
+   * Typebot send `progress`.
+   */
+  progressBar?: boolean;
 }
 
 export interface TypebotStartContext {
@@ -76,7 +81,7 @@ function chatReply(
   const retry = turn.input?.isRetry === true;
   if (actions.length > 0 || (kind === 'continue' && !retry)) reply.clientSideActions = actions;
   if (kind === 'continue' && !retry) reply.logs = [];
-  if (turn.progress !== null) reply.progress = turn.progress;
+  if (options.progressBar === true && turn.progress !== null) reply.progress = turn.progress;
   return reply;
 }
 
@@ -177,7 +182,12 @@ const ifTrue = (value: boolean): true | undefined => (value ? true : undefined);
 
 function block(awaiting: Awaiting, type: TypebotInputType, options: Record<string, unknown>): TypebotInput {
   const kept = compact(options);
-  return { id: awaiting.blockId, type, ...(kept ? { options: kept } : {}) };
+  return {
+    id: awaiting.blockId,
+    ...(awaiting.outgoingEdgeId !== undefined ? { outgoingEdgeId: awaiting.outgoingEdgeId } : {}),
+    type,
+    ...(kept ? { options: kept } : {}),
+  };
 }
 
 /**
@@ -294,7 +304,28 @@ export function toClientSideAction(action: ClientAction, messageIds: readonly st
 // ---------------------------------------------------------------------------------------------
 // Resume
 
-/** What a session waits for, as a turn with nothing new to say (continueChat without a message). */
+/**
+ * continueChat without a message, as Typebot answers it: the awaited input asked again, after its
+ * retry message (Typebot treats the missing reply as an invalid one). Nothing to say when the
+ * conversation is over or waits for no input.
+ */
+export function reaskedTurn(view: {
+  sessionId: string;
+  status: ChatTurn['status'];
+  input: Awaiting | null;
+  progress: number | null;
+}): ChatTurn {
+  const turn = resumedTurn(view);
+  if (!turn.input) return turn;
+  const retry = turn.input.retryMessage?.trim() ? turn.input.retryMessage : undefined;
+  return {
+    ...turn,
+    messages: retry !== undefined ? [{ type: 'text', blockId: turn.input.blockId, markdown: retry, id: 'reask' }] : [],
+    input: { ...turn.input, isRetry: true },
+  };
+}
+
+/** What a session waits for, as a turn with nothing new to say. */
 export function resumedTurn(view: {
   sessionId: string;
   status: ChatTurn['status'];
@@ -359,4 +390,10 @@ export function typebotInfoOf(
     },
     publishedAt: version.publishedAt.toISOString(),
   };
+}
+
+/** Whether a bot's theme (Typebot's, as imported or edited) turns the progress bar on. */
+export function progressBarEnabled(theme: Record<string, unknown>): boolean {
+  const general = theme.general as { progressBar?: { isEnabled?: unknown } } | null | undefined;
+  return typeof general === 'object' && general !== null && general.progressBar?.isEnabled === true;
 }

@@ -3,25 +3,29 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { DomainException } from '@/common/errors/domain.exception';
 import { sendProblem } from '@/common/errors/problem-details.filter';
+import { SessionEnded, SessionNotFound } from '../executions.exception';
 
-/** The same error with a `message` member (its detail), unless it has one. */
-export function withTypebotMessage(error: DomainException): DomainException {
-  if (error.extensions?.message !== undefined) return error;
+/** What Typebot's server says of a session it does not have (its widget then starts a new one). */
+export const TYPEBOT_SESSION_NOT_FOUND = 'Session not found.';
+
+/**
+ * The error as Typebot's server would answer it: a session that is over (409 `session.ended`
+ * elsewhere) or unknown is a 404 "Session not found.", on which Typebot's widget restarts the bot.
+ * Other errors are unchanged (every error of these routes gets a `message` member, the detail, from
+ * `WithProblemMessage()`).
+ */
+export function asTypebotError(error: unknown): unknown {
+  if (!(error instanceof SessionEnded) && !(error instanceof SessionNotFound)) return error;
   return new DomainException({
-    code: error.code,
-    status: error.status,
+    code: 'session.not_found',
+    status: 404,
     detail: error.message,
-    ...(error.errors ? { errors: error.errors } : {}),
-    extensions: { ...error.extensions, message: error.message },
-    ...(error.headers ? { headers: error.headers } : {}),
+    extensions: { ...error.extensions, message: TYPEBOT_SESSION_NOT_FOUND },
     cause: error,
   });
 }
 
-/**
- * Errors of the Typebot-compatible routes: the usual problem document, plus a `message` member
- * (the detail), which is what Typebot's widget shows of an error body.
- */
+/** Errors of the Typebot-compatible routes, in Typebot's terms where they differ (see `asTypebotError`). */
 @Catch()
 export class TypebotProblemFilter implements ExceptionFilter {
   constructor(private readonly logger: PinoLogger) {
@@ -30,7 +34,11 @@ export class TypebotProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const error = exception instanceof DomainException ? withTypebotMessage(exception) : exception;
-    sendProblem(this.logger, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), error);
+    sendProblem(
+      this.logger,
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+      asTypebotError(exception),
+    );
   }
 }

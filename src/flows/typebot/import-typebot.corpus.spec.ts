@@ -70,9 +70,13 @@ function importsFaithfully(files: string[], read: (file: string) => unknown): vo
       expect(report.blocksImported).toBe(source.blockIds.length);
     });
 
-    it('keeps group and variable ids, and drops the start group of old versions', () => {
+    it('keeps group and variable ids (declaring the undeclared ones after), and drops the start group of old versions', () => {
       expect(flow.groups.map((g) => g.id)).toEqual(source.groupIds);
-      expect(flow.variables.map((v) => v.id)).toEqual(source.variableIds);
+      expect(flow.variables.map((v) => v.id)).toEqual([
+        ...source.variableIds,
+        ...report.undeclaredVariables.map((v) => v.variableId),
+      ]);
+      expect(report.undeclaredVariables.filter((v) => source.variableIds.includes(v.variableId))).toEqual([]);
     });
 
     it('keeps every edge between the same source and target', () => {

@@ -410,6 +410,42 @@ describe('importTypebot: blocks', () => {
     });
   });
 
+  it('declares variable ids blocks use but the export does not, says so, and the flow validates', () => {
+    const { flow, report } = imported(fixture('undeclared-variable.json'));
+    expect(report.undeclaredVariables).toEqual([
+      { variableId: 'var_pet_name_deleted', name: 'var_pet_name_deleted', usedBy: ['pet_name_input'] },
+      { variableId: 'var_vip_deleted', name: 'var_vip_deleted', usedBy: ['pet_condition'] },
+    ]);
+    // Empty, and out of results, as Typebot runs them.
+    expect(flow.variables.filter((v) => v.id.endsWith('_deleted'))).toEqual([
+      { id: 'var_pet_name_deleted', name: 'var_pet_name_deleted', type: 'string', saveInResults: false },
+      { id: 'var_vip_deleted', name: 'var_vip_deleted', type: 'string', saveInResults: false },
+    ]);
+    expect(report.warnings).toEqual(
+      expect.arrayContaining([
+        'variable id "var_vip_deleted" is used (pet_condition) but not declared: declared as "var_vip_deleted"',
+      ]),
+    );
+    expect(validateFlow(flow).filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('names a declared undeclared variable apart from the declared names, once per id', () => {
+    const json = v6With(
+      [
+        { id: 'a', type: 'text input', options: { variableId: 'ghost' } },
+        { id: 'b', type: 'number input', options: { variableId: 'ghost' } },
+      ],
+      { variables: [{ id: 'v1', name: 'ghost' }] },
+    );
+    const { flow, report } = imported(json);
+    expect(report.undeclaredVariables).toEqual([{ variableId: 'ghost', name: 'ghost (2)', usedBy: ['a', 'b'] }]);
+    expect(flow.variables.map((v) => [v.id, v.name])).toEqual([
+      ['v1', 'ghost'],
+      ['ghost', 'ghost (2)'],
+    ]);
+    expect(imported(fixture('bakery-order.json')).report.undeclaredVariables).toEqual([]);
+  });
+
   it('renames duplicate and blank variable names so that {{name}} resolves to one variable', () => {
     const { flow, report } = imported(fixture('integrations.json'));
     expect(flow.variables.filter((v) => v.name.startsWith('Summary')).map((v) => v.name)).toEqual([

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Block } from '../model/block';
-import { blockListVariableIds } from '../model/block-refs';
+import { blockListVariableIds, blockVariableReferences, eventVariableReferences } from '../model/block-refs';
 import { zodFieldErrors, type FieldError } from '../model/field-errors';
 import { FLOW_SCHEMA_VERSION, flowDocumentSchema, type FlowDocument, type Group } from '../model/flow-document';
 import { blockOptionProblems } from '../validation/block-option-problems';
@@ -8,7 +8,7 @@ import type { BlockMapContext } from './block-mapping';
 import { linkEdges } from './link-edges';
 import { mapBlock } from './map-blocks';
 import { mapEvents } from './map-events';
-import { mapVariables } from './map-variables';
+import { declareUndeclaredVariables, mapVariables, type UndeclaredVariable } from './map-variables';
 import { normalizeToV6, type TypebotV6 } from './normalize-to-v6';
 import { isRecord } from './source-readers';
 import {
@@ -33,6 +33,11 @@ export interface TypebotImportReport {
   blocksImported: number;
   /** Blocks that must be replaced or completed before the flow can be published. */
   notRunnable: NotRunnableBlock[];
+  /**
+   * Variable ids blocks or events use that the export does not declare (Typebot runs them as empty
+   * variables): Parley declared them, named after their id.
+   */
+  undeclaredVariables: UndeclaredVariable[];
   warnings: string[];
 }
 
@@ -103,11 +108,25 @@ function convert(doc: TypebotDocument, version: TypebotVersion, newId: () => str
   const sourceVariables = doc.variables ?? [];
   const groups = mapGroups(v6, { version, typebotId: doc.id ?? undefined, variables: sourceVariables }, warnings);
   const listVariableIds = new Set(groups.flatMap((g) => g.blocks.flatMap(blockListVariableIds)));
+  const references = [
+    ...groups.flatMap((g) =>
+      g.blocks.flatMap((block) => blockVariableReferences(block).map((r) => ({ ...r, usedBy: block.id }))),
+    ),
+    ...events.flatMap((event) => eventVariableReferences(event).map((r) => ({ ...r, usedBy: `event:${event.id}` }))),
+  ];
+  const { variables, undeclared } = declareUndeclaredVariables(
+    mapVariables(sourceVariables, listVariableIds, warn),
+    references,
+    listVariableIds,
+  );
+  for (const v of undeclared) {
+    warn(`variable id "${v.variableId}" is used (${v.usedBy.join(', ')}) but not declared: declared as "${v.name}"`);
+  }
   const flow = flowDocumentSchema.safeParse({
     schemaVersion: FLOW_SCHEMA_VERSION,
     groups,
     edges: linkEdges(v6.groups, keptEvents, v6.edges, warn),
-    variables: mapVariables(sourceVariables, listVariableIds, warn),
+    variables,
     events,
   });
   if (!flow.success) return { ok: false, errors: zodFieldErrors(flow.error) };
@@ -119,6 +138,7 @@ function convert(doc: TypebotDocument, version: TypebotVersion, newId: () => str
     report: {
       blocksImported: groups.reduce((n, g) => n + g.blocks.length, 0),
       notRunnable: notRunnableBlocks(flow.data.groups, sourceTypes),
+      undeclaredVariables: undeclared,
       warnings,
     },
   };

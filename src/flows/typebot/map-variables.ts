@@ -43,3 +43,48 @@ export function mapVariables(
     };
   });
 }
+
+/** A variable id blocks or events refer to that the export does not declare. */
+export interface UndeclaredVariable {
+  variableId: string;
+  /** The name Parley gave it. */
+  name: string;
+  /** The blocks (or `event:<id>`) that refer to it. */
+  usedBy: string[];
+}
+
+/**
+ * Declares the variables blocks refer to but the export does not (Typebot runs such a bot: the
+ * value is empty, and nothing is saved in it), named after their id, kept out of results as
+ * Typebot keeps them. Without this, the flow could not be published (`variable.unknown`).
+ */
+export function declareUndeclaredVariables(
+  declared: readonly Variable[],
+  references: readonly { variableId: string; usedBy: string }[],
+  listVariableIds: ReadonlySet<string>,
+): { variables: Variable[]; undeclared: UndeclaredVariable[] } {
+  const known = new Set(declared.map((v) => v.id));
+  const taken = new Set(declared.map((v) => v.name));
+  const byId = new Map<string, UndeclaredVariable>();
+  for (const { variableId, usedBy } of references) {
+    if (known.has(variableId)) continue;
+    const found = byId.get(variableId);
+    if (found) {
+      if (!found.usedBy.includes(usedBy)) found.usedBy.push(usedBy);
+      continue;
+    }
+    const base = variableId.trim() === '' ? 'Undeclared variable' : variableId.trim();
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base} (${n})`;
+    taken.add(name);
+    byId.set(variableId, { variableId, name, usedBy: [usedBy] });
+  }
+  const undeclared = [...byId.values()];
+  const added: Variable[] = undeclared.map(({ variableId, name }) => ({
+    id: variableId,
+    name,
+    type: listVariableIds.has(variableId) ? 'list' : 'string',
+    saveInResults: false,
+  }));
+  return { variables: [...declared, ...added], undeclared };
+}

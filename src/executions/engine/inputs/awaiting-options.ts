@@ -84,6 +84,7 @@ export interface AwaitingPlace {
   groupId: string;
   isRetry: boolean;
   idleTimeoutSeconds?: number;
+  outgoingEdgeId?: string;
 }
 
 /** What the bot waits for at `block`, or null when the block takes no reply. */
@@ -106,5 +107,6 @@ export function describeInput(block: Block, place: AwaitingPlace, env: ParseEnv)
     groupId: place.groupId,
     isRetry: place.isRetry,
     idleTimeoutSeconds: place.idleTimeoutSeconds,
+    outgoingEdgeId: place.outgoingEdgeId,
   });
 }
