@@ -4,6 +4,7 @@ import { Chatbots1795365317296 } from './1795365317296-Chatbots';
 import { ChatSessions1795367303189 } from './1795367303189-ChatSessions';
 import { TurnIdempotency1796151938188 } from './1796151938188-TurnIdempotency';
 import { EndedSessions1796152208141 } from './1796152208141-EndedSessions';
+import { OutboxEvents1796155800000 } from './1796155800000-OutboxEvents';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -17,4 +18,5 @@ export const migrations: MixedList<Function> = [
   ChatSessions1795367303189,
   TurnIdempotency1796151938188,
   EndedSessions1796152208141,
+  OutboxEvents1796155800000,
 ];

@@ -1,10 +1,10 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from '@/auth/auth.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
 import { ExecutionsModule } from '@/executions/executions.module';
 import { type AppConfig, ConfigModule } from '@/config';
 import { CommonModule } from '@/common/common.module';
+import { EventsModule } from '@/events/events.module';
 import { DatabaseModule } from '@/database/database.module';
 import { HealthModule } from '@/health/health.module';
 import { LoggingModule } from '@/logging/logging.module';
@@ -29,7 +29,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         QueueModule.forRoot(config),
-        EventEmitterModule.forRoot(),
+        EventsModule.forRoot(config),
         HealthModule,
         MetricsModule,
         AuthModule.register(config),

@@ -1,8 +1,7 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import * as argon2 from 'argon2';
 import { SignJWT } from 'jose';
-import { PASSWORD_RESET_REQUESTED, type PasswordResetRequestedEvent } from '@/auth/auth.service';
 import { DEFAULT_PASSWORD, login, register, uniqueEmail } from './support/identity';
+import { outboxEvents } from './support/outbox';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -253,20 +252,22 @@ describe('local accounts: register, login, tokens, sessions', () => {
   describe('password reset', () => {
     it('emails a single-use token that sets a new password and ends every session', async () => {
       const account = await register(t);
-      const events: PasswordResetRequestedEvent[] = [];
-      t.app.get(EventEmitter2).on(PASSWORD_RESET_REQUESTED, (e: PasswordResetRequestedEvent) => events.push(e));
+      const events = async () =>
+        (await outboxEvents(t, 'auth.password_reset_requested')).filter((e) => e.data.userId === account.userId);
 
       const unknown = await t.request('POST', '/api/v1/auth/password-reset/request', {
         body: { email: uniqueEmail() },
       });
       expect(unknown.status).toBe(202);
-      expect(events).toHaveLength(0);
+      expect(await outboxEvents(t, 'auth.password_reset_requested')).toHaveLength(0);
 
       const res = await t.request('POST', '/api/v1/auth/password-reset/request', { body: { email: account.email } });
       expect(res.status).toBe(202);
-      expect(events).toHaveLength(1);
-      const token = events[0]!.token;
-      expect(events[0]).toMatchObject({ email: account.email, userId: account.userId });
+      const [event, ...more] = await events();
+      expect(more).toHaveLength(0);
+      const token = event!.data.token;
+      expect(token).toMatch(/^pwr_/);
+      expect(event).toMatchObject({ organizationId: null, data: { email: account.email, userId: account.userId } });
 
       const confirm = await t.request('POST', '/api/v1/auth/password-reset/confirm', {
         body: { token, newPassword: 'reset to this passphrase' },

@@ -1,14 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Queue } from 'bullmq';
-import {
-  AI_USAGE_RECORDED,
-  type AiUsageEvent,
-  HANDOFF_REQUESTED,
-  type HandoffRequestedEvent,
-} from '@/executions/turn-runner';
 import { FakeOpenAi } from './support/fake-openai';
 import { register, type Account } from './support/identity';
+import { outboxData, outboxEvents } from './support/outbox';
 import { withQueueEvents } from './support/queues';
 import { startTestApp, type TestApp } from './support/test-app';
 import { corpusFlow, describeCorpus, fixture } from './support/typebot-corpus';
@@ -77,11 +71,6 @@ describe('conversations through the native chat API', () => {
     ).body;
 
   it('answers FAQ questions with OpenAI, records usage, and hands off to a human on request', async () => {
-    const usage: AiUsageEvent[] = [];
-    const handoffs: HandoffRequestedEvent[] = [];
-    const events = t.app.get(EventEmitter2);
-    events.on(AI_USAGE_RECORDED, (e: AiUsageEvent) => usage.push(e));
-    events.on(HANDOFF_REQUESTED, (e: HandoffRequestedEvent) => handoffs.push(e));
     ai.queueChat({ content: 'We open at **9am**.', usage: { promptTokens: 40, completionTokens: 7 } });
 
     const bot = await publish({ name: 'faq', templateId: 'ai-faq' });
@@ -93,19 +82,27 @@ describe('conversations through the native chat API', () => {
     expect(ai.chatRequests[0]!.authorization).toBe('Bearer sk-test');
     expect(ai.chatRequests[0]!.body.model).toBe('gpt-4o-mini');
     expect(JSON.stringify(ai.chatRequests[0]!.body.messages)).toContain('When do you open?');
+    const usage = (await outboxEvents(t, 'ai.usage_recorded')).filter((e) => e.data.sessionId === session.sessionId);
     expect(usage).toEqual([
       expect.objectContaining({
-        chatbotId: bot.id,
-        sessionId: session.sessionId,
-        model: 'gpt-4o-mini',
-        promptTokens: 40,
-        completionTokens: 7,
+        organizationId: admin.organizationId,
+        data: expect.objectContaining({
+          chatbotId: bot.id,
+          sessionId: session.sessionId,
+          preview: false,
+          model: 'gpt-4o-mini',
+          promptTokens: 40,
+          completionTokens: 7,
+        }),
       }),
     ]);
 
     const human = await say(session, { command: 'human' });
     expect(human.status).toBe('handoff');
     expect(texts(human).join(' ')).toContain('connecting you with a member of our team');
+    const handoffs = (await outboxData(t, 'session.handoff_requested')).filter(
+      (e) => e.sessionId === session.sessionId,
+    );
     expect(handoffs).toEqual([expect.objectContaining({ sessionId: session.sessionId, chatbotId: bot.id })]);
     const unknown = await t.request('POST', `/api/v1/sessions/${session.sessionId}/messages`, {
       token: session.sessionToken,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { INVITATION_CREATED, type InvitationCreatedEvent } from '@/users/invitations.service';
 import { addMember, DEFAULT_PASSWORD, login, register, uniqueEmail, type Account } from './support/identity';
+import { outboxEvents } from './support/outbox';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('organizations, members, invitations, departments, profiles', () => {
@@ -180,8 +179,6 @@ describe('organizations, members, invitations, departments, profiles', () => {
 
   describe('invitations', () => {
     it('invites by email, emits the token, and the invitee accepts into the organization', async () => {
-      const events: InvitationCreatedEvent[] = [];
-      t.app.get(EventEmitter2).on(INVITATION_CREATED, (e: InvitationCreatedEvent) => events.push(e));
       const invitee = await register(t);
       const invite = await t.request('POST', '/api/v1/invitations', {
         token: admin.accessToken,
@@ -189,10 +186,14 @@ describe('organizations, members, invitations, departments, profiles', () => {
       });
       expect(invite.status).toBe(201);
       expect(invite.body).toMatchObject({ email: invitee.email, role: 'agent', status: 'pending' });
-      expect(events.at(-1)).toMatchObject({
-        email: invitee.email,
-        token: invite.body.token,
-        organizationName: 'Globex Corp',
+      expect((await outboxEvents(t, 'invitation.created')).at(-1)).toMatchObject({
+        organizationId: admin.organizationId,
+        data: {
+          invitationId: invite.body.id,
+          email: invitee.email,
+          token: invite.body.token,
+          organizationName: 'Globex Corp',
+        },
       });
 
       const stranger = await register(t);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { DomainException } from '@/common/errors/domain.exception';
 import { type AppConfig, InjectConfig } from '@/config';
+import { EventsPublisher } from '@/events/events.publisher';
 import { type OrganizationDto, toOrganizationDto } from '@/users/dto/organization.dto';
 import { toUserDto } from '@/users/dto/profile.dto';
 import { InvitationsService } from '@/users/invitations.service';
@@ -22,16 +22,6 @@ import { SessionDenylist } from './session-denylist.service';
 import { hashToken, newOpaqueToken } from './tokens';
 import { isUniqueViolation } from '@/database/postgres-errors';
 
-/** Emitted for the notifications module, which emails the token. */
-export interface PasswordResetRequestedEvent {
-  userId: string;
-  email: string;
-  name: string;
-  token: string;
-  expiresAt: Date;
-}
-export const PASSWORD_RESET_REQUESTED = 'auth.password_reset_requested';
-
 @Injectable()
 export class AuthService {
   constructor(
@@ -46,7 +36,7 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly denylist: SessionDenylist,
-    private readonly events: EventEmitter2,
+    private readonly events: EventsPublisher,
   ) {}
 
   /** Creates the account and either a new organization (as org_admin) or joins an invited one. */
@@ -153,16 +143,21 @@ export class AuthService {
     if (!user || user.disabledAt) return;
     const token = newOpaqueToken('pwr_');
     const expiresAt = new Date(Date.now() + this.config.auth.passwordResetTtlSeconds * 1000);
-    await this.dataSource
-      .getRepository(PasswordResetTokenEntity)
-      .save({ userId: user.id, tokenHash: hashToken(token), expiresAt, usedAt: null });
-    this.events.emit(PASSWORD_RESET_REQUESTED, {
-      userId: user.id,
-      email: user.email,
-      name: user.name,
-      token,
-      expiresAt,
-    } satisfies PasswordResetRequestedEvent);
+    // The event (for the notification that emails the token) commits with the token row, or neither does.
+    await this.dataSource.transaction(async (em) => {
+      await em
+        .getRepository(PasswordResetTokenEntity)
+        .save({ userId: user.id, tokenHash: hashToken(token), expiresAt, usedAt: null });
+      await this.events.publishIn(em, [
+        this.events.event('auth.password_reset_requested', null, {
+          userId: user.id,
+          email: user.email,
+          name: user.name,
+          token,
+          expiresAt: expiresAt.toISOString(),
+        }),
+      ]);
+    });
   }
 
   /**

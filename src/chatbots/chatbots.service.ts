@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TenantContext } from '@/auth/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
+import { EventsPublisher } from '@/events/events.publisher';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import {
   createParleyExport,
@@ -58,6 +59,7 @@ export class ChatbotsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly chatbots: ChatbotsRepository,
     private readonly templates: TemplatesService,
+    private readonly events: EventsPublisher,
   ) {}
 
   private async load(tenant: TenantContext, id: string): Promise<ChatbotEntity> {
@@ -270,6 +272,14 @@ export class ChatbotsService {
       { ...botPatch, status: 'published', publishedVersion: version.version, latestVersion: version.version },
       em,
     );
+    await this.events.publishIn(em, [
+      this.events.event('chatbot.published', tenant.organizationId, {
+        chatbotId: chatbot.id,
+        version: version.version,
+        rolledBackFrom: fields.rolledBackFrom,
+        publishedByUserId: fields.publishedByUserId,
+      }),
+    ]);
     return version;
   }
 

@@ -43,6 +43,8 @@ export interface QueueConfig {
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
   readonly maxStalledCount: number;
+  /** The outbox dispatcher (worker processes): polling fallback and retention of dispatched events. */
+  readonly outbox: { readonly pollIntervalMs: number; readonly retentionHours: number };
 }
 
 export type KeycloakAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
@@ -196,6 +198,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
       stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
       maxStalledCount: env.QUEUE_MAX_STALLED_COUNT,
+      outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, retentionHours: env.OUTBOX_RETENTION_HOURS },
     },
     executions: {
       openai: { baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutMs: env.OPENAI_TIMEOUT_MS },

@@ -128,6 +128,10 @@ const queueSchema = z.object({
   QUEUE_STALLED_INTERVAL_MS: int(5_000, 500, 600_000),
   /** Stalls a job survives before it fails instead of being retried. */
   QUEUE_MAX_STALLED_COUNT: int(1, 0, 100),
+  /** How often worker processes look for undispatched domain events when no notification came. */
+  OUTBOX_POLL_INTERVAL_MS: int(5_000, 100, 600_000),
+  /** Dispatched events (and the tokens some carry) are pruned from the outbox after this many hours. */
+  OUTBOX_RETENTION_HOURS: int(24, 0, 8_760),
 });
 
 const keycloakSchema = z.object({

@@ -5,6 +5,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Awaiting, LogStep } from './engine/engine-types';
 import type { SessionState } from './engine/session-state';
 import { newId } from '@/database/base.entity';
+import type { AnyDomainEvent } from '@/events/event-catalogue';
+import { insertOutboxEvents, outboxInsertCte, outboxRowsParam } from '@/events/outbox.sql';
 import { isUniqueViolation } from '@/database/postgres-errors';
 import {
   ChatSessionEntity,
@@ -27,6 +29,8 @@ export interface TurnWrite {
   /** The visitor's message id (null for idle turns) and the answer to give a retry of it. */
   readonly clientMessageId: string | null;
   readonly response: unknown;
+  /** Domain events of the turn: written by the same statement, only if the turn is saved. */
+  readonly events: readonly AnyDomainEvent[];
 }
 
 /** A session about to run a turn, and the answer already given to this clientMessageId, if any. */
@@ -74,8 +78,11 @@ export class SessionsRepository {
     return session ? { session, earlierResponse: raw[0]?.earlier_response ?? undefined } : null;
   }
 
-  /** Creates the session with its first turn (one transaction). */
-  async insert(session: Partial<ChatSessionEntity>, first: Pick<TurnWrite, 'transcript' | 'log'>): Promise<void> {
+  /** Creates the session with its first turn and the turn's events (one transaction). */
+  async insert(
+    session: Partial<ChatSessionEntity>,
+    first: Pick<TurnWrite, 'transcript' | 'log' | 'events'>,
+  ): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       await em.getRepository(ChatSessionEntity).insert(session as QueryDeepPartialEntity<ChatSessionEntity>);
       await em.getRepository(ChatSessionTurnEntity).insert({
@@ -85,6 +92,7 @@ export class SessionsRepository {
         transcript: first.transcript,
         log: first.log,
       } as QueryDeepPartialEntity<ChatSessionTurnEntity>);
+      await insertOutboxEvents(em, first.events);
     });
   }
 
@@ -92,9 +100,12 @@ export class SessionsRepository {
    * Saves a turn if nobody saved one since `expectedTurn` (optimistic concurrency) and appends
    * what it said and did to `chat_session_turns` — one statement, whose cost does not grow with
    * the conversation. False on a conflict: another turn saved first, or (unique index) a turn with
-   * the same clientMessageId did; either way nothing was written.
+   * the same clientMessageId did; either way nothing was written. The turn's events, if any, are
+   * inserted into the outbox by the same statement, only when the update matched (a turn without
+   * events does not touch the outbox).
    */
   async saveTurn(id: string, expectedTurn: number, write: TurnWrite): Promise<boolean> {
+    const events = write.events.length > 0 ? `, ${outboxInsertCte('updated', '$14')}` : '';
     const rows = await this.dataSource
       .query<unknown[]>(
         `WITH updated AS (
@@ -105,7 +116,7 @@ export class SessionsRepository {
                 last_activity_at = CASE WHEN last_activity_at < now() - interval '10 minutes'
                                         THEN now() ELSE last_activity_at END
           WHERE id = $1 AND turn = $2
-          RETURNING id, organization_id, turn)
+          RETURNING id, organization_id, turn)${events}
        INSERT INTO chat_session_turns
               (id, session_id, organization_id, turn, transcript, log, client_message_id, response, created_at, updated_at)
        SELECT $9, id, organization_id, turn, $10, $11, $12, $13, now(), now() FROM updated
@@ -124,6 +135,7 @@ export class SessionsRepository {
           JSON.stringify(write.log),
           write.clientMessageId,
           write.response === undefined ? null : JSON.stringify(write.response),
+          ...(events ? [outboxRowsParam(write.events)] : []),
         ],
       )
       .catch((error: unknown) => {

@@ -30,6 +30,7 @@ import {
   SessionQueueFull,
 } from './executions.exception';
 import { describeFlow, FlowCache } from './flow-cache';
+import { sessionEvents } from './session-events';
 import { SessionTurnQueue } from './session-turn-queue';
 import { SessionsRepository } from './sessions.repository';
 import type { TurnOutcome } from './turn-runner';
@@ -149,6 +150,14 @@ export class SessionsService {
     );
     const view = this.view(sessionId, 0, outcome, flow);
     const now = new Date();
+    const result = resultOf(outcome.state, flow.savedVariables);
+    const events = sessionEvents({ ...row, id: sessionId, preview: row.preview ?? false }, outcome, {
+      started: { versionNumber: row.versionNumber ?? null, origin: row.origin ?? null },
+      turn: 1,
+      status: view.status,
+      previousResult: undefined,
+      result,
+    });
     await this.sessions.insert(
       {
         ...row,
@@ -157,12 +166,12 @@ export class SessionsService {
         state: outcome.state,
         awaiting: outcome.awaiting,
         turn: 1,
-        result: resultOf(outcome.state, flow.savedVariables),
+        result,
         completed: view.status !== 'active',
         lastActivityAt: now,
         expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
       },
-      { transcript: transcriptOf(undefined, view.messages, now.toISOString()), log: outcome.log },
+      { transcript: transcriptOf(undefined, view.messages, now.toISOString()), log: outcome.log, events },
     );
     // Unanswered sessions are pruned after SESSION_UNANSWERED_RETENTION_HOURS: an idle job due
     // later would only outlive its session in Redis (an answer schedules the next turn's).
@@ -266,6 +275,13 @@ export class SessionsService {
     const ttl = (flow.settings ?? defaultChatbotSettings).sessionExpirySeconds * 1000;
     const transcript: TranscriptEntry[] = transcriptOf(reply, view.messages, now.toISOString());
     const log: LogStep[] = outcome.log;
+    const result = resultOf(outcome.state, flow.savedVariables);
+    const events = sessionEvents(session, outcome, {
+      turn: session.turn + 1,
+      status: view.status,
+      previousResult: session.result,
+      result,
+    });
     const saved = await this.sessions.saveTurn(session.id, session.turn, {
       state: outcome.state,
       awaiting: outcome.awaiting,
@@ -273,10 +289,11 @@ export class SessionsService {
       completed: view.status !== 'active',
       transcript,
       log,
-      result: resultOf(outcome.state, flow.savedVariables),
+      result,
       expiresAt: session.preview ? session.expiresAt : new Date(now.getTime() + ttl),
       clientMessageId: clientMessageId ?? null,
       response: clientMessageId === undefined ? undefined : view,
+      events,
     });
     if (!saved) return undefined;
     await this.scheduleIdle(session.organizationId, session.id, session.turn + 1, outcome);

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { FlowDocument } from '@/flows';
 import {
   type AwaitedEffect,
@@ -15,35 +14,13 @@ import {
 import { runEngine } from './engine/run-engine';
 import { requiredFlowRefs, type SessionState } from './engine/session-state';
 import { HttpEffectRunner } from './effects/http-effect.runner';
-import { OpenAiEffectRunner } from './effects/openai-effect.runner';
+import { OpenAiEffectRunner, type OpenAiUsage } from './effects/openai-effect.runner';
 import { LinkedFlows } from './linked-flows';
 
 /** Something the client does itself between messages (Typebot: clientSideActions). */
 export type ClientAction =
   | { type: 'redirect'; url: string; newTab: boolean; afterMessageCount: number }
   | { type: 'wait'; seconds: number; afterMessageCount: number };
-
-/** Emitted when a bot hands a conversation to a human; the live-chat module takes it from there. */
-export interface HandoffRequestedEvent {
-  organizationId: string;
-  chatbotId: string;
-  sessionId: string;
-  departmentId?: string;
-  message?: string;
-}
-export const HANDOFF_REQUESTED = 'session.handoff_requested';
-
-/** Emitted for every AI call, for usage metering and cost tracking (billing module). */
-export interface AiUsageEvent {
-  organizationId: string;
-  chatbotId: string;
-  sessionId: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
-export const AI_USAGE_RECORDED = 'ai.usage_recorded';
 
 export interface TurnContext {
   readonly organizationId: string;
@@ -63,6 +40,8 @@ export interface TurnOutcome {
   readonly log: LogStep[];
   readonly status: EngineResult['status'];
   readonly handoff: HandoffEffect | undefined;
+  /** AI calls that reported usage; the caller turns them into events saved with the turn. */
+  readonly aiUsage: OpenAiUsage[];
   readonly error: EngineError | undefined;
 }
 
@@ -82,7 +61,6 @@ export class TurnRunner {
     private readonly http: HttpEffectRunner,
     private readonly openai: OpenAiEffectRunner,
     private readonly linked: LinkedFlows,
-    private readonly events: EventEmitter2,
   ) {}
 
   async run(
@@ -94,6 +72,7 @@ export class TurnRunner {
     const messages: BotMessage[] = [];
     const actions: ClientAction[] = [];
     const log: LogStep[] = [];
+    const aiUsage: OpenAiUsage[] = [];
     let handoff: HandoffEffect | undefined;
     let input = first;
     let current = state;
@@ -127,7 +106,6 @@ export class TurnRunner {
       }
       const awaited = result.effects.find(isAwaitedEffect);
       if (result.status !== 'awaiting_effect' || !awaited || result.error || round >= MAX_EFFECT_ROUNDS) {
-        if (handoff) this.announceHandoff(ctx, handoff);
         return {
           state: current,
           messages,
@@ -136,18 +114,19 @@ export class TurnRunner {
           log,
           status: result.status,
           handoff,
+          aiUsage,
           error: result.error,
         };
       }
       if (awaited.kind === 'wait') {
         actions.push({ type: 'wait', seconds: awaited.seconds, afterMessageCount: offset + awaited.afterMessageCount });
       }
-      input = await this.carryOut(ctx, awaited);
+      input = await this.carryOut(ctx, awaited, aiUsage);
     }
   }
 
   /** Carries out one awaited effect and returns the engine input that reports its result. */
-  private async carryOut(ctx: TurnContext, effect: AwaitedEffect): Promise<EngineInput> {
+  private async carryOut(ctx: TurnContext, effect: AwaitedEffect, aiUsage: OpenAiUsage[]): Promise<EngineInput> {
     const base = { type: 'effectResult' as const, effectId: effect.effectId };
     switch (effect.kind) {
       case 'wait':
@@ -169,26 +148,9 @@ export class TurnRunner {
       case 'openAiChat': {
         if (!ctx.runEffects) return { ...base, outcome: 'error', error: 'skipped in preview' };
         const done = await this.openai.run(effect);
-        if (done.usage) {
-          this.events.emit(AI_USAGE_RECORDED, {
-            organizationId: ctx.organizationId,
-            chatbotId: ctx.chatbotId,
-            sessionId: ctx.sessionId,
-            ...done.usage,
-          } satisfies AiUsageEvent);
-        }
+        if (done.usage) aiUsage.push(done.usage);
         return { ...base, outcome: done.outcome, data: done.data, ...(done.error ? { error: done.error } : {}) };
       }
     }
-  }
-
-  private announceHandoff(ctx: TurnContext, effect: HandoffEffect): void {
-    this.events.emit(HANDOFF_REQUESTED, {
-      organizationId: ctx.organizationId,
-      chatbotId: ctx.chatbotId,
-      sessionId: ctx.sessionId,
-      departmentId: effect.departmentId,
-      message: effect.message,
-    } satisfies HandoffRequestedEvent);
   }
 }

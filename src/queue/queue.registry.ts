@@ -1,3 +1,11 @@
+import type { AnyDomainEvent } from '@/events/event-catalogue';
+
+/** The job of an event subscriber: one per (subscriber, event), with job id `<subscriber>-<eventId>`. */
+export interface EventJob {
+  readonly organizationId: string | null;
+  readonly event: AnyDomainEvent;
+}
+
 /**
  * Every queue and job of Parley, with its payload type. Add a queue here, then a processor that
  * extends `TypedWorkerHost<'queue'>`: the compiler makes it handle every job of its queue, and
@@ -18,6 +26,11 @@ export interface QueueJobs {
     /** Delete sessions (and their logs and results) idle for longer than the retention. */
     'prune-sessions': { organizationId: null };
   };
+  /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
+  events: {
+    /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
+    record: EventJob;
+  };
 }
 
 export type QueueName = keyof QueueJobs;
@@ -28,6 +41,7 @@ export type JobPayload<Q extends QueueName, J extends JobName<Q>> = QueueJobs[Q]
 export const queueRegistry = {
   system: ['ping'],
   executions: ['idle', 'prune-sessions'],
+  events: ['record'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];

@@ -50,7 +50,7 @@ export class TypedQueue<Q extends QueueName> {
   }
 }
 
-const typedQueueToken = (name: QueueName): string => `TypedQueue:${name}`;
+export const typedQueueToken = (name: QueueName): string => `TypedQueue:${name}`;
 
 export const InjectTypedQueue = (name: QueueName): PropertyDecorator & ParameterDecorator =>
   Inject(typedQueueToken(name));

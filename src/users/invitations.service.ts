@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TenantContext } from '@/auth/principal';
 import { hashToken, newOpaqueToken } from '@/auth/tokens';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import { type AppConfig, InjectConfig } from '@/config';
+import { EventsPublisher } from '@/events/events.publisher';
 import type { CreateInvitationDto } from './dto/invitation.dto';
 import { type CreatedInvitationDto, type InvitationDto, invitationStatus, toInvitationDto } from './dto/invitation.dto';
 import { InvitationsRepository } from './invitations.repository';
@@ -13,18 +13,6 @@ import { MembershipsRepository } from './memberships.repository';
 import { OrganizationsRepository } from './organizations.repository';
 import { UsersRepository } from './users.repository';
 import { AlreadyMember, InvitationInvalid, InvitationNotFound } from './users.exception';
-
-/** Emitted when an invitation is created; the notifications module emails the token. */
-export interface InvitationCreatedEvent {
-  organizationId: string;
-  organizationName: string;
-  invitationId: string;
-  email: string;
-  role: string;
-  token: string;
-  expiresAt: Date;
-}
-export const INVITATION_CREATED = 'invitation.created';
 
 @Injectable()
 export class InvitationsService {
@@ -35,7 +23,7 @@ export class InvitationsService {
     private readonly memberships: MembershipsRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly users: UsersRepository,
-    private readonly events: EventEmitter2,
+    private readonly events: EventsPublisher,
   ) {}
 
   async create(
@@ -47,24 +35,32 @@ export class InvitationsService {
     const existing = await this.users.findByEmail(email);
     if (existing && (await this.memberships.find(tenant.organizationId, existing.id))) throw new AlreadyMember();
     const token = newOpaqueToken('inv_');
-    const invitation = await this.invitations.create({
-      organizationId: tenant.organizationId,
-      email,
-      role: dto.role,
-      tokenHash: hashToken(token),
-      invitedByUserId: invitedBy,
-      expiresAt: new Date(Date.now() + this.config.auth.invitationTtlSeconds * 1000),
+    // The event (for the notification that emails the token) commits with the invitation, or neither does.
+    const invitation = await this.dataSource.transaction(async (em) => {
+      const created = await this.invitations.create(
+        {
+          organizationId: tenant.organizationId,
+          email,
+          role: dto.role,
+          tokenHash: hashToken(token),
+          invitedByUserId: invitedBy,
+          expiresAt: new Date(Date.now() + this.config.auth.invitationTtlSeconds * 1000),
+        },
+        em,
+      );
+      const organization = await this.organizations.findById(tenant.organizationId, em);
+      await this.events.publishIn(em, [
+        this.events.event('invitation.created', tenant.organizationId, {
+          invitationId: created.id,
+          organizationName: organization?.name ?? '',
+          email,
+          role: dto.role,
+          token,
+          expiresAt: created.expiresAt.toISOString(),
+        }),
+      ]);
+      return created;
     });
-    const organization = await this.organizations.findById(tenant.organizationId);
-    this.events.emit(INVITATION_CREATED, {
-      organizationId: tenant.organizationId,
-      organizationName: organization?.name ?? '',
-      invitationId: invitation.id,
-      email,
-      role: dto.role,
-      token,
-      expiresAt: invitation.expiresAt,
-    } satisfies InvitationCreatedEvent);
     return { ...toInvitationDto(invitation), token };
   }
 

@@ -1,0 +1,112 @@
+/**
+ * Every domain event of Parley, with its payload (`data`) type. Add an event here, emit it through
+ * the outbox in the transaction (or statement) of the change it describes, and subscribe to it in
+ * `subscribers.ts`. Events are delivered at least once to each subscriber; order is not promised.
+ *
+ * Fields listed under `secret` in `eventCatalogue` carry credentials (a token the notification must
+ * email): they stay in the outbox row until it is pruned (dispatched + `OUTBOX_RETENTION_HOURS`)
+ * and in the subscriber's job until BullMQ removes it; never log them.
+ */
+export interface DomainEvents {
+  /** A visitor started a session with a published bot (previews emit no session events). */
+  'session.started': {
+    chatbotId: string;
+    sessionId: string;
+    versionNumber: number | null;
+    origin: string | null;
+  };
+  /** A session's flow reached its end (status `completed`). */
+  'session.completed': { chatbotId: string; sessionId: string; turn: number };
+  /** A bot handed the conversation to a human (never from previews); live chat takes it from here. */
+  'session.handoff_requested': {
+    chatbotId: string;
+    sessionId: string;
+    departmentId: string | null;
+    message: string | null;
+  };
+  /** An AI call that reported usage, for metering: previews too (they cost money), flagged. */
+  'ai.usage_recorded': {
+    chatbotId: string;
+    sessionId: string;
+    preview: boolean;
+    model: string;
+    promptTokens: number;
+    completionTokens: number;
+    totalTokens: number;
+  };
+  /** The stored result of a session (answers, saved variables) changed (previews have no results). */
+  'result.updated': {
+    chatbotId: string;
+    sessionId: string;
+    completed: boolean;
+    result: { variables: Record<string, unknown>; answers: Record<string, unknown> };
+  };
+  /** A version of a chatbot went live: a publish, or a rollback (`rolledBackFrom`). */
+  'chatbot.published': {
+    chatbotId: string;
+    version: number;
+    rolledBackFrom: number | null;
+    publishedByUserId: string | null;
+  };
+  /** Someone was invited into an organization; the notification emails `token` (secret). */
+  'invitation.created': {
+    invitationId: string;
+    organizationName: string;
+    email: string;
+    role: string;
+    token: string;
+    expiresAt: string;
+  };
+  /**
+   * A user asked to reset their password; the notification emails `token` (secret). Not tied to
+   * one organization: the envelope's `organizationId` is null.
+   */
+  'auth.password_reset_requested': {
+    userId: string;
+    email: string;
+    name: string;
+    token: string;
+    expiresAt: string;
+  };
+}
+
+export type EventType = keyof DomainEvents;
+
+/** What the outbox stores and subscribers receive. */
+export interface DomainEvent<T extends EventType = EventType> {
+  /** UUIDv7, so time-ordered; subscribers' job ids are derived from it. */
+  readonly id: string;
+  readonly type: T;
+  /** ISO 8601. */
+  readonly occurredAt: string;
+  /** The tenant the event belongs to; null only for user-level events (password reset). */
+  readonly organizationId: string | null;
+  readonly data: DomainEvents[T];
+}
+
+/** Any one event, narrowed by `type`. */
+export type AnyDomainEvent = { [T in EventType]: DomainEvent<T> }[EventType];
+
+interface EventDescription<T extends EventType> {
+  /** Payload fields that are credentials. */
+  readonly secret: readonly (keyof DomainEvents[T] & string)[];
+  /** Whether the event belongs to an organization (else `organizationId` is null). */
+  readonly tenant: boolean;
+}
+
+/** Runtime list of the events, kept in step with `DomainEvents` by the `satisfies` below. */
+export const eventCatalogue = {
+  'session.started': { secret: [], tenant: true },
+  'session.completed': { secret: [], tenant: true },
+  'session.handoff_requested': { secret: [], tenant: true },
+  'ai.usage_recorded': { secret: [], tenant: true },
+  'result.updated': { secret: [], tenant: true },
+  'chatbot.published': { secret: [], tenant: true },
+  'invitation.created': { secret: ['token'], tenant: true },
+  'auth.password_reset_requested': { secret: ['token'], tenant: false },
+} as const satisfies { readonly [T in EventType]: EventDescription<T> };
+
+export const eventTypes = Object.keys(eventCatalogue) as EventType[];
+
+/** The `organizationId` an event of type `T` takes: an id for tenant events, null for user-level ones. */
+export type OrganizationOf<T extends EventType> = (typeof eventCatalogue)[T]['tenant'] extends true ? string : null;

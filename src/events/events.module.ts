@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from '@/config';
+import { MetricsModule } from '@/metrics/metrics.module';
+import { workerProviders } from '@/queue/queue.module';
+import { EventsProcessor } from './events.processor';
+import { EventsPublisher } from './events.publisher';
+import { OutboxDispatcher } from './outbox.dispatcher';
+
+/**
+ * Domain events through a transactional outbox: `EventsPublisher` for every process (events are
+ * written in the transaction of their change), the dispatcher and the built-in subscriber's
+ * processor in worker processes.
+ */
+@Module({})
+export class EventsModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: EventsModule,
+      global: true,
+      imports: [MetricsModule],
+      providers: [EventsPublisher, ...workerProviders(config, [OutboxDispatcher, EventsProcessor])],
+      exports: [EventsPublisher],
+    };
+  }
+}

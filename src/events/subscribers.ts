@@ -1,0 +1,34 @@
+import type { EventJob, JobName, JobPayload, QueueName } from '@/queue/queue.registry';
+import { type EventType, eventTypes } from './event-catalogue';
+
+/** The jobs of queue `Q` whose payload is an `EventJob`. */
+type EventJobName<Q extends QueueName> = {
+  [J in JobName<Q>]: JobPayload<Q, J> extends EventJob ? J : never;
+}[JobName<Q>];
+
+/**
+ * A subscriber: the events it wants and the job the dispatcher enqueues for each, with job id
+ * `<name>-<eventId>` so that a redelivered event does no double work.
+ */
+export type EventSubscriber = {
+  [Q in QueueName]: {
+    /** Unique; part of the job ids, so never renamed while events are in flight. */
+    readonly name: string;
+    readonly events: readonly EventType[];
+    readonly queue: Q;
+    readonly job: EventJobName<Q>;
+  };
+}[QueueName];
+
+/**
+ * Every subscriber of domain events. Webhooks, live-chat fan-out, usage metering and notifications
+ * are added here, each with a queue and job of its own (`queue.registry.ts`) and its processor.
+ */
+export const eventSubscribers = [
+  { name: 'metrics', events: eventTypes, queue: 'events', job: 'record' },
+] as const satisfies readonly EventSubscriber[];
+
+export const subscribersOf = (type: EventType): readonly EventSubscriber[] =>
+  eventSubscribers.filter((s) => (s.events as readonly EventType[]).includes(type));
+
+export const subscriberJobId = (subscriber: string, eventId: string): string => `${subscriber}-${eventId}`;
