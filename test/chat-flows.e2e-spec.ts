@@ -4,6 +4,7 @@ import { FakeOpenAi } from './support/fake-openai';
 import { register, type Account } from './support/identity';
 import { outboxData, outboxEvents } from './support/outbox';
 import { withQueueEvents } from './support/queues';
+import { idleQuestionFlow } from './support/flows';
 import { startTestApp, type TestApp } from './support/test-app';
 import { corpusFlow, describeCorpus, fixture } from './support/typebot-corpus';
 
@@ -112,36 +113,7 @@ describe('conversations through the native chat API', () => {
   });
 
   it('runs the idle event when the visitor does not answer, and not after they did', async () => {
-    const flow = {
-      schemaVersion: 1,
-      events: [
-        { id: 'start', type: 'start' },
-        { id: 'idle', type: 'idle', timeoutSeconds: 60 },
-      ],
-      variables: [{ id: 'v', name: 'answer' }],
-      groups: [
-        {
-          id: 'g1',
-          blocks: [
-            { id: 'ask', type: 'text', options: { text: 'Anything to add?' } },
-            { id: 'in', type: 'textInput', options: { variableId: 'v' } },
-          ],
-        },
-        {
-          id: 'g2',
-          blocks: [
-            { id: 'nudge', type: 'text', options: { text: 'Are you still there?' } },
-            { id: 'back', type: 'return' },
-          ],
-        },
-        { id: 'g3', blocks: [{ id: 'done', type: 'text', options: { text: 'Got it: {{answer}}' } }] },
-      ],
-      edges: [
-        { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'g1' } },
-        { id: 'e1', from: { eventId: 'idle' }, to: { groupId: 'g2' } },
-        { id: 'e2', from: { blockId: 'in' }, to: { groupId: 'g3' } },
-      ],
-    };
+    const flow = idleQuestionFlow();
     const bot = await publish({ name: 'idle', flow });
     const queue = t.app.get<Queue>(getQueueToken('executions'));
     await withQueueEvents(t, 'executions', async (queueEvents) => {

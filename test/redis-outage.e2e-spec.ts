@@ -5,39 +5,11 @@ import { Redis } from 'ioredis';
 import { FakeKeycloak } from './support/fake-keycloak';
 import { type Account, login, register } from './support/identity';
 import { RedisServer } from './support/redis-server';
+import { idleQuestionFlow } from './support/flows';
 import { startTestApp, type TestApp, type TestResponse } from './support/test-app';
 
 /** A flow whose first input has an idle event, so every turn schedules a job in Redis. */
-const idleFlow = {
-  schemaVersion: 1,
-  events: [
-    { id: 'start', type: 'start' },
-    { id: 'idle', type: 'idle', timeoutSeconds: 60 },
-  ],
-  variables: [{ id: 'v', name: 'answer' }],
-  groups: [
-    {
-      id: 'g1',
-      blocks: [
-        { id: 'ask', type: 'text', options: { text: 'Anything to add?' } },
-        { id: 'in', type: 'textInput', options: { variableId: 'v' } },
-      ],
-    },
-    {
-      id: 'g2',
-      blocks: [
-        { id: 'nudge', type: 'text', options: { text: 'Are you still there?' } },
-        { id: 'back', type: 'return' },
-      ],
-    },
-    { id: 'g3', blocks: [{ id: 'done', type: 'text', options: { text: 'Got it: {{answer}}' } }] },
-  ],
-  edges: [
-    { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'g1' } },
-    { id: 'e1', from: { eventId: 'idle' }, to: { groupId: 'g2' } },
-    { id: 'e2', from: { blockId: 'in' }, to: { groupId: 'g3' } },
-  ],
-};
+const idleFlow = idleQuestionFlow();
 
 const expectRedisUnavailable = (res: TestResponse): void => {
   expect([res.status, res.headers.get('content-type'), res.headers.get('retry-after')]).toEqual([
