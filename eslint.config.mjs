@@ -57,6 +57,21 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // Errors are coded exception classes declared in a module's `*.exception.ts` (CONVENTIONS.md, Errors).
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    ignores: ['src/common/errors/**', '**/*.exception.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='DomainException']",
+          message:
+            "Throw a coded exception class (declare it in the module's *.exception.ts), not new DomainException({...}).",
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -42,7 +42,9 @@ describe('API keys', () => {
     const write = await t.request('POST', '/api/v1/departments', { token: key.key, body: { name: 'Nope' } });
     expect(write.status).toBe(403);
     expect(write.body.code).toBe('auth.insufficient_role');
-    expect((await t.request('GET', '/api/v1/auth/me', { token: key.key })).status).toBe(403);
+    const me = await t.request('GET', '/api/v1/auth/me', { token: key.key });
+    expect(me.status).toBe(403);
+    expect(me.body.code).toBe('auth.user_required');
 
     const [row] = await t.sql<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_keys WHERE id = $1', [
       key.id,

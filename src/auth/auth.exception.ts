@@ -22,6 +22,49 @@ export class Forbidden extends DomainException {
   }
 }
 
+/** 403: the caller is authenticated (e.g. with an API key) but the route is for signed-in users. */
+export class UserRequired extends DomainException {
+  constructor() {
+    super({ code: 'auth.user_required', status: 403, detail: 'This route is for signed-in users.' });
+  }
+}
+
+/** 400: a password change named the wrong current password. */
+export class WrongPassword extends DomainException {
+  constructor() {
+    super({
+      code: 'auth.wrong_password',
+      status: 400,
+      detail: 'The current password is wrong.',
+      errors: [{ field: 'currentPassword', message: 'currentPassword is wrong' }],
+    });
+  }
+}
+
+/** 400: the password reset token is unknown, used, voided or expired. */
+export class InvalidResetToken extends DomainException {
+  constructor() {
+    super({
+      code: 'auth.invalid_reset_token',
+      status: 400,
+      detail: 'This password reset link is invalid or has expired; ask for a new one.',
+      errors: [{ field: 'token', message: 'token is invalid or expired' }],
+    });
+  }
+}
+
+/** 429: sign-in throttling (per IP, account and IP, or account). */
+export class TooManyAttempts extends DomainException {
+  constructor(retryAfterSeconds: number) {
+    super({
+      code: 'auth.too_many_attempts',
+      status: 429,
+      detail: `Too many attempts; try again in ${retryAfterSeconds} seconds.`,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}
+
 export class OrganizationRequired extends DomainException {
   constructor() {
     super({

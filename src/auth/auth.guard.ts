@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrganizationsRepository } from '@/users/organizations.repository';
 import { AUTH_POLICY, type AuthPolicy } from './auth.decorators';
-import { Forbidden, Unauthenticated } from './auth.exception';
+import { Forbidden, Unauthenticated, UserRequired } from './auth.exception';
 import { Authenticator } from './authenticator.service';
 import { roleAtLeast } from './roles';
 import { resolveTenant } from './tenant';
@@ -49,7 +49,7 @@ export class AuthGuard implements CanActivate {
 
     switch (policy.kind) {
       case 'user':
-        if (principal.kind !== 'user') throw new Forbidden('auth.user_required', 'This route is for signed-in users.');
+        if (principal.kind !== 'user') throw new UserRequired();
         request.auth = { principal, tenant: undefined };
         return true;
       case 'super_admin':

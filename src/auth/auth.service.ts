@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
-import { DomainException } from '@/common/errors/domain.exception';
 import { type AppConfig, InjectConfig } from '@/config';
 import { EventsPublisher } from '@/events/events.publisher';
 import { type OrganizationDto, toOrganizationDto } from '@/users/dto/organization.dto';
@@ -12,7 +11,14 @@ import { OrganizationsRepository } from '@/users/organizations.repository';
 import { OrganizationsService } from '@/users/organizations.service';
 import { UsersRepository } from '@/users/users.repository';
 import { AccessTokenService } from './access-token.service';
-import { EmailTaken, InvalidCredentials, Unauthenticated } from './auth.exception';
+import {
+  EmailTaken,
+  InvalidCredentials,
+  InvalidResetToken,
+  Unauthenticated,
+  UserRequired,
+  WrongPassword,
+} from './auth.exception';
 import type { LoginDto, MeDto, RegisterDto, RegisteredDto, SessionDto, TokenPairDto } from './dto/auth.dto';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
 import { assertPasswordPolicy, PasswordService } from './password.service';
@@ -103,7 +109,7 @@ export class AuthService {
   }
 
   async me(principal: Principal): Promise<MeDto> {
-    if (principal.kind !== 'user') throw new Unauthenticated('auth.user_required', 'Sign in as a user.');
+    if (principal.kind !== 'user') throw new UserRequired();
     const user = await this.users.findById(principal.userId);
     if (!user) throw new Unauthenticated();
     const organizations = await this.organizations.findByIds([...principal.memberships.keys()]);
@@ -118,15 +124,10 @@ export class AuthService {
 
   /** Changes the password and ends every other session of the user. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    if (principal.kind !== 'user') throw new Unauthenticated('auth.user_required', 'Sign in as a user.');
+    if (principal.kind !== 'user') throw new UserRequired();
     const user = await this.users.findByIdWithPassword(principal.userId);
     if (!user?.passwordHash || !(await this.passwords.verify(user.passwordHash, currentPassword))) {
-      throw new DomainException({
-        code: 'auth.wrong_password',
-        status: 400,
-        detail: 'The current password is wrong.',
-        errors: [{ field: 'currentPassword', message: 'currentPassword is wrong' }],
-      });
+      throw new WrongPassword();
     }
     assertPasswordPolicy(newPassword, user.email, 'newPassword');
     const passwordHash = await this.passwords.hash(newPassword);
@@ -166,22 +167,15 @@ export class AuthService {
    * when two links are confirmed at once: the second finds its token already void).
    */
   async confirmPasswordReset(token: string, newPassword: string): Promise<void> {
-    const invalid = (): DomainException =>
-      new DomainException({
-        code: 'auth.invalid_reset_token',
-        status: 400,
-        detail: 'This password reset link is invalid or has expired; ask for a new one.',
-        errors: [{ field: 'token', message: 'token is invalid or expired' }],
-      });
     const row = await this.dataSource
       .getRepository(PasswordResetTokenEntity)
       .findOne({ where: { tokenHash: hashToken(token), usedAt: IsNull() } });
-    if (!row || row.expiresAt <= new Date()) throw invalid();
+    if (!row || row.expiresAt <= new Date()) throw new InvalidResetToken();
     const user = await this.users.findById(row.userId);
     assertPasswordPolicy(newPassword, user?.email, 'newPassword');
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
-      if (!(await this.voidResetTokens(row.userId, em)).includes(row.id)) throw invalid();
+      if (!(await this.voidResetTokens(row.userId, em)).includes(row.id)) throw new InvalidResetToken();
       await this.users.update(row.userId, { passwordHash }, em);
       await this.refreshTokens.revokeUserSessions(row.userId, 'password_reset', undefined, em);
     });

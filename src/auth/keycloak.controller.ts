@@ -1,10 +1,10 @@
 import { Body, Controller, Header, HttpCode, Inject, Optional, Post } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { DomainException } from '@/common/errors/domain.exception';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { Public } from './auth.decorators';
 import { KeycloakTokenVerifier } from './keycloak';
+import { SsoDisabled } from './keycloak/keycloak.exception';
 import { KeycloakProvisioning } from './keycloak-provisioning.service';
 import { SessionDenylist } from './session-denylist.service';
 
@@ -42,7 +42,7 @@ export class KeycloakController {
   @ApiProblems(404, 503)
   async backchannelLogout(@Body() dto: BackchannelLogoutDto): Promise<void> {
     if (!this.keycloak) {
-      throw new DomainException({ code: 'auth.sso_disabled', status: 404, detail: 'Keycloak SSO is not configured.' });
+      throw new SsoDisabled();
     }
     const claims = await this.keycloak.verifyLogoutToken(dto.logout_token);
     if (claims.sid) {

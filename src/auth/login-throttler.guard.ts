@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { ExecutionContext } from '@nestjs/common';
-import { DomainException } from '@/common/errors/domain.exception';
+import { TooManyAttempts } from './auth.exception';
 
 /**
  * Throttler names: by client IP (across accounts), by account and IP (a stranger's guesses only
@@ -17,11 +17,6 @@ export const THROTTLE_BY_ACCOUNT = 'account';
 export class LoginThrottlerGuard extends ThrottlerGuard {
   protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire || detail.timeToExpire));
-    throw new DomainException({
-      code: 'auth.too_many_attempts',
-      status: 429,
-      detail: `Too many attempts; try again in ${retryAfter} seconds.`,
-      headers: { 'Retry-After': String(retryAfter) },
-    });
+    throw new TooManyAttempts(retryAfter);
   }
 }

@@ -11,6 +11,7 @@ import {
   isAwaitedEffect,
   type LogStep,
 } from './engine/engine-types';
+import { assertNever } from './engine/assert-never';
 import { runEngine } from './engine/run-engine';
 import { requiredFlowRefs, type SessionState } from './engine/session-state';
 import { HttpEffectRunner } from './effects/http-effect.runner';
@@ -84,24 +85,35 @@ export class TurnRunner {
       log.push(...result.log);
       current = result.nextState;
       for (const effect of result.effects) {
-        if (effect.kind === 'redirect') {
-          actions.push({
-            type: 'redirect',
-            url: effect.url,
-            newTab: effect.newTab,
-            afterMessageCount: offset + effect.afterMessageCount,
-          });
-        } else if (effect.kind === 'handoff') {
-          handoff = effect;
-        } else if (effect.kind === 'sendEmail') {
-          this.logger.warn(`Send-email block ${effect.blockId} skipped: email delivery is not configured yet`);
-          log.push({
-            blockId: effect.blockId,
-            groupId: effect.groupId,
-            kind: 'sendEmail',
-            outcome: 'skipped',
-            error: 'email is not configured',
-          });
+        switch (effect.kind) {
+          case 'redirect':
+            actions.push({
+              type: 'redirect',
+              url: effect.url,
+              newTab: effect.newTab,
+              afterMessageCount: offset + effect.afterMessageCount,
+            });
+            break;
+          case 'handoff':
+            handoff = effect;
+            break;
+          case 'sendEmail':
+            this.logger.warn(`Send-email block ${effect.blockId} skipped: email delivery is not configured yet`);
+            log.push({
+              blockId: effect.blockId,
+              groupId: effect.groupId,
+              kind: 'sendEmail',
+              outcome: 'skipped',
+              error: 'email is not configured',
+            });
+            break;
+          case 'httpRequest':
+          case 'openAiChat':
+          case 'wait':
+          case 'linkBot':
+            break; // awaited: carried out below (carryOut), and its result fed back to the engine
+          default:
+            assertNever(effect, 'effect');
         }
       }
       const awaited = result.effects.find(isAwaitedEffect);

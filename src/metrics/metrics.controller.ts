@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '@/auth/auth.decorators';
 import { type AppConfig, InjectConfig } from '@/config';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
-import { DomainException } from '@/common/errors/domain.exception';
+import { MetricsUnauthorized } from './metrics.exception';
 import { MetricsService } from './metrics.service';
 
 const sameSecret = (given: string, expected: string): boolean => {
@@ -38,12 +38,7 @@ export class MetricsController {
   ): Promise<string> {
     const token = this.config.http.metricsToken;
     if (token && !sameSecret(authorization ?? '', `Bearer ${token}`)) {
-      throw new DomainException({
-        code: 'metrics.unauthorized',
-        status: 401,
-        detail: 'Send the METRICS_TOKEN as a bearer token.',
-        headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
-      });
+      throw new MetricsUnauthorized();
     }
     void reply.type(this.metrics.registry.contentType);
     return this.metrics.registry.metrics();

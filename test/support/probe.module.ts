@@ -25,6 +25,19 @@ class EchoDto {
 }
 
 /** Routes that exist only in tests, to exercise the cross-cutting HTTP behaviour. */
+/** A coded error with an extension and a header, as a module's `*.exception.ts` would declare it. */
+class ProbeConflict extends DomainException {
+  constructor() {
+    super({
+      code: 'probe.conflict',
+      status: 409,
+      detail: 'Revision 3 is stale.',
+      extensions: { currentRevision: 4 },
+      headers: { etag: '"4"' },
+    });
+  }
+}
+
 @Controller('_probe')
 class ProbeController {
   @Post('echo')
@@ -48,13 +61,7 @@ class ProbeController {
   @Get('conflict')
   @Public()
   conflict(): never {
-    throw new DomainException({
-      code: 'probe.conflict',
-      status: 409,
-      detail: 'Revision 3 is stale.',
-      extensions: { currentRevision: 4 },
-      headers: { etag: '"4"' },
-    });
+    throw new ProbeConflict();
   }
 }
 

@@ -51,3 +51,10 @@ export class KeycloakLogoutTokenInvalid extends DomainException {
     super({ code: 'auth.invalid_logout_token', status: 400, detail, cause });
   }
 }
+
+/** 404: Keycloak SSO is not configured, so its endpoints do not exist. */
+export class SsoDisabled extends DomainException {
+  constructor() {
+    super({ code: 'auth.sso_disabled', status: 404, detail: 'Keycloak SSO is not configured.' });
+  }
+}

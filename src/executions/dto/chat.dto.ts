@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsString, IsUrl, Length, MaxLength } from 'class-validator';
 import { OptionalNotNull } from '@/common/validation/field-validators';
+import { BUBBLE_BLOCK_TYPES, INPUT_BLOCK_TYPES, type BubbleBlockType } from '@/flows';
 import { MaxJsonBytes, PrefilledVariablesWithinLimits, VISITOR_INPUT_LIMITS } from './visitor-input-limits';
 
 export class StartSessionDto {
@@ -65,8 +66,8 @@ export class ChatMessageDto {
   @ApiProperty({ description: 'Stable id of the message within the session' })
   id!: string;
 
-  @ApiProperty({ enum: ['text', 'image', 'video', 'audio', 'embed'] })
-  type!: string;
+  @ApiProperty({ enum: BUBBLE_BLOCK_TYPES })
+  type!: BubbleBlockType;
 
   @ApiProperty({ description: 'The block that sent it' })
   blockId!: string;
@@ -116,8 +117,8 @@ export class ChatTurnDto {
     additionalProperties: true,
     nullable: true,
     description:
-      'What the bot waits for: `type` (textInput, numberInput, emailInput, phoneInput, urlInput, dateInput, timeInput, ' +
-      'ratingInput, choiceInput, pictureChoiceInput, fileInput, embedEvent), `blockId`, its options (choices, min/max…), ' +
+      `What the bot waits for: \`type\` (${[...INPUT_BLOCK_TYPES, 'embedEvent'].join(', ')}), ` +
+      '`blockId`, its options (choices, min/max…), ' +
       '`retryMessage`, `isRetry`. Null when the conversation is over.',
   })
   input!: Record<string, unknown> | null;

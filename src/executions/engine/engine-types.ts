@@ -1,4 +1,12 @@
-import type { BlockType, EventType, FlowDocument, HttpMethod, OpenAiResponseValue, VIDEO_PROVIDERS } from '@/flows';
+import type {
+  BlockType,
+  BubbleBlockType,
+  EventType,
+  FlowDocument,
+  HttpMethod,
+  OpenAiResponseValue,
+  VIDEO_PROVIDERS,
+} from '@/flows';
 import type { SessionState } from './session-state';
 
 export type VideoProviderName = (typeof VIDEO_PROVIDERS)[number];
@@ -91,6 +99,11 @@ export type BotMessage =
     })
   | (MessageBase & { type: 'audio'; url: string; autoplay: boolean })
   | (MessageBase & { type: 'embed'; url: string; heightPx?: number; waitForEvent?: string });
+
+/** Compiles only while every bubble block type sends a message of its own type, and no other. */
+type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Expect<T extends true> = T;
+type _EveryBubbleHasAMessage = Expect<SameMembers<BotMessage['type'], BubbleBlockType>>;
 
 // ---------------------------------------------------------------------------------------------
 // Awaited input
@@ -245,6 +258,13 @@ export type EffectKind = Effect['kind'];
 /** Effects the engine waits for: their result must be fed back as an `effectResult` input. */
 export type AwaitedEffect = Extract<Effect, { awaitsResult: true }>;
 export type AwaitedEffectKind = AwaitedEffect['kind'];
+
+/** The awaited effect kinds, as a list (the session state's schema checks a pause against it). */
+const awaitedEffectKinds = { httpRequest: true, openAiChat: true, wait: true, linkBot: true } satisfies Record<
+  AwaitedEffectKind,
+  true
+>;
+export const AWAITED_EFFECT_KINDS = Object.keys(awaitedEffectKinds) as [AwaitedEffectKind, ...AwaitedEffectKind[]];
 
 export function isAwaitedEffect(effect: Effect): effect is AwaitedEffect {
   return effect.awaitsResult;

@@ -3,6 +3,7 @@
  * service stores `SessionState`, carries out `Effect`s and feeds their results back.
  */
 export { runEngine } from './run-engine';
+export { assertNever } from './assert-never';
 export { describeAwaiting, statusOf } from './describe-awaiting';
 export * from './engine-types';
 export {

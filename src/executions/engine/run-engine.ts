@@ -1,10 +1,18 @@
-import type { FlowDocument } from '@/flows';
+import type { Block, FlowDocument } from '@/flows';
+import { assertNever } from './assert-never';
 import { describeWith, statusOf } from './describe-awaiting';
 import { applyHttpResult, applyOpenAiResult, linkBotResultSchema } from './effects/effect-results';
-import type { EngineContext, EngineError, EngineErrorCode, EngineInput, EngineResult } from './engine-types';
+import type {
+  AwaitedEffectKind,
+  EngineContext,
+  EngineError,
+  EngineErrorCode,
+  EngineInput,
+  EngineResult,
+} from './engine-types';
 import { eventExitKey, eventsOfType, firstIdleEvent } from './flow-index';
 import { emptySessionState, SESSION_STATE_VERSION, type SessionState } from './session-state';
-import { defaultValues, findVariable } from './values/variable-store';
+import { defaultValues, findVariable, type VariableStore } from './values/variable-store';
 import { continueAfter, goTo, PATH_END, pushMark, type Next } from './walker/navigation';
 import { handleReply, startEvent } from './walker/replies';
 import { flowFor, resolveContext, Turn, type ResolvedContext } from './walker/turn';
@@ -74,6 +82,22 @@ function startSession(flow: FlowDocument, input: StartInput, ctx: ResolvedContex
   return finish(turn, flow);
 }
 
+/** Stores what an awaited effect returned (its response mapping); returns the problems to log. */
+function applyEffectResult(kind: AwaitedEffectKind, block: Block, data: unknown, store: VariableStore): string[] {
+  switch (kind) {
+    case 'httpRequest':
+      return block.type === 'httpRequest' ? applyHttpResult(block, data, store).errors : [];
+    case 'openAiChat':
+      return block.type === 'openAiChat' ? applyOpenAiResult(block, data, store).errors : [];
+    case 'wait':
+      return [];
+    case 'linkBot':
+      return []; // onEffectResult enters the linked bot itself
+    default:
+      return assertNever(kind, 'effect kind');
+  }
+}
+
 function onEffectResult(turn: Turn, input: EffectResultInput): Next {
   const pause = turn.state.pause;
   const located = pause ? turn.index.blocks.get(pause.blockId) : undefined;
@@ -94,12 +118,7 @@ function onEffectResult(turn: Turn, input: EffectResultInput): Next {
   } else if (failed) {
     turn.recordBlock(block, group.id, 'error', failure);
   } else {
-    const errors =
-      block.type === 'httpRequest'
-        ? applyHttpResult(block, input.data, turn.store).errors
-        : block.type === 'openAiChat'
-          ? applyOpenAiResult(block, input.data, turn.store).errors
-          : [];
+    const errors = applyEffectResult(pause.effectKind, block, input.data, turn.store);
     turn.recordBlock(block, group.id, errors.length > 0 ? 'error' : 'ok', errors.join('; ') || undefined);
   }
   return continueAfter(turn, block, group.id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { variableValueSchema } from '@/flows';
+import { AWAITED_EFFECT_KINDS } from './engine-types';
 
 /**
  * The state of one conversation between turns: plain JSON, stored by the executions service and
@@ -48,7 +49,7 @@ export const pauseSchema = z.discriminatedUnion('kind', [
     groupId: id,
     blockId: id,
     effectId: id,
-    effectKind: z.enum(['httpRequest', 'openAiChat', 'wait', 'linkBot']),
+    effectKind: z.enum(AWAITED_EFFECT_KINDS),
   }),
 ]);
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { TYPEBOT_MESSAGE_TYPES, type TypebotMessageType } from './typebot-types';
 
 /**
  * OpenAPI documentation of Typebot's chat API as Parley serves it. Request bodies are read by
@@ -63,8 +64,8 @@ export class TypebotMessageDto {
   @ApiProperty({ description: 'The block that sent it (`<blockId>:<n>` when a block spoke more than once)' })
   id!: string;
 
-  @ApiProperty({ enum: ['text', 'image', 'video', 'audio', 'embed'] })
-  type!: string;
+  @ApiProperty({ enum: TYPEBOT_MESSAGE_TYPES })
+  type!: TypebotMessageType;
 
   @ApiProperty({
     type: 'object',

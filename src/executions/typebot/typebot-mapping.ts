@@ -1,5 +1,6 @@
 import type { ChatbotSettings } from '@/chatbots/chatbot-settings';
 import type { ChatMessage, ChatTurn } from '../chat-view';
+import { assertNever } from '../engine/assert-never';
 import type { Awaiting } from '../engine/engine-types';
 import type { ClientAction } from '../turn-runner';
 import { markdownToRichText } from './rich-text';
@@ -283,6 +284,8 @@ export function toTypebotInput(awaiting: Awaiting): TypebotInput | undefined {
       });
     case 'embedEvent':
       return undefined;
+    default:
+      return assertNever(awaiting, 'awaited input');
   }
 }
 

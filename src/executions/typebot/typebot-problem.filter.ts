@@ -1,12 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { DomainException } from '@/common/errors/domain.exception';
 import { sendProblem } from '@/common/errors/problem-details.filter';
 import { SessionEnded, SessionNotFound } from '../executions.exception';
+import { TypebotSessionNotFound } from './typebot-chat.exception';
 
-/** What Typebot's server says of a session it does not have (its widget then starts a new one). */
-export const TYPEBOT_SESSION_NOT_FOUND = 'Session not found.';
+export { TYPEBOT_SESSION_NOT_FOUND } from './typebot-chat.exception';
 
 /**
  * The error as Typebot's server would answer it: a session that is over (409 `session.ended`
@@ -16,13 +15,7 @@ export const TYPEBOT_SESSION_NOT_FOUND = 'Session not found.';
  */
 export function asTypebotError(error: unknown): unknown {
   if (!(error instanceof SessionEnded) && !(error instanceof SessionNotFound)) return error;
-  return new DomainException({
-    code: 'session.not_found',
-    status: 404,
-    detail: error.message,
-    extensions: { ...error.extensions, message: TYPEBOT_SESSION_NOT_FOUND },
-    cause: error,
-  });
+  return new TypebotSessionNotFound(error);
 }
 
 /** Errors of the Typebot-compatible routes, in Typebot's terms where they differ (see `asTypebotError`). */

@@ -37,6 +37,15 @@ export type TypebotMessage =
       };
     };
 
+export type TypebotMessageType = TypebotMessage['type'];
+
+/** Every Typebot message type Parley sends (the OpenAPI enum); keyed by the union, so none is left out. */
+const typebotMessageTypes = { text: true, image: true, video: true, audio: true, embed: true } satisfies Record<
+  TypebotMessageType,
+  true
+>;
+export const TYPEBOT_MESSAGE_TYPES = Object.keys(typebotMessageTypes) as TypebotMessageType[];
+
 export type TypebotInputType =
   | 'text input'
   | 'number input'

@@ -1,4 +1,5 @@
 import { blockSchema, type Block } from '../model/block';
+import type { BlockType } from '../model/block-types';
 import { CannotMap, type BlockMapContext, type BlockMapper } from './block-mapping';
 import {
   mapAudio,
@@ -31,40 +32,51 @@ import {
 } from './map-logic-blocks';
 import type { TypebotBlock } from './typebot-source';
 
-/** Typebot block types (docs/typebot-format.md §7) that Parley runs, and how each maps. */
-const MAPPERS: Record<string, BlockMapper> = {
-  text: mapText,
-  image: mapImage,
-  video: mapVideo,
-  audio: mapAudio,
-  embed: mapEmbed,
-  'text input': mapTextInput,
-  'number input': mapNumberInput,
-  'email input': mapEmailInput,
-  'url input': mapUrlInput,
-  'phone number input': mapPhoneInput,
-  'date input': mapDateInput,
-  'time input': mapTimeInput,
-  'rating input': mapRatingInput,
-  'choice input': mapChoiceInput,
-  'picture choice input': mapPictureChoiceInput,
-  'file input': mapFileInput,
-  Condition: mapConditionBlock,
-  'Set variable': mapSetVariable,
-  Redirect: mapRedirect,
-  'Typebot link': mapTypebotLink,
-  Wait: mapWait,
-  'AB test': mapAbTest,
-  Jump: mapJump,
-  Return: mapReturn,
-  Webhook: mapHttpRequest,
-  Zapier: mapHttpRequest,
-  'Make.com': mapHttpRequest,
-  Pabbly: mapHttpRequest,
-  Email: mapEmail,
-  OpenAI: mapLegacyOpenAi,
-  openai: mapForgedOpenAi,
-};
+/**
+ * For each Parley block type, the Typebot block types (docs/typebot-format.md §7) that become it,
+ * and how each maps. Keyed by every Parley type, so a new one cannot be forgotten: it lists its
+ * Typebot sources, or none (`{}`) when Typebot has no such block.
+ */
+const MAPPERS_BY_PARLEY_TYPE = {
+  text: { text: mapText },
+  image: { image: mapImage },
+  video: { video: mapVideo },
+  audio: { audio: mapAudio },
+  embed: { embed: mapEmbed },
+  textInput: { 'text input': mapTextInput },
+  numberInput: { 'number input': mapNumberInput },
+  emailInput: { 'email input': mapEmailInput },
+  urlInput: { 'url input': mapUrlInput },
+  phoneInput: { 'phone number input': mapPhoneInput },
+  dateInput: { 'date input': mapDateInput },
+  timeInput: { 'time input': mapTimeInput },
+  ratingInput: { 'rating input': mapRatingInput },
+  choiceInput: { 'choice input': mapChoiceInput },
+  pictureChoiceInput: { 'picture choice input': mapPictureChoiceInput },
+  fileInput: { 'file input': mapFileInput },
+  condition: { Condition: mapConditionBlock },
+  setVariable: { 'Set variable': mapSetVariable },
+  redirect: { Redirect: mapRedirect },
+  linkBot: { 'Typebot link': mapTypebotLink },
+  wait: { Wait: mapWait },
+  abSplit: { 'AB test': mapAbTest },
+  jump: { Jump: mapJump },
+  return: { Return: mapReturn },
+  httpRequest: { Webhook: mapHttpRequest, Zapier: mapHttpRequest, 'Make.com': mapHttpRequest, Pabbly: mapHttpRequest },
+  sendEmail: { Email: mapEmail },
+  openAiChat: { OpenAI: mapLegacyOpenAi, openai: mapForgedOpenAi },
+  // Typebot has no handoff block (its Chatwoot widget is kept as unsupported) and no end block.
+  handoff: {},
+  end: {},
+  unsupported: {},
+} satisfies Record<BlockType, Record<string, BlockMapper>>;
+
+/** Typebot block type → mapper, for the Typebot blocks Parley runs. */
+const MAPPERS: ReadonlyMap<string, BlockMapper> = new Map(
+  Object.values<Record<string, BlockMapper>>(MAPPERS_BY_PARLEY_TYPE).flatMap((byTypebotType) =>
+    Object.entries(byTypebotType),
+  ),
+);
 
 /** Why the Typebot blocks Parley knows but cannot run are kept as `unsupported`. */
 const UNSUPPORTED_REASONS: Record<string, string> = {
@@ -135,7 +147,7 @@ const describeIssues = (issues: { path: PropertyKey[]; message: string }[]): str
  * fit Parley's schema, becomes an `unsupported` block that keeps the source: nothing is dropped.
  */
 export function mapBlock(block: TypebotBlock, ctx: BlockMapContext): Block {
-  const mapper = MAPPERS[block.type];
+  const mapper = MAPPERS.get(block.type);
   if (!mapper) return unsupportedBlock(block, unsupportedReason(block.type));
   try {
     const parsed = blockSchema.safeParse(mapper(block, ctx));

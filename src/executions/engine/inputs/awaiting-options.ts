@@ -1,4 +1,5 @@
 import type { Block } from '@/flows';
+import { assertNever } from '../assert-never';
 import type { Awaiting, AwaitingOptions } from '../engine-types';
 import { renderOptional, renderTemplate } from '../templating';
 import { isReplyBlock, type ParseEnv } from './input-types';
@@ -77,6 +78,8 @@ function awaitingOptions(block: Block, env: ParseEnv): AwaitingOptions | undefin
     }
     case 'embed':
       return block.options.waitForEvent ? { type: 'embedEvent', name: block.options.waitForEvent.name } : undefined;
+    default:
+      return assertNever(block, 'reply block');
   }
 }
 

@@ -1,10 +1,11 @@
-import type { BlockOf } from '@/flows';
+import type { BlockOf, BubbleBlockType } from '@/flows';
+import { assertNever } from '../assert-never';
 import type { BotMessage } from '../engine-types';
 import { renderOptional, renderTemplate } from '../templating';
 import { continueAfter, pauseAtInput, type Next } from './navigation';
 import type { Turn } from './turn';
 
-type BubbleBlock = BlockOf<'text' | 'image' | 'video' | 'audio' | 'embed'>;
+type BubbleBlock = BlockOf<BubbleBlockType>;
 
 /** The message a bubble sends, or undefined when it has nothing to show (an empty text or URL). */
 function bubbleMessage(turn: Turn, block: BubbleBlock): BotMessage | undefined {
@@ -42,6 +43,8 @@ function bubbleMessage(turn: Turn, block: BubbleBlock): BotMessage | undefined {
         ...(waitForEvent ? { waitForEvent: waitForEvent.name } : {}),
       };
     }
+    default:
+      return assertNever(block, 'bubble block');
   }
 }
 
