@@ -25,6 +25,13 @@ export function clientKeyOf(ip: string): string {
     .join(':')}::/64`;
 }
 
+/** Waits for two checks run side by side; the first one's refusal wins when both refuse. */
+async function both(first: Promise<void>, second: Promise<void>): Promise<void> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+}
+
 /**
  * Rate limits of the public chat routes, with counters in Redis so every API process shares them:
  * session starts per client IP and per bot, messages (and resumes) per client IP and per session.
@@ -47,16 +54,21 @@ export class VisitorRateLimit {
   /** Before starting a session: counts the client IP, then the bot. */
   async start(ip: string, publicId: string): Promise<void> {
     const limits = this.config.executions.visitorLimits;
-    await this.hit('ip', 'start-ip', clientKeyOf(ip), limits.startsPerIp);
+    // Both counters in one round trip (the IP's refusal wins when both are over).
     // (Public ids are at most 32 characters: a longer path segment names no bot, and keys stay short.)
-    await this.hit('bot', 'start-bot', publicId.slice(0, 64), limits.startsPerBot);
+    await both(
+      this.hit('ip', 'start-ip', clientKeyOf(ip), limits.startsPerIp),
+      this.hit('bot', 'start-bot', publicId.slice(0, 64), limits.startsPerBot),
+    );
   }
 
   /** Before a message or a resume of a session: counts the client IP, then the session. */
   async message(ip: string, sessionId: string): Promise<void> {
     const limits = this.config.executions.visitorLimits;
-    await this.hit('ip', 'message-ip', clientKeyOf(ip), limits.messagesPerIp);
-    await this.hit('session', 'message-session', sessionId, limits.messagesPerSession);
+    await both(
+      this.hit('ip', 'message-ip', clientKeyOf(ip), limits.messagesPerIp),
+      this.hit('session', 'message-session', sessionId, limits.messagesPerSession),
+    );
   }
 
   private async hit(scope: VisitorLimitScope, counter: string, id: string, limit: number): Promise<void> {
