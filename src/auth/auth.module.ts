@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '@/config';
 import { redisClientOptions } from '@/redis/redis.module';
-import { UsersModule } from '@/users/users.module';
+import { UsersCoreModule } from '@/users/users.module';
 import { AccessTokenService } from './access-token.service';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
@@ -75,7 +75,7 @@ export class AuthModule {
       module: AuthModule,
       imports: [
         DiscoveryModule,
-        UsersModule.register(config),
+        UsersCoreModule,
         TypeOrmModule.forFeature([
           RefreshTokenEntity,
           ApiKeyEntity,

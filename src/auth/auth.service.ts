@@ -7,10 +7,9 @@ import { EventsPublisher } from '@/events/events.publisher';
 import { type OrganizationDto, toOrganizationDto } from '@/users/dto/organization.dto';
 import { toUserDto } from '@/users/dto/profile.dto';
 import { InvitationsService } from '@/users/invitations.service';
-import { MembershipsRepository } from '@/users/memberships.repository';
-import { OrganizationsRepository } from '@/users/organizations.repository';
+import { MembershipsService } from '@/users/memberships.service';
 import { OrganizationsService } from '@/users/organizations.service';
-import { UsersRepository } from '@/users/users.repository';
+import { UsersService } from '@/users/users.service';
 import { AccessTokenService } from './access-token.service';
 import { EmailTaken, InvalidCredentials, Unauthenticated } from './auth.exception';
 import type { LoginDto, MeDto, RegisterDto, RegisteredDto, SessionDto, TokenPairDto } from './dto/auth.dto';
@@ -27,10 +26,9 @@ export class AuthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
-    private readonly users: UsersRepository,
-    private readonly organizations: OrganizationsRepository,
-    private readonly organizationsService: OrganizationsService,
-    private readonly memberships: MembershipsRepository,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
     private readonly invitations: InvitationsService,
     private readonly passwords: PasswordService,
     private readonly accessTokens: AccessTokenService,
@@ -52,7 +50,7 @@ export class AuthService {
         if (dto.invitationToken) {
           orgId = await this.invitations.acceptIn(em, user.id, dto.invitationToken);
         } else {
-          const organization = await this.organizations.create(dto.organizationName ?? dto.name, em);
+          const organization = await this.organizations.createWithin(dto.organizationName ?? dto.name, em);
           await this.memberships.add(organization.id, user.id, 'org_admin', em);
           orgId = organization.id;
         }
@@ -66,7 +64,7 @@ export class AuthService {
         if (isUniqueViolation(error)) throw new EmailTaken();
         throw error;
       });
-    const organization: OrganizationDto = await this.organizationsService.get(organizationId);
+    const organization: OrganizationDto = await this.organizations.get(organizationId);
     return { ...(await this.sessionFor(userId, session.familyId, session.token)), organization };
   }
 

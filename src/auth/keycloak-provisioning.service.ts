@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, type EntityManager, In, Not } from 'typeorm';
-import { MembershipEntity } from '@/users/entities/membership.entity';
-import { OrganizationsRepository } from '@/users/organizations.repository';
-import { UsersRepository } from '@/users/users.repository';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MembershipsService } from '@/users/memberships.service';
+import { UsersService } from '@/users/users.service';
 import { ExternalIdentityEntity } from './entities/external-identity.entity';
 import type { KeycloakIdentity } from './keycloak';
 
@@ -29,8 +28,8 @@ export class KeycloakProvisioning {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
-    private readonly organizations: OrganizationsRepository,
+    private readonly users: UsersService,
+    private readonly memberships: MembershipsService,
   ) {}
 
   /** The Parley user id for this identity, provisioning and syncing when the token is new to us. */
@@ -107,35 +106,14 @@ export class KeycloakProvisioning {
         }),
       );
     }
-    if (identity.organizations) await this.syncMemberships(userId, identity.organizations, em);
+    if (identity.organizations)
+      await this.memberships.syncFromIdentityProvider(userId, identity.organizations, 'keycloak', em);
     return userId;
   }
 
   private async emailUsedByOther(email: string, userId: string, em: EntityManager): Promise<boolean> {
     const other = await this.users.findByEmail(email, em);
     return Boolean(other && other.id !== userId);
-  }
-
-  private async syncMemberships(
-    userId: string,
-    organizations: NonNullable<KeycloakIdentity['organizations']>,
-    em: EntityManager,
-  ): Promise<void> {
-    const memberships = em.getRepository(MembershipEntity);
-    const orgIds: string[] = [];
-    for (const { slug, role } of organizations) {
-      const organization = await this.organizations.findOrCreateBySlug(slug.toLowerCase(), slug, em);
-      orgIds.push(organization.id);
-      await memberships.upsert(
-        { organizationId: organization.id, userId, role, source: 'keycloak' },
-        { conflictPaths: ['userId', 'organizationId'], skipUpdateIfNoValuesChanged: true },
-      );
-    }
-    await memberships.delete({
-      userId,
-      source: 'keycloak',
-      ...(orgIds.length > 0 ? { organizationId: Not(In(orgIds)) } : {}),
-    });
   }
 }
 
