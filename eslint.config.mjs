@@ -21,6 +21,12 @@ const privatePartsOf = (other) => ({
   message: `A module reaches "${other}" through its exported services, not its repositories or entities (docs/architecture.md, Module boundaries).`,
 });
 
+/** auth depends on users; users takes the access primitives from src/access, so no cycle. */
+const usersNotAuth = {
+  group: ['@/auth', '@/auth/*', '../auth/*', '../../auth/*'],
+  message: 'users may not import auth (auth uses users): take principal, roles, tenant and decorators from @/access.',
+};
+
 /** What the flow engine may not import: frameworks, persistence, queues, the network. */
 const engineForbidden = {
   group: [
@@ -75,7 +81,7 @@ function moduleBoundaryConfigs() {
     { files: ['src/**/*.ts'], rules: { 'no-restricted-imports': moduleRule(undefined) } },
     ...featureModules.map((m) => ({
       files: [`src/${m}/**/*.ts`],
-      rules: { 'no-restricted-imports': moduleRule(m) },
+      rules: { 'no-restricted-imports': moduleRule(m, m === 'users' ? [usersNotAuth] : []) },
     })),
     ...[0, 1, 2, 3].map((depth) => ({
       files: [engineFiles(depth)],

@@ -7,8 +7,8 @@ import { type Page, toPage } from '@/common/pagination/keyset';
 import { Forbidden, Unauthenticated } from './auth.exception';
 import { type ApiKeyDto, type CreateApiKeyDto, type CreatedApiKeyDto, toApiKeyDto } from './dto/api-key.dto';
 import { ApiKeyEntity } from './entities/api-key.entity';
-import type { Principal, TenantContext } from './principal';
-import { hashToken } from './tokens';
+import type { Principal, TenantContext } from '@/access/principal';
+import { hashToken } from '@/common/crypto/tokens';
 
 export const API_KEY_PREFIX = 'pk_';
 /** `pk_` + 8 visible characters (the lookup prefix) + `_` + 43 secret characters (256 bits). */

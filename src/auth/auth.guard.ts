@@ -2,11 +2,11 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrganizationsService } from '@/users/organizations.service';
-import { AUTH_POLICY, type AuthPolicy } from './auth.decorators';
+import { AUTH_POLICY, type AuthPolicy } from '@/access/access.decorators';
 import { Forbidden, Unauthenticated } from './auth.exception';
 import { Authenticator } from './authenticator.service';
-import { roleAtLeast } from './roles';
-import { resolveTenant } from './tenant';
+import { roleAtLeast } from '@/access/roles';
+import { resolveTenant } from '@/access/tenant';
 
 /**
  * The global guard: deny by default. Every route declares a policy (`@Public`, `@Authenticated`,

@@ -15,10 +15,10 @@ import { EmailTaken, InvalidCredentials, Unauthenticated } from './auth.exceptio
 import type { LoginDto, MeDto, RegisterDto, RegisteredDto, SessionDto, TokenPairDto } from './dto/auth.dto';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
 import { assertPasswordPolicy, PasswordService } from './password.service';
-import type { Principal } from './principal';
+import type { Principal } from '@/access/principal';
 import { type ClientMeta, RefreshTokensService } from './refresh-tokens.service';
 import { SessionDenylist } from './session-denylist.service';
-import { hashToken, newOpaqueToken } from './tokens';
+import { hashToken, newOpaqueToken } from '@/common/crypto/tokens';
 import { isUniqueViolation } from '@/database/postgres-errors';
 
 @Injectable()

@@ -3,7 +3,7 @@ import { ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '
 import { IsString, Length } from 'class-validator';
 import { DomainException } from '@/common/errors/domain.exception';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
-import { Public } from './auth.decorators';
+import { Public } from '@/access/access.decorators';
 import { KeycloakTokenVerifier } from './keycloak';
 import { KeycloakProvisioning } from './keycloak-provisioning.service';
 import { SessionDenylist } from './session-denylist.service';

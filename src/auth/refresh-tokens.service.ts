@@ -6,7 +6,7 @@ import { type AppConfig, InjectConfig } from '@/config';
 import { Unauthenticated } from './auth.exception';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { SessionDenylist } from './session-denylist.service';
-import { hashToken, newOpaqueToken } from './tokens';
+import { hashToken, newOpaqueToken } from '@/common/crypto/tokens';
 
 export interface ClientMeta {
   readonly ip: string | undefined;

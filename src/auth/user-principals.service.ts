@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UsersService } from '@/users/users.service';
 import { Unauthenticated } from './auth.exception';
-import type { MembershipGrant, Principal } from './principal';
+import type { MembershipGrant, Principal } from '@/access/principal';
 import { SessionDenylist } from './session-denylist.service';
 
 /** What a verified user token says about its session. */

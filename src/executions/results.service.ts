@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { pipeline, Readable } from 'node:stream';
-import type { TenantContext } from '@/auth/principal';
+import type { TenantContext } from '@/access/principal';
 import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
 import { ResourceNotFound } from '@/common/errors/domain.exception';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { defaultChatbotSettings } from '@/chatbots/chatbot-settings';
 import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
-import type { TenantContext } from '@/auth/principal';
+import type { TenantContext } from '@/access/principal';
 import { isRedisUnavailable } from '@/common/errors/dependency-errors';
 import { type AppConfig, InjectConfig } from '@/config';
 import { newId } from '@/database/base.entity';

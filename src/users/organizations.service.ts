@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { TenantContext } from '@/auth/principal';
+import type { TenantContext } from '@/access/principal';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import { type OrganizationDto, toOrganizationDto } from './dto/organization.dto';
 import { MembershipsRepository } from './memberships.repository';

@@ -1,6 +1,6 @@
 import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
-import type { OrgRole } from '../roles';
+import type { OrgRole } from '@/access/roles';
 
 @Entity('api_keys')
 @Index('ix_api_keys_org', ['organizationId', 'id'])
