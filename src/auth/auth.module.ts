@@ -9,6 +9,7 @@ import { redisClientOptions } from '@/redis/redis.module';
 import { UsersCoreModule } from '@/users/users.module';
 import { AccessTokenService } from './access-token.service';
 import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -28,7 +29,9 @@ import {
 import { KeycloakController } from './keycloak.controller';
 import { KeycloakProvisioning } from './keycloak-provisioning.service';
 import { THROTTLE_BY_ACCOUNT, THROTTLE_BY_ACCOUNT_AND_IP, THROTTLE_BY_IP } from './login-throttler.guard';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { PasswordService } from './password.service';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RoutePolicyCheck } from './route-policy.check';
 import { SessionDenylist } from './session-denylist.service';
@@ -108,9 +111,12 @@ export class AuthModule {
         ApiKeyStrategy,
         AuthService,
         PasswordService,
+        PasswordResetTokensRepository,
         AccessTokenService,
+        RefreshTokensRepository,
         RefreshTokensService,
         SessionDenylist,
+        ApiKeysRepository,
         ApiKeysService,
         KeycloakProvisioning,
         ...keycloakProviders(config),

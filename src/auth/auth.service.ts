@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DomainException } from '@/common/errors/domain.exception';
 import { type AppConfig, InjectConfig } from '@/config';
 import { EventsPublisher } from '@/events/events.publisher';
@@ -13,7 +13,7 @@ import { UsersService } from '@/users/users.service';
 import { AccessTokenService } from './access-token.service';
 import { EmailTaken, InvalidCredentials, Unauthenticated } from './auth.exception';
 import type { LoginDto, MeDto, RegisterDto, RegisteredDto, SessionDto, TokenPairDto } from './dto/auth.dto';
-import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { assertPasswordPolicy, PasswordService } from './password.service';
 import type { Principal } from '@/access/principal';
 import { type ClientMeta, RefreshTokensService } from './refresh-tokens.service';
@@ -31,6 +31,7 @@ export class AuthService {
     private readonly memberships: MembershipsService,
     private readonly invitations: InvitationsService,
     private readonly passwords: PasswordService,
+    private readonly resetTokens: PasswordResetTokensRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly denylist: SessionDenylist,
@@ -130,7 +131,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
       await this.users.update(user.id, { passwordHash }, em);
-      await this.voidResetTokens(user.id, em);
+      await this.resetTokens.voidAllOfUser(user.id, em);
     });
     await this.refreshTokens.revokeUserSessions(user.id, 'password_changed', principal.sessionId);
   }
@@ -143,9 +144,7 @@ export class AuthService {
     const expiresAt = new Date(Date.now() + this.config.auth.passwordResetTtlSeconds * 1000);
     // The event (for the notification that emails the token) commits with the token row, or neither does.
     await this.dataSource.transaction(async (em) => {
-      await em
-        .getRepository(PasswordResetTokenEntity)
-        .save({ userId: user.id, tokenHash: hashToken(token), expiresAt, usedAt: null });
+      await this.resetTokens.create(user.id, hashToken(token), expiresAt, em);
       await this.events.publishIn(em, [
         this.events.event('auth.password_reset_requested', null, {
           userId: user.id,
@@ -171,30 +170,16 @@ export class AuthService {
         detail: 'This password reset link is invalid or has expired; ask for a new one.',
         errors: [{ field: 'token', message: 'token is invalid or expired' }],
       });
-    const row = await this.dataSource
-      .getRepository(PasswordResetTokenEntity)
-      .findOne({ where: { tokenHash: hashToken(token), usedAt: IsNull() } });
+    const row = await this.resetTokens.findUnused(hashToken(token));
     if (!row || row.expiresAt <= new Date()) throw invalid();
     const user = await this.users.findById(row.userId);
     assertPasswordPolicy(newPassword, user?.email, 'newPassword');
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
-      if (!(await this.voidResetTokens(row.userId, em)).includes(row.id)) throw invalid();
+      if (!(await this.resetTokens.voidAllOfUser(row.userId, em)).includes(row.id)) throw invalid();
       await this.users.update(row.userId, { passwordHash }, em);
       await this.refreshTokens.revokeUserSessions(row.userId, 'password_reset', undefined, em);
     });
-  }
-
-  /** Once the password changes, no reset link sent before works any more. Returns the ids it voided. */
-  private async voidResetTokens(userId: string, em: EntityManager): Promise<string[]> {
-    const result = await em
-      .createQueryBuilder()
-      .update(PasswordResetTokenEntity)
-      .set({ usedAt: () => 'now()' })
-      .where('user_id = :userId AND used_at IS NULL', { userId })
-      .returning('id')
-      .execute();
-    return (result.raw as { id: string }[]).map((r) => r.id);
   }
 
   private async tokenPair(userId: string, familyId: string, refreshToken: string): Promise<TokenPairDto> {
