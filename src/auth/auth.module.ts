@@ -16,6 +16,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
+import { EndedSessionsRepository } from './ended-sessions.repository';
 import { EndedSessionEntity } from './entities/ended-session.entity';
 import { ExternalIdentityEntity } from './entities/external-identity.entity';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
@@ -115,6 +116,7 @@ export class AuthModule {
         AccessTokenService,
         RefreshTokensRepository,
         RefreshTokensService,
+        EndedSessionsRepository,
         SessionDenylist,
         ApiKeysRepository,
         ApiKeysService,

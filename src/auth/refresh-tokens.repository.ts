@@ -46,4 +46,13 @@ export class RefreshTokensRepository {
       .getRawMany<{ familyId: string }>();
     return rows.map((r) => r.familyId);
   }
+
+  /** Whether the family (a local session) was revoked. */
+  async familyRevoked(familyId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ ended: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL) AS ended`,
+      [familyId],
+    );
+    return row?.ended ?? false;
+  }
 }
