@@ -19,6 +19,7 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { EndedSessionsRepository } from './ended-sessions.repository';
 import { EndedSessionEntity } from './entities/ended-session.entity';
 import { ExternalIdentityEntity } from './entities/external-identity.entity';
+import { ExternalIdentitiesRepository } from './external-identities.repository';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import {
@@ -120,6 +121,7 @@ export class AuthModule {
         SessionDenylist,
         ApiKeysRepository,
         ApiKeysService,
+        ExternalIdentitiesRepository,
         KeycloakProvisioning,
         ...keycloakProviders(config),
       ],

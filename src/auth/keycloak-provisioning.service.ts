@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MembershipsService } from '@/users/memberships.service';
 import { UsersService } from '@/users/users.service';
-import { ExternalIdentityEntity } from './entities/external-identity.entity';
+import { ExternalIdentitiesRepository } from './external-identities.repository';
 import type { KeycloakIdentity } from './keycloak';
 
 /** How many verified tokens to remember as "already synced" per process. */
@@ -30,6 +30,7 @@ export class KeycloakProvisioning {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
+    private readonly links: ExternalIdentitiesRepository,
   ) {}
 
   /** The Parley user id for this identity, provisioning and syncing when the token is new to us. */
@@ -44,7 +45,7 @@ export class KeycloakProvisioning {
 
   /** Finds the user linked to a Keycloak subject (back-channel logout by `sub`). */
   async linkedUserId(issuer: string, subject: string): Promise<string | undefined> {
-    const link = await this.dataSource.getRepository(ExternalIdentityEntity).findOne({ where: { issuer, subject } });
+    const link = await this.links.find(issuer, subject);
     return link?.userId;
   }
 
@@ -58,10 +59,9 @@ export class KeycloakProvisioning {
   }
 
   private async sync(identity: KeycloakIdentity, em: EntityManager): Promise<string> {
-    const links = em.getRepository(ExternalIdentityEntity);
     // Serialize concurrent first requests of the same subject.
-    await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`kc:${identity.issuer}|${identity.subject}`]);
-    const link = await links.findOne({ where: { issuer: identity.issuer, subject: identity.subject } });
+    await this.links.lockSubject(identity.issuer, identity.subject, em);
+    const link = await this.links.find(identity.issuer, identity.subject, em);
     const name = identity.name ?? identity.claims.preferredUsername ?? identity.email ?? identity.subject;
     let userId: string;
     if (link) {
@@ -76,7 +76,7 @@ export class KeycloakProvisioning {
         },
         em,
       );
-      await links.update({ id: link.id }, { lastSeenAt: new Date(), email: identity.email ?? link.email });
+      await this.links.touch(link.id, identity.email ?? link.email, em);
     } else {
       const existing = identity.email ? await this.users.findByEmail(identity.email, em) : null;
       if (existing) {
@@ -96,14 +96,15 @@ export class KeycloakProvisioning {
         );
         userId = user.id;
       }
-      await links.save(
-        links.create({
+      await this.links.create(
+        {
           userId,
           issuer: identity.issuer,
           subject: identity.subject,
           email: identity.email ?? null,
           lastSeenAt: new Date(),
-        }),
+        },
+        em,
       );
     }
     if (identity.organizations)
