@@ -11,6 +11,7 @@ import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
 import { RedisModule } from '@/redis/redis.module';
+import { UsersModule } from '@/users/users.module';
 
 /**
  * The root module. Built from the resolved configuration because what a process runs depends on
@@ -32,6 +33,7 @@ export class AppModule {
         EventsModule.forRoot(config),
         HealthModule,
         MetricsModule,
+        UsersModule.register(config),
         AuthModule.register(config),
         ChatbotsModule.register(config),
         ExecutionsModule.register(config),

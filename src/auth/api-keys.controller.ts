@@ -5,9 +5,9 @@ import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf, PageQueryDto } from '@/common/pagination/keyset';
 import { UuidParam } from '@/common/validation/uuid-param';
 import { ApiKeysService } from './api-keys.service';
-import { CurrentPrincipal, CurrentTenant, Roles } from './auth.decorators';
+import { CurrentPrincipal, CurrentTenant, Roles } from '@/access/access.decorators';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
-import type { Principal, TenantContext } from './principal';
+import type { Principal, TenantContext } from '@/access/principal';
 
 @ApiTags('api-keys')
 @Controller('api-keys')

@@ -11,7 +11,7 @@ import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { NoStore } from '@/common/http/no-store.decorator';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
-import { Authenticated, CurrentPrincipal, Public } from './auth.decorators';
+import { Authenticated, CurrentPrincipal, Public } from '@/access/access.decorators';
 import { AuthService } from './auth.service';
 import {
   ChangePasswordDto,
@@ -31,7 +31,7 @@ import {
   THROTTLE_BY_ACCOUNT_AND_IP,
   THROTTLE_BY_IP,
 } from './login-throttler.guard';
-import type { Principal } from './principal';
+import type { Principal } from '@/access/principal';
 import type { ClientMeta } from './refresh-tokens.service';
 
 const clientMeta = (request: FastifyRequest): ClientMeta => ({

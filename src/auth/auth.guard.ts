@@ -1,12 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OrganizationsRepository } from '@/users/organizations.repository';
-import { AUTH_POLICY, type AuthPolicy } from './auth.decorators';
+import { OrganizationsService } from '@/users/organizations.service';
+import { AUTH_POLICY, type AuthPolicy } from '@/access/access.decorators';
 import { Forbidden, Unauthenticated, UserRequired } from './auth.exception';
 import { Authenticator } from './authenticator.service';
-import { roleAtLeast } from './roles';
-import { resolveTenant } from './tenant';
+import { roleAtLeast } from '@/access/roles';
+import { resolveTenant } from '@/access/tenant';
 
 /**
  * The global guard: deny by default. Every route declares a policy (`@Public`, `@Authenticated`,
@@ -22,7 +22,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
-    private readonly organizations: OrganizationsRepository,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   private policyOf(context: ExecutionContext): AuthPolicy | null {
@@ -58,7 +58,7 @@ export class AuthGuard implements CanActivate {
         return true;
       case 'role': {
         const tenant = await resolveTenant(principal, request.headers['x-organization-id'], (id) =>
-          this.organizations.findById(id).then(Boolean),
+          this.organizations.exists(id),
         );
         if (!roleAtLeast(tenant.role, policy.role)) {
           throw new Forbidden('auth.insufficient_role', `This needs the ${policy.role} role or higher.`);

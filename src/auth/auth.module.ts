@@ -6,17 +6,20 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '@/config';
 import { redisClientOptions } from '@/redis/redis.module';
-import { UsersModule } from '@/users/users.module';
+import { UsersCoreModule } from '@/users/users.module';
 import { AccessTokenService } from './access-token.service';
 import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
+import { EndedSessionsRepository } from './ended-sessions.repository';
 import { EndedSessionEntity } from './entities/ended-session.entity';
 import { ExternalIdentityEntity } from './entities/external-identity.entity';
+import { ExternalIdentitiesRepository } from './external-identities.repository';
 import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import {
@@ -28,7 +31,9 @@ import {
 import { KeycloakController } from './keycloak.controller';
 import { KeycloakProvisioning } from './keycloak-provisioning.service';
 import { THROTTLE_BY_ACCOUNT, THROTTLE_BY_ACCOUNT_AND_IP, THROTTLE_BY_IP } from './login-throttler.guard';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { PasswordService } from './password.service';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RoutePolicyCheck } from './route-policy.check';
 import { SessionDenylist } from './session-denylist.service';
@@ -75,7 +80,7 @@ export class AuthModule {
       module: AuthModule,
       imports: [
         DiscoveryModule,
-        UsersModule.register(config),
+        UsersCoreModule,
         TypeOrmModule.forFeature([
           RefreshTokenEntity,
           ApiKeyEntity,
@@ -108,10 +113,15 @@ export class AuthModule {
         ApiKeyStrategy,
         AuthService,
         PasswordService,
+        PasswordResetTokensRepository,
         AccessTokenService,
+        RefreshTokensRepository,
         RefreshTokensService,
+        EndedSessionsRepository,
         SessionDenylist,
+        ApiKeysRepository,
         ApiKeysService,
+        ExternalIdentitiesRepository,
         KeycloakProvisioning,
         ...keycloakProviders(config),
       ],

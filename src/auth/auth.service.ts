@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { type AppConfig, InjectConfig } from '@/config';
 import { EventsPublisher } from '@/events/events.publisher';
 import { type OrganizationDto, toOrganizationDto } from '@/users/dto/organization.dto';
 import { toUserDto } from '@/users/dto/profile.dto';
 import { InvitationsService } from '@/users/invitations.service';
-import { MembershipsRepository } from '@/users/memberships.repository';
-import { OrganizationsRepository } from '@/users/organizations.repository';
+import { MembershipsService } from '@/users/memberships.service';
 import { OrganizationsService } from '@/users/organizations.service';
-import { UsersRepository } from '@/users/users.repository';
+import { UsersService } from '@/users/users.service';
 import { AccessTokenService } from './access-token.service';
 import {
   EmailTaken,
@@ -20,12 +19,12 @@ import {
   WrongPassword,
 } from './auth.exception';
 import type { LoginDto, MeDto, RegisterDto, RegisteredDto, SessionDto, TokenPairDto } from './dto/auth.dto';
-import { PasswordResetTokenEntity } from './entities/password-reset-token.entity';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { assertPasswordPolicy, PasswordService } from './password.service';
-import type { Principal } from './principal';
+import type { Principal } from '@/access/principal';
 import { type ClientMeta, RefreshTokensService } from './refresh-tokens.service';
 import { SessionDenylist } from './session-denylist.service';
-import { hashToken, newOpaqueToken } from './tokens';
+import { hashToken, newOpaqueToken } from '@/common/crypto/tokens';
 import { isUniqueViolation } from '@/database/postgres-errors';
 
 @Injectable()
@@ -33,12 +32,12 @@ export class AuthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
-    private readonly users: UsersRepository,
-    private readonly organizations: OrganizationsRepository,
-    private readonly organizationsService: OrganizationsService,
-    private readonly memberships: MembershipsRepository,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
     private readonly invitations: InvitationsService,
     private readonly passwords: PasswordService,
+    private readonly resetTokens: PasswordResetTokensRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly denylist: SessionDenylist,
@@ -58,7 +57,7 @@ export class AuthService {
         if (dto.invitationToken) {
           orgId = await this.invitations.acceptIn(em, user.id, dto.invitationToken);
         } else {
-          const organization = await this.organizations.create(dto.organizationName ?? dto.name, em);
+          const organization = await this.organizations.createWithin(dto.organizationName ?? dto.name, em);
           await this.memberships.add(organization.id, user.id, 'org_admin', em);
           orgId = organization.id;
         }
@@ -72,7 +71,7 @@ export class AuthService {
         if (isUniqueViolation(error)) throw new EmailTaken();
         throw error;
       });
-    const organization: OrganizationDto = await this.organizationsService.get(organizationId);
+    const organization: OrganizationDto = await this.organizations.get(organizationId);
     return { ...(await this.sessionFor(userId, session.familyId, session.token)), organization };
   }
 
@@ -133,7 +132,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
       await this.users.update(user.id, { passwordHash }, em);
-      await this.voidResetTokens(user.id, em);
+      await this.resetTokens.voidAllOfUser(user.id, em);
     });
     await this.refreshTokens.revokeUserSessions(user.id, 'password_changed', principal.sessionId);
   }
@@ -146,9 +145,7 @@ export class AuthService {
     const expiresAt = new Date(Date.now() + this.config.auth.passwordResetTtlSeconds * 1000);
     // The event (for the notification that emails the token) commits with the token row, or neither does.
     await this.dataSource.transaction(async (em) => {
-      await em
-        .getRepository(PasswordResetTokenEntity)
-        .save({ userId: user.id, tokenHash: hashToken(token), expiresAt, usedAt: null });
+      await this.resetTokens.create(user.id, hashToken(token), expiresAt, em);
       await this.events.publishIn(em, [
         this.events.event('auth.password_reset_requested', null, {
           userId: user.id,
@@ -167,30 +164,16 @@ export class AuthService {
    * when two links are confirmed at once: the second finds its token already void).
    */
   async confirmPasswordReset(token: string, newPassword: string): Promise<void> {
-    const row = await this.dataSource
-      .getRepository(PasswordResetTokenEntity)
-      .findOne({ where: { tokenHash: hashToken(token), usedAt: IsNull() } });
+    const row = await this.resetTokens.findUnused(hashToken(token));
     if (!row || row.expiresAt <= new Date()) throw new InvalidResetToken();
     const user = await this.users.findById(row.userId);
     assertPasswordPolicy(newPassword, user?.email, 'newPassword');
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
-      if (!(await this.voidResetTokens(row.userId, em)).includes(row.id)) throw new InvalidResetToken();
+      if (!(await this.resetTokens.voidAllOfUser(row.userId, em)).includes(row.id)) throw new InvalidResetToken();
       await this.users.update(row.userId, { passwordHash }, em);
       await this.refreshTokens.revokeUserSessions(row.userId, 'password_reset', undefined, em);
     });
-  }
-
-  /** Once the password changes, no reset link sent before works any more. Returns the ids it voided. */
-  private async voidResetTokens(userId: string, em: EntityManager): Promise<string[]> {
-    const result = await em
-      .createQueryBuilder()
-      .update(PasswordResetTokenEntity)
-      .set({ usedAt: () => 'now()' })
-      .where('user_id = :userId AND used_at IS NULL', { userId })
-      .returning('id')
-      .execute();
-    return (result.raw as { id: string }[]).map((r) => r.id);
   }
 
   private async tokenPair(userId: string, familyId: string, refreshToken: string): Promise<TokenPairDto> {

@@ -5,7 +5,7 @@ import type { AppConfig } from '@/config';
 import { AccessTokenService } from './access-token.service';
 import type { ApiKeysService } from './api-keys.service';
 import { Authenticator } from './authenticator.service';
-import type { Principal } from './principal';
+import type { Principal } from '@/access/principal';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { ParleyJwtStrategy } from './strategies/parley-jwt.strategy';
 import type { UserPrincipals, UserSession } from './user-principals.service';

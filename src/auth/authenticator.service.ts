@@ -4,7 +4,7 @@ import { AccessTokenService } from './access-token.service';
 import { Unauthenticated } from './auth.exception';
 import { credentialsOf } from './credentials';
 import { peekIssuer } from './keycloak';
-import type { Principal } from './principal';
+import type { Principal } from '@/access/principal';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { KeycloakJwtStrategy } from './strategies/keycloak-jwt.strategy';
 import { ParleyJwtStrategy } from './strategies/parley-jwt.strategy';

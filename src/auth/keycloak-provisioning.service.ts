@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, type EntityManager, In, Not } from 'typeorm';
-import { MembershipEntity } from '@/users/entities/membership.entity';
-import { OrganizationsRepository } from '@/users/organizations.repository';
-import { UsersRepository } from '@/users/users.repository';
-import { ExternalIdentityEntity } from './entities/external-identity.entity';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MembershipsService } from '@/users/memberships.service';
+import { UsersService } from '@/users/users.service';
+import { ExternalIdentitiesRepository } from './external-identities.repository';
 import type { KeycloakIdentity } from './keycloak';
 
 /** How many verified tokens to remember as "already synced" per process. */
@@ -29,8 +28,9 @@ export class KeycloakProvisioning {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
-    private readonly organizations: OrganizationsRepository,
+    private readonly users: UsersService,
+    private readonly memberships: MembershipsService,
+    private readonly links: ExternalIdentitiesRepository,
   ) {}
 
   /** The Parley user id for this identity, provisioning and syncing when the token is new to us. */
@@ -45,7 +45,7 @@ export class KeycloakProvisioning {
 
   /** Finds the user linked to a Keycloak subject (back-channel logout by `sub`). */
   async linkedUserId(issuer: string, subject: string): Promise<string | undefined> {
-    const link = await this.dataSource.getRepository(ExternalIdentityEntity).findOne({ where: { issuer, subject } });
+    const link = await this.links.find(issuer, subject);
     return link?.userId;
   }
 
@@ -59,10 +59,9 @@ export class KeycloakProvisioning {
   }
 
   private async sync(identity: KeycloakIdentity, em: EntityManager): Promise<string> {
-    const links = em.getRepository(ExternalIdentityEntity);
     // Serialize concurrent first requests of the same subject.
-    await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`kc:${identity.issuer}|${identity.subject}`]);
-    const link = await links.findOne({ where: { issuer: identity.issuer, subject: identity.subject } });
+    await this.links.lockSubject(identity.issuer, identity.subject, em);
+    const link = await this.links.find(identity.issuer, identity.subject, em);
     const name = identity.name ?? identity.claims.preferredUsername ?? identity.email ?? identity.subject;
     let userId: string;
     if (link) {
@@ -77,7 +76,7 @@ export class KeycloakProvisioning {
         },
         em,
       );
-      await links.update({ id: link.id }, { lastSeenAt: new Date(), email: identity.email ?? link.email });
+      await this.links.touch(link.id, identity.email ?? link.email, em);
     } else {
       const existing = identity.email ? await this.users.findByEmail(identity.email, em) : null;
       if (existing) {
@@ -97,45 +96,25 @@ export class KeycloakProvisioning {
         );
         userId = user.id;
       }
-      await links.save(
-        links.create({
+      await this.links.create(
+        {
           userId,
           issuer: identity.issuer,
           subject: identity.subject,
           email: identity.email ?? null,
           lastSeenAt: new Date(),
-        }),
+        },
+        em,
       );
     }
-    if (identity.organizations) await this.syncMemberships(userId, identity.organizations, em);
+    if (identity.organizations)
+      await this.memberships.syncFromIdentityProvider(userId, identity.organizations, 'keycloak', em);
     return userId;
   }
 
   private async emailUsedByOther(email: string, userId: string, em: EntityManager): Promise<boolean> {
     const other = await this.users.findByEmail(email, em);
     return Boolean(other && other.id !== userId);
-  }
-
-  private async syncMemberships(
-    userId: string,
-    organizations: NonNullable<KeycloakIdentity['organizations']>,
-    em: EntityManager,
-  ): Promise<void> {
-    const memberships = em.getRepository(MembershipEntity);
-    const orgIds: string[] = [];
-    for (const { slug, role } of organizations) {
-      const organization = await this.organizations.findOrCreateBySlug(slug.toLowerCase(), slug, em);
-      orgIds.push(organization.id);
-      await memberships.upsert(
-        { organizationId: organization.id, userId, role, source: 'keycloak' },
-        { conflictPaths: ['userId', 'organizationId'], skipUpdateIfNoValuesChanged: true },
-      );
-    }
-    await memberships.delete({
-      userId,
-      source: 'keycloak',
-      ...(orgIds.length > 0 ? { organizationId: Not(In(orgIds)) } : {}),
-    });
   }
 }
 

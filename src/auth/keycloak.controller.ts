@@ -2,7 +2,7 @@ import { Body, Controller, Header, HttpCode, Inject, Optional, Post } from '@nes
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
-import { Public } from './auth.decorators';
+import { Public } from '@/access/access.decorators';
 import { KeycloakTokenVerifier } from './keycloak';
 import { SsoDisabled } from './keycloak/keycloak.exception';
 import { KeycloakProvisioning } from './keycloak-provisioning.service';

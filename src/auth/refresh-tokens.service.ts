@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '@/database/base.entity';
 import { type AppConfig, InjectConfig } from '@/config';
 import { Unauthenticated } from './auth.exception';
-import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionDenylist } from './session-denylist.service';
-import { hashToken, newOpaqueToken } from './tokens';
+import { hashToken, newOpaqueToken } from '@/common/crypto/tokens';
 
 export interface ClientMeta {
   readonly ip: string | undefined;
@@ -31,11 +31,8 @@ export class RefreshTokensService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
     private readonly denylist: SessionDenylist,
+    private readonly tokens: RefreshTokensRepository,
   ) {}
-
-  private repo(em: EntityManager = this.dataSource.manager) {
-    return em.getRepository(RefreshTokenEntity);
-  }
 
   /** Starts a new family (a sign-in); returns the family id (the session id) and the token. */
   async startFamily(
@@ -49,23 +46,23 @@ export class RefreshTokensService {
 
   private async issue(userId: string, familyId: string, meta: ClientMeta, em?: EntityManager): Promise<string> {
     const token = newOpaqueToken('rt_');
-    await this.repo(em).insert({
-      userId,
-      familyId,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(Date.now() + this.config.auth.refreshTokenTtlSeconds * 1000),
-      ip: meta.ip?.slice(0, 64) ?? null,
-      userAgent: meta.userAgent?.slice(0, 512) ?? null,
-    });
+    await this.tokens.insert(
+      {
+        userId,
+        familyId,
+        tokenHash: hashToken(token),
+        expiresAt: new Date(Date.now() + this.config.auth.refreshTokenTtlSeconds * 1000),
+        ip: meta.ip?.slice(0, 64) ?? null,
+        userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      },
+      em,
+    );
     return token;
   }
 
   async rotate(token: string, meta: ClientMeta): Promise<Rotated> {
     const outcome = await this.dataSource.transaction(async (em): Promise<RotateOutcome> => {
-      const row = await this.repo(em).findOne({
-        where: { tokenHash: hashToken(token) },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const row = await this.tokens.findByHashForUpdate(hashToken(token), em);
       if (!row)
         return { ok: false, error: new Unauthenticated('auth.invalid_refresh_token', 'Unknown refresh token.') };
       if (row.revokedAt) {
@@ -85,7 +82,7 @@ export class RefreshTokensService {
       if (row.expiresAt <= new Date()) {
         return { ok: false, error: new Unauthenticated('auth.refresh_token_expired', 'The session has expired.') };
       }
-      await this.repo(em).update({ id: row.id }, { usedAt: new Date() });
+      await this.tokens.markUsed(row.id, em);
       const next = await this.issue(row.userId, row.familyId, meta, em);
       return { ok: true, rotated: { userId: row.userId, familyId: row.familyId, refreshToken: next } };
     });
@@ -96,26 +93,13 @@ export class RefreshTokensService {
   /** Ends sessions: their refresh tokens stop working and their access tokens are denied. */
   async revokeFamilies(familyIds: readonly string[], reason: string, em?: EntityManager): Promise<void> {
     if (familyIds.length === 0) return;
-    await this.repo(em).update(
-      { familyId: In([...familyIds]), revokedAt: IsNull() },
-      { revokedAt: new Date(), revokedReason: reason },
-    );
+    await this.tokens.revokeFamilies(familyIds, reason, em);
     // The rows above are the record (they survive Redis); the cache makes every process see it now.
     await this.denylist.cacheRevokedFamilies(familyIds);
   }
 
   /** Ends every session of the user except `keepFamilyId` (change password, reset). */
   async revokeUserSessions(userId: string, reason: string, keepFamilyId?: string, em?: EntityManager): Promise<void> {
-    const rows = await this.repo(em)
-      .createQueryBuilder('t')
-      .select('DISTINCT t.familyId', 'familyId')
-      .where('t.userId = :userId AND t.revokedAt IS NULL', { userId })
-      .andWhere(keepFamilyId ? 't.familyId <> :keep' : 'TRUE', { keep: keepFamilyId })
-      .getRawMany<{ familyId: string }>();
-    await this.revokeFamilies(
-      rows.map((r) => r.familyId),
-      reason,
-      em,
-    );
+    await this.revokeFamilies(await this.tokens.activeFamilyIds(userId, keepFamilyId, em), reason, em);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { AUTH_POLICY } from './auth.decorators';
+import { AUTH_POLICY } from '@/access/access.decorators';
 
 /**
  * Refuses to boot when a controller route declares no access policy, so a forgotten decorator is

@@ -1,10 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { type AppConfig, InjectConfig } from '@/config';
-import { newId } from '@/database/base.entity';
 import { InjectRedis } from '@/redis/redis.module';
+import { EndedSessionsRepository } from './ended-sessions.repository';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 /** How long Redis remembers that a session (or a user) has *not* been signed out. */
 export const NOT_ENDED_CACHE_SECONDS = 30;
@@ -66,7 +65,8 @@ export class SessionDenylist implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectRedis() private readonly redis: Redis,
     @InjectConfig() private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly endedSessions: EndedSessionsRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
   ) {}
 
   onModuleInit(): void {
@@ -150,15 +150,7 @@ export class SessionDenylist implements OnModuleInit, OnModuleDestroy {
   async deny(sessionId: string, seconds = this.localDenySeconds, userId?: string): Promise<void> {
     const endedAt = new Date();
     const expiresAt = new Date(endedAt.getTime() + seconds * 1000);
-    await this.dataSource.query(
-      `INSERT INTO ended_sessions (id, session_id, user_id, ended_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (session_id) WHERE session_id IS NOT NULL DO UPDATE
-         SET expires_at = GREATEST(ended_sessions.expires_at, EXCLUDED.expires_at),
-             user_id = COALESCE(ended_sessions.user_id, EXCLUDED.user_id),
-             updated_at = now()`,
-      [newId(), sessionId, userId ?? null, endedAt, expiresAt],
-    );
+    await this.endedSessions.endSession(sessionId, userId ?? null, endedAt, expiresAt);
     await this.write([{ key: this.keys.ended(sessionId), value: '1', until: expiresAt.getTime() }], true);
     await this.prune();
   }
@@ -176,10 +168,7 @@ export class SessionDenylist implements OnModuleInit, OnModuleDestroy {
   async denyUserTokensBefore(userId: string, seconds = 24 * 3600): Promise<void> {
     const endedAt = new Date();
     const expiresAt = new Date(endedAt.getTime() + seconds * 1000);
-    await this.dataSource.query(
-      `INSERT INTO ended_sessions (id, session_id, user_id, ended_at, expires_at) VALUES ($1, NULL, $2, $3, $4)`,
-      [newId(), userId, endedAt, expiresAt],
-    );
+    await this.endedSessions.endUserTokens(userId, endedAt, expiresAt);
     await this.write(
       [
         {
@@ -204,39 +193,23 @@ export class SessionDenylist implements OnModuleInit, OnModuleDestroy {
       if (sessionId === undefined) return truth;
       // Our own tokens carry a family id; anything else cannot be a session of ours.
       if (!UUID.test(sessionId)) return { sessionEndedUntil: new Date(Date.now() + this.localDenySeconds * 1000) };
-      const [row] = await this.dataSource.query<{ ended: boolean }[]>(
-        `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL) AS ended`,
-        [sessionId],
-      );
-      truth.sessionEndedUntil = row?.ended ? new Date(Date.now() + this.localDenySeconds * 1000) : null;
+      const ended = await this.refreshTokens.familyRevoked(sessionId);
+      truth.sessionEndedUntil = ended ? new Date(Date.now() + this.localDenySeconds * 1000) : null;
       return truth;
     }
-    const [row] = await this.dataSource.query<
-      { session_until: Date | null; user_at: Date | null; user_until: Date | null }[]
-    >(
-      `SELECT
-         (SELECT expires_at FROM ended_sessions
-           WHERE $1::text IS NOT NULL AND session_id = $1::text AND expires_at > now()) AS session_until,
-         (SELECT max(ended_at) FROM ended_sessions
-           WHERE $2::uuid IS NOT NULL AND user_id = $2::uuid AND session_id IS NULL AND expires_at > now()) AS user_at,
-         (SELECT max(expires_at) FROM ended_sessions
-           WHERE $2::uuid IS NOT NULL AND user_id = $2::uuid AND session_id IS NULL AND expires_at > now()) AS user_until`,
-      [sessionId ?? null, userId ?? null],
-    );
-    if (sessionId !== undefined) truth.sessionEndedUntil = row?.session_until ?? null;
+    const row = await this.endedSessions.truthFor(sessionId, userId);
+    if (sessionId !== undefined) truth.sessionEndedUntil = row?.sessionUntil ?? null;
     if (userId !== undefined) {
-      truth.userLogout = row?.user_at && row.user_until ? { at: row.user_at, until: row.user_until } : null;
+      truth.userLogout =
+        row?.userLogoutAt && row.userLogoutUntil ? { at: row.userLogoutAt, until: row.userLogoutUntil } : null;
     }
     return truth;
   }
 
   /** Deletes a batch of rows whose tokens have all expired. */
   private async prune(): Promise<void> {
-    await this.dataSource
-      .query(
-        `DELETE FROM ended_sessions
-          WHERE id IN (SELECT id FROM ended_sessions WHERE expires_at < now() LIMIT ${PRUNE_BATCH})`,
-      )
+    await this.endedSessions
+      .pruneExpired(PRUNE_BATCH)
       .catch((error: unknown) => this.logger.warn(`Pruning ended sessions failed: ${String(error)}`));
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { UsersRepository } from '@/users/users.repository';
+import { UsersService } from '@/users/users.service';
 import { Unauthenticated } from './auth.exception';
-import type { MembershipGrant, Principal } from './principal';
+import type { MembershipGrant, Principal } from '@/access/principal';
 import { SessionDenylist } from './session-denylist.service';
 
 /** What a verified user token says about its session. */
@@ -18,7 +18,7 @@ export interface UserSession {
 export class UserPrincipals {
   constructor(
     private readonly denylist: SessionDenylist,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
   ) {}
 
   async of(session: UserSession): Promise<Principal> {

@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, CurrentTenant, Roles } from '@/auth/auth.decorators';
-import type { Principal, TenantContext } from '@/auth/principal';
+import { CurrentPrincipal, CurrentTenant, Roles } from '@/access/access.decorators';
+import type { Principal, TenantContext } from '@/access/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf } from '@/common/pagination/keyset';

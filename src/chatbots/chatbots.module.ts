@@ -7,14 +7,20 @@ import { ChatbotsService } from './chatbots.service';
 import { ChatbotVersionEntity } from './entities/chatbot-version.entity';
 import { ChatbotEntity } from './entities/chatbot.entity';
 import { FlowTemplateEntity } from './entities/flow-template.entity';
+import { PublishedChatbots } from './published-chatbots.service';
 import { TemplatesController } from './templates.controller';
 import { TemplatesService } from './templates.service';
 
-/** Chatbot storage, for modules that run bots (executions) without the editing API. */
+/**
+ * Chatbot storage and rules, for modules that run bots (executions) without the editing API. Its
+ * public face is its services: `PublishedChatbots` (what running a bot reads) and `ChatbotsService`
+ * / `TemplatesService` (editing, used by this module's controllers). The repository and entities
+ * stay private.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([ChatbotEntity, ChatbotVersionEntity, FlowTemplateEntity])],
-  providers: [ChatbotsRepository],
-  exports: [ChatbotsRepository],
+  providers: [ChatbotsRepository, PublishedChatbots, ChatbotsService, TemplatesService],
+  exports: [PublishedChatbots, ChatbotsService, TemplatesService],
 })
 export class ChatbotsCoreModule {}
 
@@ -26,7 +32,7 @@ export class ChatbotsModule {
       module: ChatbotsModule,
       imports: [ChatbotsCoreModule],
       controllers: config.role.api ? [ChatbotsController, TemplatesController] : [],
-      providers: [ChatbotsService, TemplatesService],
+      exports: [ChatbotsCoreModule],
     };
   }
 }

@@ -34,11 +34,14 @@ export class ChatbotsRepository {
    * organization is suspended: a suspended organization's bots do not answer publicly.
    */
   findByPublicId(publicId: string): Promise<ChatbotEntity | null> {
-    return this.bots()
-      .createQueryBuilder('b')
-      .innerJoin('b.organization', 'o', 'o.suspendedAt IS NULL')
-      .where('b.publicId = :publicId', { publicId })
-      .getOne();
+    return (
+      this.bots()
+        .createQueryBuilder('b')
+        // organizations belong to the users module: joined by table, not through its entity.
+        .innerJoin('organizations', 'o', 'o.id = b.organization_id AND o.suspended_at IS NULL')
+        .where('b.publicId = :publicId', { publicId })
+        .getOne()
+    );
   }
 
   /**

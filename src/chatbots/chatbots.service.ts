@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { TenantContext } from '@/auth/principal';
+import type { TenantContext } from '@/access/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { EventsPublisher } from '@/events/events.publisher';
 import { type Page, toPage } from '@/common/pagination/keyset';

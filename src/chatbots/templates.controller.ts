@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, CurrentTenant, Roles } from '@/auth/auth.decorators';
-import type { Principal, TenantContext } from '@/auth/principal';
+import { CurrentPrincipal, CurrentTenant, Roles } from '@/access/access.decorators';
+import type { Principal, TenantContext } from '@/access/principal';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { CreateTemplateDto, TemplateDto, TemplateSummaryDto } from './dto/template.dto';
 import { TemplatesService } from './templates.service';

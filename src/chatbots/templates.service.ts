@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantContext } from '@/auth/principal';
+import type { TenantContext } from '@/access/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { builtInTemplates, findBuiltInTemplate, type FlowDocument, flowDocumentSchema, zodFieldErrors } from '@/flows';
 import { ChatbotNotFound, InvalidFlowDocument, TemplateNotFound } from './chatbots.exception';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '@/auth/auth.decorators';
+import { Public } from '@/access/access.decorators';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { UuidParam } from '@/common/validation/uuid-param';
 import type { ChatTurn } from './chat-view';

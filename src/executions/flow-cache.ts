@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ChatbotSettings } from '@/chatbots/chatbot-settings';
-import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { INPUT_BLOCK_TYPES, type FlowDocument } from '@/flows';
 
 /** A published version as the engine needs it, with what the service derives from it once. */
@@ -34,7 +34,7 @@ export function describeFlow(flow: FlowDocument): Pick<CachedFlow, 'inputCount' 
 export class FlowCache {
   private readonly entries = new Map<string, CachedFlow>();
 
-  constructor(private readonly chatbots: ChatbotsRepository) {}
+  constructor(private readonly chatbots: PublishedChatbots) {}
 
   async get(organizationId: string, chatbotId: string, version: number): Promise<CachedFlow | undefined> {
     const key = `${chatbotId}:${version}`;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import type { FlowDocument } from '@/flows';
 import { FlowCache } from './flow-cache';
 
@@ -10,7 +10,7 @@ import { FlowCache } from './flow-cache';
 @Injectable()
 export class LinkedFlows {
   constructor(
-    private readonly chatbots: ChatbotsRepository,
+    private readonly chatbots: PublishedChatbots,
     private readonly cache: FlowCache,
   ) {}
 

@@ -7,8 +7,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentTenant, Roles } from '@/auth/auth.decorators';
-import type { TenantContext } from '@/auth/principal';
+import { CurrentTenant, Roles } from '@/access/access.decorators';
+import type { TenantContext } from '@/access/principal';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf } from '@/common/pagination/keyset';
 import { UuidParam } from '@/common/validation/uuid-param';

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { pipeline, Readable } from 'node:stream';
-import type { TenantContext } from '@/auth/principal';
-import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import type { TenantContext } from '@/access/principal';
+import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
 import { ResourceNotFound } from '@/common/errors/domain.exception';
 import { type Page, toPage } from '@/common/pagination/keyset';
@@ -35,11 +35,11 @@ export class ResultsService {
 
   constructor(
     private readonly sessions: SessionsRepository,
-    private readonly chatbots: ChatbotsRepository,
+    private readonly chatbots: PublishedChatbots,
   ) {}
 
   private async assertChatbot(tenant: TenantContext, chatbotId: string): Promise<void> {
-    if (!(await this.chatbots.find(tenant.organizationId, chatbotId))) throw new ChatbotNotFound(chatbotId);
+    if (!(await this.chatbots.exists(tenant.organizationId, chatbotId))) throw new ChatbotNotFound(chatbotId);
   }
 
   async list(

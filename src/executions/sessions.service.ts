@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { defaultChatbotSettings } from '@/chatbots/chatbot-settings';
 import { ChatbotNotFound } from '@/chatbots/chatbots.exception';
-import type { TenantContext } from '@/auth/principal';
+import type { TenantContext } from '@/access/principal';
 import { isRedisUnavailable } from '@/common/errors/dependency-errors';
 import { type AppConfig, InjectConfig } from '@/config';
 import { newId } from '@/database/base.entity';
@@ -68,7 +68,7 @@ export class SessionsService {
 
   constructor(
     private readonly sessions: SessionsRepository,
-    private readonly chatbots: ChatbotsRepository,
+    private readonly chatbots: PublishedChatbots,
     private readonly flows: FlowCache,
     private readonly runner: TurnRunner,
     private readonly turns: SessionTurnQueue,

@@ -1,4 +1,4 @@
-import type { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import type { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import type { SessionsRepository } from './sessions.repository';
 import { originAllowed, VisitorAccess } from './visitor-access';
 
@@ -12,7 +12,7 @@ describe('VisitorAccess', () => {
   const make = () =>
     new VisitorAccess(
       { findOwner } as unknown as SessionsRepository,
-      { findPublicAccess } as unknown as ChatbotsRepository,
+      { findPublicAccess } as unknown as PublishedChatbots,
     );
 
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { BotNotAvailable, OriginNotAllowed, SessionNotFound } from './executions.exception';
 import { SessionsRepository } from './sessions.repository';
 
@@ -39,7 +39,7 @@ export class VisitorAccess {
 
   constructor(
     private readonly sessions: SessionsRepository,
-    private readonly chatbots: ChatbotsRepository,
+    private readonly chatbots: PublishedChatbots,
   ) {}
 
   /** A session just started here: its next requests need no lookup of its owner. */

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
-import { Public } from '@/auth/auth.decorators';
+import { Public } from '@/access/access.decorators';
 import { InjectRedis } from '@/redis/redis.module';
 import { HealthIndicatorStatusDto, HealthReportDto } from './health.response';
 

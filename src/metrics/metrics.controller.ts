@@ -2,7 +2,7 @@ import { Controller, Get, Header, Headers, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import { Public } from '@/auth/auth.decorators';
+import { Public } from '@/access/access.decorators';
 import { type AppConfig, InjectConfig } from '@/config';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { MetricsUnauthorized } from './metrics.exception';

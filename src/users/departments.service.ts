@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantContext } from '@/auth/principal';
+import type { TenantContext } from '@/access/principal';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import { DepartmentsRepository } from './departments.repository';
 import type { CreateDepartmentDto, UpdateDepartmentDto } from './dto/department.dto';

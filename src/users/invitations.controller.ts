@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, CurrentTenant, CurrentUserId, Roles } from '@/auth/auth.decorators';
-import type { Principal, TenantContext } from '@/auth/principal';
+import { Authenticated, CurrentPrincipal, CurrentTenant, CurrentUserId, Roles } from '@/access/access.decorators';
+import type { Principal, TenantContext } from '@/access/principal';
 import { NoStore } from '@/common/http/no-store.decorator';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf, PageQueryDto } from '@/common/pagination/keyset';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { TenantContext } from '@/auth/principal';
-import { hashToken, newOpaqueToken } from '@/auth/tokens';
+import type { TenantContext } from '@/access/principal';
+import { hashToken, newOpaqueToken } from '@/common/crypto/tokens';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import { type AppConfig, InjectConfig } from '@/config';
 import { EventsPublisher } from '@/events/events.publisher';

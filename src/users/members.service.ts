@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { TenantContext } from '@/auth/principal';
-import type { OrgRole } from '@/auth/roles';
+import type { TenantContext } from '@/access/principal';
+import type { OrgRole } from '@/access/roles';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import { DepartmentsRepository } from './departments.repository';
 import { type MemberDto, toMemberDto } from './dto/member.dto';

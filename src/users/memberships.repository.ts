@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { OrgRole } from '@/auth/roles';
+import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import type { OrgRole } from '@/access/roles';
 import { MembershipEntity } from './entities/membership.entity';
 
 export interface MemberRow {
@@ -42,6 +42,34 @@ export class MembershipsRepository {
     source: 'local' | 'keycloak' = 'local',
   ) {
     return this.repo(em).save(this.repo(em).create({ organizationId, userId, role, source }));
+  }
+
+  /** Inserts or updates the membership asserted by an identity provider. */
+  async upsertFromSource(
+    organizationId: string,
+    userId: string,
+    role: OrgRole,
+    source: 'keycloak',
+    em: EntityManager,
+  ): Promise<void> {
+    await this.repo(em).upsert(
+      { organizationId, userId, role, source },
+      { conflictPaths: ['userId', 'organizationId'], skipUpdateIfNoValuesChanged: true },
+    );
+  }
+
+  /** Removes the user's memberships from `source` other than in `keepOrganizationIds`. */
+  async removeFromSourceExcept(
+    userId: string,
+    source: 'keycloak',
+    keepOrganizationIds: readonly string[],
+    em: EntityManager,
+  ): Promise<void> {
+    await this.repo(em).delete({
+      userId,
+      source,
+      ...(keepOrganizationIds.length > 0 ? { organizationId: Not(In([...keepOrganizationIds])) } : {}),
+    });
   }
 
   async setRole(organizationId: string, userId: string, role: OrgRole, em: EntityManager): Promise<void> {

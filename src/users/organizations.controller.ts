@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentTenant, CurrentUserId, Roles, SuperAdmin } from '@/auth/auth.decorators';
-import type { TenantContext } from '@/auth/principal';
+import { Authenticated, CurrentTenant, CurrentUserId, Roles, SuperAdmin } from '@/access/access.decorators';
+import type { TenantContext } from '@/access/principal';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { type Page, PageOf, PageQueryDto } from '@/common/pagination/keyset';
 import { UuidParam } from '@/common/validation/uuid-param';

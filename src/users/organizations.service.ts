@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { TenantContext } from '@/auth/principal';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { TenantContext } from '@/access/principal';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import { type OrganizationDto, toOrganizationDto } from './dto/organization.dto';
 import { MembershipsRepository } from './memberships.repository';
@@ -15,6 +15,21 @@ export class OrganizationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly memberships: MembershipsRepository,
   ) {}
+
+  /** Whether the organization exists (the guard's check of `X-Organization-Id`). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.organizations.findById(id)) !== null;
+  }
+
+  /** Organizations by id, for the caller's own memberships. */
+  findByIds(ids: readonly string[]) {
+    return this.organizations.findByIds(ids);
+  }
+
+  /** Creates an organization (unique slug from the name) in the caller's transaction. */
+  createWithin(name: string, em: EntityManager) {
+    return this.organizations.create(name, em);
+  }
 
   async current(tenant: TenantContext): Promise<OrganizationDto> {
     const organization = await this.organizations.findById(tenant.organizationId);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentUserId } from '@/auth/auth.decorators';
+import { Authenticated, CurrentUserId } from '@/access/access.decorators';
 import { SetAvailabilityDto, UpdateProfileDto, UserDto } from './dto/profile.dto';
 import { ProfileService } from './profile.service';
 

@@ -12,6 +12,7 @@ import { UserEntity } from './entities/user.entity';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
+import { MembershipsService } from './memberships.service';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 import { MembershipsRepository } from './memberships.repository';
@@ -21,6 +22,7 @@ import { OrganizationsService } from './organizations.service';
 import { ProfileController } from './profile.controller';
 import { ProfileService } from './profile.service';
 import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
 
 const repositories = [
   UsersRepository,
@@ -30,41 +32,56 @@ const repositories = [
   InvitationsRepository,
 ];
 
-/** Users, organizations, memberships, departments, invitations and profiles. */
+/**
+ * Users, organizations, memberships, departments, invitations and profiles: storage and rules.
+ * Its public face is its services (`UsersService` accounts, `MembershipsService` incl. the
+ * identity-provider sync, `OrganizationsService`, `InvitationsService`); repositories and entities
+ * stay private. The auth module imports this one; `UsersModule` adds the HTTP API.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      UserEntity,
+      OrganizationEntity,
+      MembershipEntity,
+      DepartmentEntity,
+      DepartmentMemberEntity,
+      InvitationEntity,
+    ]),
+  ],
+  providers: [
+    ...repositories,
+    OrganizationsService,
+    MembersService,
+    InvitationsService,
+    DepartmentsService,
+    ProfileService,
+    UsersService,
+    MembershipsService,
+  ],
+  exports: [
+    UsersService,
+    MembershipsService,
+    OrganizationsService,
+    InvitationsService,
+    MembersService,
+    DepartmentsService,
+    ProfileService,
+  ],
+})
+export class UsersCoreModule {}
+
+/** The users module with its controllers (API processes only). */
 @Module({})
 export class UsersModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: UsersModule,
-      imports: [
-        TypeOrmModule.forFeature([
-          UserEntity,
-          OrganizationEntity,
-          MembershipEntity,
-          DepartmentEntity,
-          DepartmentMemberEntity,
-          InvitationEntity,
-        ]),
-      ],
+      imports: [UsersCoreModule],
       controllers: config.role.api
         ? [OrganizationsController, MembersController, InvitationsController, DepartmentsController, ProfileController]
         : [],
-      providers: [
-        ...repositories,
-        OrganizationsService,
-        MembersService,
-        InvitationsService,
-        DepartmentsService,
-        ProfileService,
-      ],
-      // The auth module builds principals and accounts from these.
-      exports: [
-        UsersRepository,
-        OrganizationsRepository,
-        MembershipsRepository,
-        InvitationsService,
-        OrganizationsService,
-      ],
+      exports: [UsersCoreModule],
     };
   }
 }

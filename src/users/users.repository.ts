@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
-import type { OrgRole } from '@/auth/roles';
+import type { OrgRole } from '@/access/roles';
 import { UserEntity } from './entities/user.entity';
 
 export interface PrincipalGrantsRow {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import { IsEmail, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { Public } from '@/auth/auth.decorators';
+import { Public } from '@/access/access.decorators';
 import { DomainException } from '@/common/errors/domain.exception';
 
 class AddressDto {

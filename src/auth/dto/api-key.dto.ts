@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsString, Length, MinDate } from 'class-validator';
 import { IsStorableDate, OptionalNotNull } from '@/common/validation/field-validators';
 import type { ApiKeyEntity } from '../entities/api-key.entity';
-import { type OrgRole, orgRoles } from '../roles';
+import { type OrgRole, orgRoles } from '@/access/roles';
 
 export class CreateApiKeyDto {
   @ApiProperty({ minLength: 1, maxLength: 120, example: 'CRM sync' })

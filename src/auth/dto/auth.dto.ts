@@ -3,7 +3,7 @@ import { IsEmail, IsString, Length, MaxLength, ValidateIf } from 'class-validato
 import { OrganizationDto } from '@/users/dto/organization.dto';
 import { UserDto } from '@/users/dto/profile.dto';
 import { OptionalNotNull } from '@/common/validation/field-validators';
-import { orgRoles, type OrgRole } from '../roles';
+import { orgRoles, type OrgRole } from '@/access/roles';
 
 export class RegisterDto {
   @ApiProperty({ example: 'ada@example.com' })

@@ -1,11 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
-import { OrganizationEntity } from '@/users/entities/organization.entity';
-import type { OrgRole } from '../roles';
+import type { OrgRole } from '@/access/roles';
 
 @Entity('api_keys')
 @Index('ix_api_keys_org', ['organizationId', 'id'])
 export class ApiKeyEntity extends BaseEntity {
+  // Another module's table: referenced by name, its entity stays private to that module.
+  @ForeignKey('organizations', { onDelete: 'CASCADE' })
   @Column({ type: 'uuid' })
   organizationId!: string;
 
@@ -34,8 +35,4 @@ export class ApiKeyEntity extends BaseEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
-
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: OrganizationEntity;
 }

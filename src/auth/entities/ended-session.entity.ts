@@ -1,6 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
-import { UserEntity } from '@/users/entities/user.entity';
 
 /**
  * A sign-out whose access tokens must be refused until they expire, kept in PostgreSQL so it
@@ -17,6 +16,8 @@ export class EndedSessionEntity extends BaseEntity {
   @Column({ type: 'text', nullable: true })
   sessionId!: string | null;
 
+  // Another module's table: referenced by name, its entity stays private to that module.
+  @ForeignKey('users', { onDelete: 'CASCADE' })
   @Column({ type: 'uuid', nullable: true })
   userId!: string | null;
 
@@ -25,8 +26,4 @@ export class EndedSessionEntity extends BaseEntity {
 
   @Column({ type: 'timestamptz' })
   expiresAt!: Date;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 }

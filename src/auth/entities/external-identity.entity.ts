@@ -1,12 +1,13 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, Unique } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
-import { UserEntity } from '@/users/entities/user.entity';
 
 /** Links an SSO account (issuer + subject) to a Parley user. Never linked by email alone. */
 @Entity('external_identities')
 @Unique('uq_external_identities_issuer_subject', ['issuer', 'subject'])
 @Index('ix_external_identities_user', ['userId'])
 export class ExternalIdentityEntity extends BaseEntity {
+  // Another module's table: referenced by name, its entity stays private to that module.
+  @ForeignKey('users', { onDelete: 'CASCADE' })
   @Column({ type: 'uuid' })
   userId!: string;
 
@@ -21,8 +22,4 @@ export class ExternalIdentityEntity extends BaseEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   lastSeenAt!: Date | null;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 }

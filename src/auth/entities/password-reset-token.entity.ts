@@ -1,10 +1,11 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
-import { UserEntity } from '@/users/entities/user.entity';
 
 @Entity('password_reset_tokens')
 @Index('ix_password_reset_tokens_user', ['userId'])
 export class PasswordResetTokenEntity extends BaseEntity {
+  // Another module's table: referenced by name, its entity stays private to that module.
+  @ForeignKey('users', { onDelete: 'CASCADE' })
   @Column({ type: 'uuid' })
   userId!: string;
 
@@ -16,8 +17,4 @@ export class PasswordResetTokenEntity extends BaseEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   usedAt!: Date | null;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 }

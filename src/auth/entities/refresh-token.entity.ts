@@ -1,6 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
-import { UserEntity } from '@/users/entities/user.entity';
 
 /**
  * One refresh token. Tokens of one sign-in form a family (`familyId`, also the session id `sid` of
@@ -11,6 +10,8 @@ import { UserEntity } from '@/users/entities/user.entity';
 @Index('ix_refresh_tokens_family', ['familyId'])
 @Index('ix_refresh_tokens_user', ['userId'])
 export class RefreshTokenEntity extends BaseEntity {
+  // Another module's table: referenced by name, its entity stays private to that module.
+  @ForeignKey('users', { onDelete: 'CASCADE' })
   @Column({ type: 'uuid' })
   userId!: string;
 
@@ -38,8 +39,4 @@ export class RefreshTokenEntity extends BaseEntity {
 
   @Column({ type: 'varchar', length: 512, nullable: true })
   userAgent!: string | null;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 }

@@ -6,7 +6,7 @@ import { DomainException } from '@/common/errors/domain.exception';
 import { ApiKeysService } from '../api-keys.service';
 import { Unauthenticated } from '../auth.exception';
 import { credentialsOf } from '../credentials';
-import type { Principal } from '../principal';
+import type { Principal } from '@/access/principal';
 import { detachedPassport, STRATEGY } from './strategy-names';
 
 /**

@@ -7,7 +7,7 @@ import type { DomainException } from '@/common/errors/domain.exception';
 import { bearerTokenOf } from '../credentials';
 import { KeycloakTokenInvalid, KeycloakTokenVerifier } from '../keycloak';
 import { KeycloakProvisioning } from '../keycloak-provisioning.service';
-import type { Principal } from '../principal';
+import type { Principal } from '@/access/principal';
 import { UserPrincipals } from '../user-principals.service';
 import { detachedPassport, STRATEGY } from './strategy-names';
 

@@ -6,7 +6,7 @@ import type { DomainException } from '@/common/errors/domain.exception';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, AccessTokenService } from '../access-token.service';
 import { Unauthenticated } from '../auth.exception';
 import { bearerTokenOf } from '../credentials';
-import type { Principal } from '../principal';
+import type { Principal } from '@/access/principal';
 import { UserPrincipals } from '../user-principals.service';
 import { detachedPassport, STRATEGY } from './strategy-names';
 

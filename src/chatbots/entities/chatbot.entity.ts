@@ -1,7 +1,6 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import type { FlowDocument } from '@/flows';
 import { BaseEntity } from '@/database/base.entity';
-import { OrganizationEntity } from '@/users/entities/organization.entity';
 import type { ChatbotSettings } from '../chatbot-settings';
 
 export const chatbotStatuses = ['draft', 'published', 'archived'] as const;
@@ -11,6 +10,8 @@ export type ChatbotStatus = (typeof chatbotStatuses)[number];
 @Index('ix_chatbots_org', ['organizationId', 'id'])
 @Index('ix_chatbots_org_status', ['organizationId', 'status', 'id'])
 export class ChatbotEntity extends BaseEntity {
+  // Another module's table: referenced by name, its entity stays private to that module.
+  @ForeignKey('organizations', { onDelete: 'CASCADE' })
   @Column({ type: 'uuid' })
   organizationId!: string;
 
@@ -54,8 +55,4 @@ export class ChatbotEntity extends BaseEntity {
 
   @Column({ type: 'uuid', nullable: true })
   updatedByUserId!: string | null;
-
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: OrganizationEntity;
 }

@@ -1,12 +1,13 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import type { FlowDocument } from '@/flows';
 import { BaseEntity } from '@/database/base.entity';
-import { OrganizationEntity } from '@/users/entities/organization.entity';
 
 /** An organization's private template (built-in templates live in code). */
 @Entity('flow_templates')
 @Index('ix_flow_templates_org', ['organizationId', 'id'])
 export class FlowTemplateEntity extends BaseEntity {
+  // Another module's table: referenced by name, its entity stays private to that module.
+  @ForeignKey('organizations', { onDelete: 'CASCADE' })
   @Column({ type: 'uuid' })
   organizationId!: string;
 
@@ -24,8 +25,4 @@ export class FlowTemplateEntity extends BaseEntity {
 
   @Column({ type: 'uuid', nullable: true })
   createdByUserId!: string | null;
-
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
-  organization?: OrganizationEntity;
 }

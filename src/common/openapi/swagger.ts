@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule, getSchemaPath } from '@nestjs/swagger';
-import { PUBLIC_OPERATION_EXTENSION } from '@/auth/auth.decorators';
+import { PUBLIC_OPERATION_EXTENSION } from '@/access/access.decorators';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
 import { FieldErrorDto, ProblemDto } from './problem.dto';
 import { registeredOpenApiSchemas } from './schema-registry';

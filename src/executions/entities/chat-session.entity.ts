@@ -1,6 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
-import { ChatbotEntity } from '@/chatbots/entities/chatbot.entity';
 import type { Awaiting, LogStep } from '../engine/engine-types';
 import type { SessionState } from '../engine/session-state';
 
@@ -37,6 +36,8 @@ export class ChatSessionEntity extends BaseEntity {
   @Column({ type: 'uuid' })
   organizationId!: string;
 
+  // Another module's table: referenced by name, its entity stays private to that module.
+  @ForeignKey('chatbots', { onDelete: 'CASCADE' })
   @Column({ type: 'uuid' })
   chatbotId!: string;
 
@@ -86,10 +87,6 @@ export class ChatSessionEntity extends BaseEntity {
   /** Where the visitor came from (Origin), for results. */
   @Column({ type: 'varchar', length: 512, nullable: true })
   origin!: string | null;
-
-  @ManyToOne(() => ChatbotEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'chatbot_id' })
-  chatbot?: ChatbotEntity;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ChatbotSettings } from '@/chatbots/chatbot-settings';
 import { Injectable } from '@nestjs/common';
-import { ChatbotsRepository } from '@/chatbots/chatbots.repository';
+import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { BotNotAvailable } from '../executions.exception';
 import { progressBarEnabled, typebotInfoOf } from './typebot-mapping';
 import type { TypebotInfo } from './typebot-types';
@@ -25,7 +25,7 @@ export class TypebotBots {
   private readonly versions = new Map<string, PublishedVersion>();
   private readonly progressBars = new Map<string, { enabled: boolean; until: number }>();
 
-  constructor(private readonly chatbots: ChatbotsRepository) {}
+  constructor(private readonly chatbots: PublishedChatbots) {}
 
   async info(publicId: string): Promise<TypebotInfo> {
     const bot = await this.chatbots.findByPublicId(publicId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Ip, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Public } from '@/auth/auth.decorators';
+import { Public } from '@/access/access.decorators';
 import { WithProblemMessage } from '@/common/errors/problem-message';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { SessionEnded, SessionNotFound } from '../executions.exception';

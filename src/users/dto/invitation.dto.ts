@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsString, Length } from 'class-validator';
-import { type OrgRole, orgRoles } from '@/auth/roles';
+import { type OrgRole, orgRoles } from '@/access/roles';
 import type { InvitationEntity } from '../entities/invitation.entity';
 
 export const invitationStatuses = ['pending', 'accepted', 'revoked', 'expired'] as const;

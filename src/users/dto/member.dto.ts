@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { type OrgRole, orgRoles } from '@/auth/roles';
+import { type OrgRole, orgRoles } from '@/access/roles';
 import type { MemberRow } from '../memberships.repository';
 
 export class MemberDto {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
-import type { OrgRole } from '@/auth/roles';
+import type { OrgRole } from '@/access/roles';
 import { OrganizationEntity } from './organization.entity';
 import { UserEntity } from './user.entity';
 

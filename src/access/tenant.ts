@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@/common/errors/domain.exception';
-import { Forbidden, OrganizationRequired } from './auth.exception';
+import { Forbidden, OrganizationRequired } from '@/auth/auth.exception';
 import type { Principal, TenantContext } from './principal';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
