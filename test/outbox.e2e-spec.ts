@@ -201,7 +201,7 @@ describe('domain events through the outbox (in process)', () => {
     const bot = await publish({ name: 'race', templateId: 'lead-capture' });
     const session = (await t.request<Turn>('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} })).body;
     const repository = t.app.get(SessionsRepository);
-    const row = (await repository.findById(session.sessionId))!;
+    const row = (await repository.findBySessionToken(session.sessionId))!;
     const write = (clientMessageId: string) => ({
       state: row.state,
       awaiting: row.awaiting,
@@ -223,12 +223,12 @@ describe('domain events through the outbox (in process)', () => {
       ],
     });
     const lost = write('lost');
-    expect(await repository.saveTurn(row.id, row.turn + 5, lost)).toBe(false);
+    expect(await repository.saveTurn(row.organizationId, row.id, row.turn + 5, lost)).toBe(false);
     const won = write('won');
-    expect(await repository.saveTurn(row.id, row.turn, won)).toBe(true);
+    expect(await repository.saveTurn(row.organizationId, row.id, row.turn, won)).toBe(true);
     // Same clientMessageId again on the new turn: the unique index refuses the statement, events included.
     const duplicate = write('won');
-    expect(await repository.saveTurn(row.id, row.turn + 1, duplicate)).toBe(false);
+    expect(await repository.saveTurn(row.organizationId, row.id, row.turn + 1, duplicate)).toBe(false);
     const ids = (await t.sql<{ id: string }>('SELECT id FROM outbox_events')).map((r) => r.id);
     expect(ids).toContain(won.events[0]!.id);
     expect(ids).not.toContain(lost.events[0]!.id);

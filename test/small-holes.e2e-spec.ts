@@ -200,7 +200,7 @@ describe('a worker killed mid-job', () => {
     let rescuer: TestApp | undefined;
     try {
       await stuck.url;
-      const job = await queue.add('ping', { sentAt: new Date().toISOString(), echo: 'hang' });
+      const job = await queue.add('ping', { organizationId: null, sentAt: new Date().toISOString(), echo: 'hang' });
       await stuck.printed(`job ${job.id} started`);
       stuck.child.kill('SIGKILL');
       await stuck.exit;

@@ -1,3 +1,4 @@
+import type { OrganizationId } from './organization-id';
 import type { OrgRole } from './roles';
 
 export interface MembershipGrant {
@@ -27,7 +28,8 @@ export type Principal =
 
 /** The organization a request acts in, checked against the principal's memberships. */
 export interface TenantContext {
-  readonly organizationId: string;
+  /** Proven by `resolveTenant`: the only place a request's organization id is branded. */
+  readonly organizationId: OrganizationId;
   /** The caller's role there (`org_admin` for a super admin acting in any organization). */
   readonly role: OrgRole;
 }

@@ -1,5 +1,6 @@
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { Forbidden, OrganizationRequired } from '@/auth/auth.exception';
+import { asOrganizationId } from './organization-id';
 import type { Principal, TenantContext } from './principal';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,7 +25,7 @@ export async function resolveTenant(
     if (header !== undefined && header.toLowerCase() !== principal.organizationId) {
       throw new Forbidden('organization.not_member', 'This API key belongs to another organization.');
     }
-    return { organizationId: principal.organizationId, role: principal.role };
+    return { organizationId: asOrganizationId(principal.organizationId), role: principal.role };
   }
   const organizationId = header?.toLowerCase() ?? onlyMembership(principal);
   const grant = principal.memberships.get(organizationId);
@@ -32,9 +33,11 @@ export async function resolveTenant(
     if (grant.suspended && !principal.superAdmin) {
       throw new Forbidden('organization.suspended', 'This organization is suspended.');
     }
-    return { organizationId, role: principal.superAdmin ? 'org_admin' : grant.role };
+    return { organizationId: asOrganizationId(organizationId), role: principal.superAdmin ? 'org_admin' : grant.role };
   }
-  if (principal.superAdmin && (await exists(organizationId))) return { organizationId, role: 'org_admin' };
+  if (principal.superAdmin && (await exists(organizationId))) {
+    return { organizationId: asOrganizationId(organizationId), role: 'org_admin' };
+  }
   throw new Forbidden('organization.not_member', 'You are not a member of this organization.');
 }
 

@@ -1,3 +1,4 @@
+import { asOrganizationId, type OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull, LessThan, MoreThan, Or } from 'typeorm';
@@ -6,7 +7,8 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 /** What authenticating a key needs, in one query (the key, its state, its organization's suspension). */
 export interface ApiKeyAuthRow {
   id: string;
-  organizationId: string;
+  /** Read from the key's row: proven. */
+  organizationId: OrganizationId;
   role: ApiKeyEntity['role'];
   keyHash: string;
   expired: boolean;
@@ -24,12 +26,16 @@ export class ApiKeysRepository {
     return em.getRepository(ApiKeyEntity);
   }
 
-  create(key: Partial<ApiKeyEntity> & { organizationId: string }, em?: EntityManager): Promise<ApiKeyEntity> {
-    return this.repo(em).save(this.repo(em).create(key));
+  create(
+    organizationId: OrganizationId,
+    key: Omit<Partial<ApiKeyEntity>, 'organizationId'>,
+    em?: EntityManager,
+  ): Promise<ApiKeyEntity> {
+    return this.repo(em).save(this.repo(em).create({ ...key, organizationId }));
   }
 
   /** Keyset page by id; one more row than `limit` tells whether there is a next page. */
-  listPage(organizationId: string, limit: number, cursor?: string): Promise<ApiKeyEntity[]> {
+  listPage(organizationId: OrganizationId, limit: number, cursor?: string): Promise<ApiKeyEntity[]> {
     return this.repo().find({
       where: cursor ? { organizationId, id: MoreThan(cursor) } : { organizationId },
       order: { id: 'ASC' },
@@ -37,16 +43,16 @@ export class ApiKeysRepository {
     });
   }
 
-  find(organizationId: string, id: string, em?: EntityManager): Promise<ApiKeyEntity | null> {
+  find(organizationId: OrganizationId, id: string, em?: EntityManager): Promise<ApiKeyEntity | null> {
     return this.repo(em).findOne({ where: { organizationId, id } });
   }
 
-  async revoke(organizationId: string, id: string, at: Date, em?: EntityManager): Promise<void> {
+  async revoke(organizationId: OrganizationId, id: string, at: Date, em?: EntityManager): Promise<void> {
     await this.repo(em).update({ organizationId, id }, { revokedAt: at });
   }
 
   /** Across organizations by the key's visible prefix: the key is the capability. */
-  async findForAuthentication(prefix: string): Promise<ApiKeyAuthRow | undefined> {
+  async findForAuthenticationByPrefixCapability(prefix: string): Promise<ApiKeyAuthRow | undefined> {
     const [row] = await this.dataSource.query<
       {
         id: string;
@@ -69,7 +75,7 @@ export class ApiKeysRepository {
     return row
       ? {
           id: row.id,
-          organizationId: row.organization_id,
+          organizationId: asOrganizationId(row.organization_id),
           role: row.role,
           keyHash: row.key_hash,
           expired: row.expired,
@@ -81,7 +87,10 @@ export class ApiKeysRepository {
   }
 
   /** Sets `last_used_at` unless another request did since `cutoff` (at most one write per period). */
-  async touchLastUsed(id: string, cutoff: Date): Promise<void> {
-    await this.repo().update({ id, lastUsedAt: Or(IsNull(), LessThan(cutoff)) }, { lastUsedAt: new Date() });
+  async touchLastUsed(organizationId: OrganizationId, id: string, cutoff: Date): Promise<void> {
+    await this.repo().update(
+      { organizationId, id, lastUsedAt: Or(IsNull(), LessThan(cutoff)) },
+      { lastUsedAt: new Date() },
+    );
   }
 }

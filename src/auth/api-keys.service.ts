@@ -28,8 +28,7 @@ export class ApiKeysService {
   async create(tenant: TenantContext, createdBy: string | null, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const visible = newVisiblePrefix();
     const key = `${API_KEY_PREFIX}${visible}_${randomBytes(32).toString('base64url')}`;
-    const entity = await this.apiKeys.create({
-      organizationId: tenant.organizationId,
+    const entity = await this.apiKeys.create(tenant.organizationId, {
       name: dto.name,
       prefix: `${API_KEY_PREFIX}${visible}`,
       keyHash: hashToken(key),
@@ -55,7 +54,7 @@ export class ApiKeysService {
   async authenticate(key: string): Promise<Principal> {
     const match = keyPattern.exec(key);
     if (!match) throw new Unauthenticated('auth.invalid_api_key', 'The API key is not valid.');
-    const row = await this.apiKeys.findForAuthentication(`${API_KEY_PREFIX}${match[1]}`);
+    const row = await this.apiKeys.findForAuthenticationByPrefixCapability(`${API_KEY_PREFIX}${match[1]}`);
     const given = Buffer.from(hashToken(key), 'hex');
     if (!row || !timingSafeEqual(given, Buffer.from(row.keyHash, 'hex'))) {
       throw new Unauthenticated('auth.invalid_api_key', 'The API key is not valid.');
@@ -65,7 +64,7 @@ export class ApiKeysService {
     if (row.organizationSuspended) throw new Forbidden('organization.suspended', 'This organization is suspended.');
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       const cutoff = new Date(Date.now() - LAST_USED_RESOLUTION_MS);
-      void this.apiKeys.touchLastUsed(row.id, cutoff).catch(() => undefined);
+      void this.apiKeys.touchLastUsed(row.organizationId, row.id, cutoff).catch(() => undefined);
     }
     return {
       kind: 'api_key',

@@ -1,3 +1,4 @@
+import { asOrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -58,7 +59,7 @@ export class AuthService {
           orgId = await this.invitations.acceptIn(em, user.id, dto.invitationToken);
         } else {
           const organization = await this.organizations.createWithin(dto.organizationName ?? dto.name, em);
-          await this.memberships.add(organization.id, user.id, 'org_admin', em);
+          await this.memberships.add(asOrganizationId(organization.id), user.id, 'org_admin', em);
           orgId = organization.id;
         }
         return {

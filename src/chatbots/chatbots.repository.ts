@@ -2,12 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, LessThan, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { OrganizationId } from '@/access/organization-id';
 import type { FlowDocument } from '@/flows';
 import { ChatbotVersionEntity } from './entities/chatbot-version.entity';
 import { ChatbotEntity, type ChatbotStatus } from './entities/chatbot.entity';
 import { FlowTemplateEntity } from './entities/flow-template.entity';
 
-/** Chatbots, their versions and organization templates. Every method takes the organization id. */
+/**
+ * Chatbots, their versions and organization templates. Every method takes the (branded) organization
+ * id first and creates set it from that argument, except the capability queries, whose name says
+ * what the capability is (`…ByPublicIdCapability`, `…ForSessionBot`).
+ */
 @Injectable()
 export class ChatbotsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -24,7 +29,7 @@ export class ChatbotsRepository {
     return em.getRepository(FlowTemplateEntity);
   }
 
-  find(organizationId: string, id: string, em?: EntityManager): Promise<ChatbotEntity | null> {
+  find(organizationId: OrganizationId, id: string, em?: EntityManager): Promise<ChatbotEntity | null> {
     return this.bots(em).findOne({ where: { organizationId, id } });
   }
 
@@ -33,7 +38,7 @@ export class ChatbotsRepository {
    * embed), so it is the capability. Callers get the organization from the row. Null when its
    * organization is suspended: a suspended organization's bots do not answer publicly.
    */
-  findByPublicId(publicId: string): Promise<ChatbotEntity | null> {
+  findByPublicIdCapability(publicId: string): Promise<ChatbotEntity | null> {
     return (
       this.bots()
         .createQueryBuilder('b')
@@ -47,8 +52,9 @@ export class ChatbotsRepository {
   /**
    * What the public chat routes check on every visitor request of a running session: the bot's
    * current allowed origins and whether its organization is suspended. Undefined when the bot is gone.
+   * By chatbot id alone: the id comes from the session the visitor's token (the capability) proves.
    */
-  async findPublicAccess(
+  async findPublicAccessForSessionBot(
     chatbotId: string,
   ): Promise<{ allowedOrigins: readonly string[]; organizationSuspended: boolean } | undefined> {
     const [row] = await this.dataSource.query<{ allowed_origins: string[] | null; suspended: boolean }[]>(
@@ -60,24 +66,38 @@ export class ChatbotsRepository {
   }
 
   /** Locks the chatbot row until the transaction ends (publishing, rollback). */
-  findForUpdate(organizationId: string, id: string, em: EntityManager): Promise<ChatbotEntity | null> {
+  findForUpdate(organizationId: OrganizationId, id: string, em: EntityManager): Promise<ChatbotEntity | null> {
     return this.bots(em).findOne({ where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  create(chatbot: Partial<ChatbotEntity>, em?: EntityManager): Promise<ChatbotEntity> {
-    return this.bots(em).save(this.bots(em).create(chatbot));
+  create(
+    organizationId: OrganizationId,
+    chatbot: Omit<Partial<ChatbotEntity>, 'organizationId'>,
+    em?: EntityManager,
+  ): Promise<ChatbotEntity> {
+    return this.bots(em).save(this.bots(em).create({ ...chatbot, organizationId }));
   }
 
-  async update(organizationId: string, id: string, patch: Partial<ChatbotEntity>, em?: EntityManager): Promise<void> {
+  async update(
+    organizationId: OrganizationId,
+    id: string,
+    patch: Partial<ChatbotEntity>,
+    em?: EntityManager,
+  ): Promise<void> {
     // (TypeORM's deep-partial type cannot follow the flow document's unions; the columns are jsonb.)
     await this.bots(em).update({ organizationId, id }, patch as QueryDeepPartialEntity<ChatbotEntity>);
   }
 
-  async delete(organizationId: string, id: string): Promise<boolean> {
+  async delete(organizationId: OrganizationId, id: string): Promise<boolean> {
     return ((await this.bots().delete({ organizationId, id })).affected ?? 0) > 0;
   }
 
-  listPage(organizationId: string, limit: number, cursor?: string, status?: ChatbotStatus): Promise<ChatbotEntity[]> {
+  listPage(
+    organizationId: OrganizationId,
+    limit: number,
+    cursor?: string,
+    status?: ChatbotStatus,
+  ): Promise<ChatbotEntity[]> {
     return this.bots().find({
       where: { organizationId, ...(status ? { status } : {}), ...(cursor ? { id: MoreThan(cursor) } : {}) },
       order: { id: 'ASC' },
@@ -90,7 +110,7 @@ export class ChatbotsRepository {
    * statement). Returns the new revision, or undefined when the row was not at that revision.
    */
   async saveDraftIfAt(
-    organizationId: string,
+    organizationId: OrganizationId,
     id: string,
     expectedRevision: number,
     flow: FlowDocument,
@@ -114,12 +134,16 @@ export class ChatbotsRepository {
     return (result.raw as { draft_revision: number }[])[0]?.draft_revision;
   }
 
-  createVersion(version: Partial<ChatbotVersionEntity>, em: EntityManager): Promise<ChatbotVersionEntity> {
-    return this.versions(em).save(this.versions(em).create(version));
+  createVersion(
+    organizationId: OrganizationId,
+    version: Omit<Partial<ChatbotVersionEntity>, 'organizationId'>,
+    em: EntityManager,
+  ): Promise<ChatbotVersionEntity> {
+    return this.versions(em).save(this.versions(em).create({ ...version, organizationId }));
   }
 
   findVersion(
-    organizationId: string,
+    organizationId: OrganizationId,
     chatbotId: string,
     version: number,
     em?: EntityManager,
@@ -129,7 +153,7 @@ export class ChatbotsRepository {
 
   /** Newest first; `before` is the version number to continue below. */
   listVersions(
-    organizationId: string,
+    organizationId: OrganizationId,
     chatbotId: string,
     limit: number,
     before?: number,
@@ -151,7 +175,7 @@ export class ChatbotsRepository {
   }
 
   /** Names of the variables saved in results, over every version of the chatbot (for exports). */
-  async savedVariableNames(organizationId: string, chatbotId: string): Promise<string[]> {
+  async savedVariableNames(organizationId: OrganizationId, chatbotId: string): Promise<string[]> {
     const rows = await this.dataSource.query<{ name: string }[]>(
       `SELECT DISTINCT v->>'name' AS name
          FROM chatbot_versions cv, jsonb_array_elements(cv.flow->'variables') v
@@ -162,19 +186,22 @@ export class ChatbotsRepository {
     return rows.map((r) => r.name);
   }
 
-  createTemplate(template: Partial<FlowTemplateEntity>): Promise<FlowTemplateEntity> {
-    return this.templates().save(this.templates().create(template));
+  createTemplate(
+    organizationId: OrganizationId,
+    template: Omit<Partial<FlowTemplateEntity>, 'organizationId'>,
+  ): Promise<FlowTemplateEntity> {
+    return this.templates().save(this.templates().create({ ...template, organizationId }));
   }
 
-  findTemplate(organizationId: string, id: string): Promise<FlowTemplateEntity | null> {
+  findTemplate(organizationId: OrganizationId, id: string): Promise<FlowTemplateEntity | null> {
     return this.templates().findOne({ where: { organizationId, id } });
   }
 
-  listTemplates(organizationId: string): Promise<FlowTemplateEntity[]> {
+  listTemplates(organizationId: OrganizationId): Promise<FlowTemplateEntity[]> {
     return this.templates().find({ where: { organizationId }, order: { name: 'ASC', id: 'ASC' }, take: 500 });
   }
 
-  async deleteTemplate(organizationId: string, id: string): Promise<boolean> {
+  async deleteTemplate(organizationId: OrganizationId, id: string): Promise<boolean> {
     return ((await this.templates().delete({ organizationId, id })).affected ?? 0) > 0;
   }
 }

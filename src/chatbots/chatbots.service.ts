@@ -106,16 +106,15 @@ export class ChatbotsService {
   private async insert(
     tenant: TenantContext,
     userId: string | null,
-    fields: Partial<ChatbotEntity>,
+    fields: Omit<Partial<ChatbotEntity>, 'organizationId'>,
   ): Promise<ChatbotEntity> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.chatbots.create({
+        return await this.chatbots.create(tenant.organizationId, {
           settings: defaultChatbotSettings,
           theme: {},
           description: null,
           ...fields,
-          organizationId: tenant.organizationId,
           publicId: newPublicId(),
           status: 'draft',
           draftRevision: 1,
@@ -263,7 +262,8 @@ export class ChatbotsService {
     botPatch: Partial<ChatbotEntity> = {},
   ): Promise<ChatbotVersionEntity> {
     const version = await this.chatbots.createVersion(
-      { ...fields, organizationId: tenant.organizationId, chatbotId: chatbot.id, version: chatbot.latestVersion + 1 },
+      tenant.organizationId,
+      { ...fields, chatbotId: chatbot.id, version: chatbot.latestVersion + 1 },
       em,
     );
     await this.chatbots.update(

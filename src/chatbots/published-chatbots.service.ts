@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { OrganizationId } from '@/access/organization-id';
 import { ChatbotsRepository } from './chatbots.repository';
 
 /**
@@ -12,32 +13,32 @@ export class PublishedChatbots {
   constructor(private readonly chatbots: ChatbotsRepository) {}
 
   /** A chatbot by its public id (the visitor's capability); null when gone or its organization is suspended. */
-  findByPublicId(publicId: string) {
-    return this.chatbots.findByPublicId(publicId);
+  findByPublicIdCapability(publicId: string) {
+    return this.chatbots.findByPublicIdCapability(publicId);
   }
 
   /** A chatbot of the organization, or null. */
-  find(organizationId: string, chatbotId: string) {
+  find(organizationId: OrganizationId, chatbotId: string) {
     return this.chatbots.find(organizationId, chatbotId);
   }
 
   /** Whether the chatbot exists in this organization. */
-  async exists(organizationId: string, chatbotId: string): Promise<boolean> {
+  async exists(organizationId: OrganizationId, chatbotId: string): Promise<boolean> {
     return (await this.chatbots.find(organizationId, chatbotId)) !== null;
   }
 
   /** A published version by its number, or null. */
-  findVersion(organizationId: string, chatbotId: string, version: number) {
+  findVersion(organizationId: OrganizationId, chatbotId: string, version: number) {
     return this.chatbots.findVersion(organizationId, chatbotId, version);
   }
 
   /** The bot's allowed origins and whether its organization is suspended; undefined when the bot is gone. */
-  findPublicAccess(chatbotId: string) {
-    return this.chatbots.findPublicAccess(chatbotId);
+  findPublicAccessForSessionBot(chatbotId: string) {
+    return this.chatbots.findPublicAccessForSessionBot(chatbotId);
   }
 
   /** Names of the variables saved in results over every version of the chatbot (for exports). */
-  savedVariableNames(organizationId: string, chatbotId: string): Promise<string[]> {
+  savedVariableNames(organizationId: OrganizationId, chatbotId: string): Promise<string[]> {
     return this.chatbots.savedVariableNames(organizationId, chatbotId);
   }
 }

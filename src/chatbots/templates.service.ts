@@ -53,8 +53,7 @@ export class TemplatesService {
       if (!parsed.success) throw new InvalidFlowDocument(zodFieldErrors(parsed.error, 'flow'));
       flow = parsed.data;
     }
-    const template = await this.chatbots.createTemplate({
-      organizationId: tenant.organizationId,
+    const template = await this.chatbots.createTemplate(tenant.organizationId, {
       name: dto.name,
       description: dto.description ?? '',
       category: dto.category ?? 'custom',

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import type { ChatbotSettings } from '@/chatbots/chatbot-settings';
 import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
@@ -27,7 +28,8 @@ export function describeFlow(flow: FlowDocument): Pick<CachedFlow, 'inputCount' 
 }
 
 /**
- * Published versions are immutable, so they are cached in memory by chatbot and version number:
+ * Published versions are immutable, so they are cached in memory by organization, chatbot and
+ * version number (a chatbot id of another organization never hits an entry of this one):
  * a chat turn costs no query for its flow. Least-recently-used entries are dropped beyond 1,000.
  */
 @Injectable()
@@ -36,8 +38,8 @@ export class FlowCache {
 
   constructor(private readonly chatbots: PublishedChatbots) {}
 
-  async get(organizationId: string, chatbotId: string, version: number): Promise<CachedFlow | undefined> {
-    const key = `${chatbotId}:${version}`;
+  async get(organizationId: OrganizationId, chatbotId: string, version: number): Promise<CachedFlow | undefined> {
+    const key = `${organizationId}:${chatbotId}:${version}`;
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);

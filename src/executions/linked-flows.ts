@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import type { FlowDocument } from '@/flows';
@@ -15,15 +16,15 @@ export class LinkedFlows {
   ) {}
 
   /** The flowRef of the published version of a bot of the same organization, if any. */
-  async resolve(organizationId: string, publicId: string): Promise<string | undefined> {
-    const bot = await this.chatbots.findByPublicId(publicId);
+  async resolve(organizationId: OrganizationId, publicId: string): Promise<string | undefined> {
+    const bot = await this.chatbots.findByPublicIdCapability(publicId);
     if (!bot || bot.organizationId !== organizationId || bot.status !== 'published' || !bot.publishedVersion) {
       return undefined;
     }
     return `${bot.id}:${bot.publishedVersion}`;
   }
 
-  async load(organizationId: string, refs: readonly string[]): Promise<Record<string, FlowDocument>> {
+  async load(organizationId: OrganizationId, refs: readonly string[]): Promise<Record<string, FlowDocument>> {
     const flows: Record<string, FlowDocument> = {};
     for (const ref of refs) {
       const [chatbotId, version] = ref.split(':');

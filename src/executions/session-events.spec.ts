@@ -1,3 +1,4 @@
+import { asOrganizationId } from '@/access/organization-id';
 import { sessionEvents, type SessionRef } from './session-events';
 import type { TurnOutcome } from './turn-runner';
 
@@ -13,7 +14,7 @@ const outcome = (patch: Partial<TurnOutcome> = {}): TurnOutcome => ({
   error: undefined,
   ...patch,
 });
-const live: SessionRef = { id: 's1', organizationId: 'o1', chatbotId: 'c1', preview: false };
+const live: SessionRef = { id: 's1', organizationId: asOrganizationId('o1'), chatbotId: 'c1', preview: false };
 const preview: SessionRef = { ...live, preview: true };
 const empty = { variables: {}, answers: {} };
 const usage = { model: 'gpt-4o-mini', promptTokens: 3, completionTokens: 2, totalTokens: 5 };
@@ -31,7 +32,7 @@ describe('sessionEvents', () => {
     });
     expect(quiet.map((e) => e.type)).toEqual(['session.started']);
     expect(quiet[0]).toMatchObject({
-      organizationId: 'o1',
+      organizationId: asOrganizationId('o1'),
       data: { chatbotId: 'c1', sessionId: 's1', versionNumber: 2 },
     });
     const prefilled = sessionEvents(live, outcome(), {

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyDomainEvent } from '@/events/event-catalogue';
 import { domainEvent } from '@/events/outbox.sql';
@@ -6,7 +7,7 @@ import type { TurnOutcome } from './turn-runner';
 
 export interface SessionRef {
   readonly id: string;
-  readonly organizationId: string;
+  readonly organizationId: OrganizationId;
   readonly chatbotId: string;
   readonly preview: boolean;
 }

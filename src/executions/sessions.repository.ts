@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { asOrganizationId, type OrganizationId } from '@/access/organization-id';
 import type { Awaiting, LogStep } from './engine/engine-types';
 import type { SessionState } from './engine/session-state';
 import { newId } from '@/database/base.entity';
@@ -56,16 +57,22 @@ export class SessionsRepository {
     return this.dataSource.getRepository(ChatSessionEntity);
   }
 
+  /** A session of the organization (the idle job: the organization comes from its payload). */
+  find(organizationId: OrganizationId, id: string): Promise<ChatSessionEntity | null> {
+    return this.repo.findOne({ where: { organizationId, id } });
+  }
+
   /** By id alone: the visitor's session token (checked by the caller) is the capability. */
-  findById(id: string): Promise<ChatSessionEntity | null> {
+  findBySessionToken(id: string): Promise<ChatSessionEntity | null> {
     return this.repo.findOne({ where: { id } });
   }
 
   /**
    * The session row and the stored answer of an earlier turn with this clientMessageId (a retry),
-   * in one round trip. Null when there is no such session.
+   * in one round trip. Null when there is no such session. By id alone: the session token is the
+   * capability.
    */
-  async findForTurn(id: string, clientMessageId: string): Promise<SessionForTurn | null> {
+  async findForTurnBySessionToken(id: string, clientMessageId: string): Promise<SessionForTurn | null> {
     const { entities, raw } = await this.repo
       .createQueryBuilder('s')
       .leftJoin(ChatSessionTurnEntity, 't', 't.sessionId = s.id AND t.clientMessageId = :clientMessageId', {
@@ -80,18 +87,20 @@ export class SessionsRepository {
 
   /** Creates the session with its first turn and the turn's events (one transaction). */
   async insert(
-    session: Partial<ChatSessionEntity>,
+    organizationId: OrganizationId,
+    fields: Omit<Partial<ChatSessionEntity>, 'organizationId'>,
     first: Pick<TurnWrite, 'transcript' | 'log' | 'events'>,
   ): Promise<void> {
+    const session = { ...fields, organizationId };
     await this.dataSource.transaction(async (em) => {
       await em.getRepository(ChatSessionEntity).insert(session as QueryDeepPartialEntity<ChatSessionEntity>);
       await em.getRepository(ChatSessionTurnEntity).insert({
         sessionId: session.id,
-        organizationId: session.organizationId,
+        organizationId,
         turn: session.turn,
         transcript: first.transcript,
         log: first.log,
-      } as QueryDeepPartialEntity<ChatSessionTurnEntity>);
+      } as unknown as QueryDeepPartialEntity<ChatSessionTurnEntity>);
       await insertOutboxEvents(em, first.events);
     });
   }
@@ -104,8 +113,8 @@ export class SessionsRepository {
    * inserted into the outbox by the same statement, only when the update matched (a turn without
    * events does not touch the outbox).
    */
-  async saveTurn(id: string, expectedTurn: number, write: TurnWrite): Promise<boolean> {
-    const events = write.events.length > 0 ? `, ${outboxInsertCte('updated', '$14')}` : '';
+  async saveTurn(organizationId: OrganizationId, id: string, expectedTurn: number, write: TurnWrite): Promise<boolean> {
+    const events = write.events.length > 0 ? `, ${outboxInsertCte('updated', '$15')}` : '';
     const rows = await this.dataSource
       .query<unknown[]>(
         `WITH updated AS (
@@ -115,7 +124,7 @@ export class SessionsRepository {
                 -- Indexed: refreshed at most every 10 minutes, so most turns are HOT updates.
                 last_activity_at = CASE WHEN last_activity_at < now() - interval '10 minutes'
                                         THEN now() ELSE last_activity_at END
-          WHERE id = $1 AND turn = $2
+          WHERE id = $1 AND turn = $2 AND organization_id = $14
           RETURNING id, organization_id, turn)${events}
        INSERT INTO chat_session_turns
               (id, session_id, organization_id, turn, transcript, log, client_message_id, response, created_at, updated_at)
@@ -135,6 +144,7 @@ export class SessionsRepository {
           JSON.stringify(write.log),
           write.clientMessageId,
           write.response === undefined ? null : JSON.stringify(write.response),
+          organizationId,
           ...(events ? [outboxRowsParam(write.events)] : []),
         ],
       )
@@ -147,17 +157,17 @@ export class SessionsRepository {
     return rows.length === 1;
   }
 
-  /** The whole transcript, turn after turn. */
-  async transcript(sessionId: string): Promise<TranscriptEntry[]> {
+  /** The whole transcript of a session of the organization, turn after turn. */
+  async transcript(organizationId: OrganizationId, sessionId: string): Promise<TranscriptEntry[]> {
     const rows = await this.dataSource.query<{ transcript: TranscriptEntry[] }[]>(
-      'SELECT transcript FROM chat_session_turns WHERE session_id = $1 ORDER BY turn',
-      [sessionId],
+      'SELECT transcript FROM chat_session_turns WHERE session_id = $1 AND organization_id = $2 ORDER BY turn',
+      [sessionId, organizationId],
     );
     return rows.flatMap((r) => r.transcript);
   }
 
   /** The execution log of a session of the organization, or undefined when there is none. */
-  async log(organizationId: string, sessionId: string): Promise<LogStep[] | undefined> {
+  async log(organizationId: OrganizationId, sessionId: string): Promise<LogStep[] | undefined> {
     const rows = await this.dataSource.query<{ log: LogStep[] | null }[]>(
       `SELECT t.log FROM chat_sessions s LEFT JOIN chat_session_turns t ON t.session_id = s.id
         WHERE s.organization_id = $1 AND s.id = $2 ORDER BY t.turn`,
@@ -167,7 +177,7 @@ export class SessionsRepository {
   }
 
   /** Results of a chatbot (previews excluded), oldest first by id, filtered. */
-  listResults(organizationId: string, chatbotId: string, filter: ResultFilter, limit: number, cursor?: string) {
+  listResults(organizationId: OrganizationId, chatbotId: string, filter: ResultFilter, limit: number, cursor?: string) {
     const query = this.repo
       .createQueryBuilder('s')
       .select([
@@ -194,7 +204,7 @@ export class SessionsRepository {
     return query.getMany();
   }
 
-  async deleteResults(organizationId: string, chatbotId: string, ids: readonly string[]): Promise<number> {
+  async deleteResults(organizationId: OrganizationId, chatbotId: string, ids: readonly string[]): Promise<number> {
     const result = await this.repo
       .createQueryBuilder()
       .delete()
@@ -208,7 +218,7 @@ export class SessionsRepository {
   }
 
   /** Starts, completions and where unfinished sessions stopped (the input they were waiting at). */
-  async funnel(organizationId: string, chatbotId: string, filter: ResultFilter) {
+  async funnel(organizationId: OrganizationId, chatbotId: string, filter: ResultFilter) {
     const params: unknown[] = [organizationId, chatbotId, filter.from ?? null, filter.to ?? null];
     const where = `organization_id = $1 AND chatbot_id = $2 AND preview = false
       AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)`;
@@ -230,7 +240,10 @@ export class SessionsRepository {
     };
   }
 
-  /** Deletes sessions idle since before `cutoff`, in batches; returns how many went. */
+  /**
+   * Deletes sessions idle since before `cutoff`, in batches; returns how many went. Platform-wide,
+   * across every organization: the retention job (`prune-sessions`) is system work.
+   */
   pruneBefore(cutoff: Date, batchSize = 1_000): Promise<number> {
     return this.deleteInBatches(
       `DELETE FROM chat_sessions WHERE id IN (
@@ -243,7 +256,7 @@ export class SessionsRepository {
   /**
    * Deletes sessions that never got an answer (no input answered) idle since before `cutoff`, in
    * batches. Only sessions idle since `floor` are read, so a run scans recent rows only (older
-   * ones go with the retention cutoff).
+   * ones go with the retention cutoff). Platform-wide, across every organization (system work).
    */
   pruneUnansweredBefore(cutoff: Date, floor: Date, batchSize = 1_000): Promise<number> {
     return this.deleteInBatches(
@@ -266,12 +279,19 @@ export class SessionsRepository {
     }
   }
 
-  /** Who a session belongs to (never changes), for the checks of the public chat routes. */
-  async findOwner(id: string): Promise<{ organizationId: string; chatbotId: string; preview: boolean } | undefined> {
+  /**
+   * Who a session belongs to (never changes), for the checks of the public chat routes. By id alone:
+   * the session token is the capability; the organization id read from the row is proven.
+   */
+  async findOwnerBySessionToken(
+    id: string,
+  ): Promise<{ organizationId: OrganizationId; chatbotId: string; preview: boolean } | undefined> {
     const [row] = await this.dataSource.query<{ organization_id: string; chatbot_id: string; preview: boolean }[]>(
       'SELECT organization_id, chatbot_id, preview FROM chat_sessions WHERE id = $1',
       [id],
     );
-    return row ? { organizationId: row.organization_id, chatbotId: row.chatbot_id, preview: row.preview } : undefined;
+    return row
+      ? { organizationId: asOrganizationId(row.organization_id), chatbotId: row.chatbot_id, preview: row.preview }
+      : undefined;
   }
 }

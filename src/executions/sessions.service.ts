@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable, Logger } from '@nestjs/common';
 import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { defaultChatbotSettings } from '@/chatbots/chatbot-settings';
@@ -79,7 +80,7 @@ export class SessionsService {
 
   /** A visitor starts a conversation with a published bot (not of a suspended organization). */
   async start(publicId: string, options: StartOptions): Promise<ChatTurn & { sessionId: string }> {
-    const bot = await this.chatbots.findByPublicId(publicId);
+    const bot = await this.chatbots.findByPublicIdCapability(publicId);
     if (!bot || bot.status !== 'published' || !bot.publishedVersion) throw new BotNotAvailable(publicId);
     if (!originAllowed(bot.settings.allowedOrigins, options.origin)) throw new OriginNotAllowed(options.origin!);
     const version = await this.flows.get(bot.organizationId, bot.id, bot.publishedVersion);
@@ -131,7 +132,7 @@ export class SessionsService {
   }
 
   private async begin(
-    row: Partial<ChatSessionEntity> & { organizationId: string; chatbotId: string; runEffects: boolean },
+    row: Partial<ChatSessionEntity> & { organizationId: OrganizationId; chatbotId: string; runEffects: boolean },
     flow: SessionFlow,
     ttlSeconds: number,
     variables: Record<string, unknown> | undefined,
@@ -159,6 +160,7 @@ export class SessionsService {
       result,
     });
     await this.sessions.insert(
+      row.organizationId,
       {
         ...row,
         id: sessionId,
@@ -219,19 +221,22 @@ export class SessionsService {
       sessionId: session.id,
       status: session.status,
       input: session.awaiting,
-      transcript: await this.sessions.transcript(session.id),
+      transcript: await this.sessions.transcript(session.organizationId, session.id),
       progress: progressOf(session.state, flow.inputCount, session.completed),
       expiresAt: session.expiresAt.toISOString(),
     };
   }
 
-  /** Runs the flow's `idle` event if the visitor still has not answered turn `turn`. */
-  async idle(sessionId: string, turn: number): Promise<'ran' | 'stale'> {
+  /**
+   * Runs the flow's `idle` event if the visitor still has not answered turn `turn`. The session is
+   * loaded in the organization of the job that scheduled it.
+   */
+  async idle(organizationId: OrganizationId, sessionId: string, turn: number): Promise<'ran' | 'stale'> {
     try {
       return await this.turns.run(sessionId, async () => {
         // A conflict means the session moved on: the next read sees another turn and ends as stale.
         for (;;) {
-          const session = await this.sessions.findById(sessionId);
+          const session = await this.sessions.find(organizationId, sessionId);
           if (!session || session.turn !== turn || session.status !== 'active' || !session.awaiting) return 'stale';
           if (session.expiresAt <= new Date()) return 'stale';
           if (await this.advance(session, { type: 'idle' }, undefined, undefined)) return 'ran';
@@ -282,7 +287,7 @@ export class SessionsService {
       previousResult: session.result,
       result,
     });
-    const saved = await this.sessions.saveTurn(session.id, session.turn, {
+    const saved = await this.sessions.saveTurn(session.organizationId, session.id, session.turn, {
       state: outcome.state,
       awaiting: outcome.awaiting,
       status: view.status,
@@ -302,7 +307,7 @@ export class SessionsService {
 
   /** The session if it exists and has not expired. */
   private async live(sessionId: string): Promise<ChatSessionEntity> {
-    const session = await this.sessions.findById(sessionId);
+    const session = await this.sessions.findBySessionToken(sessionId);
     if (!session) throw new SessionNotFound();
     if (session.expiresAt <= new Date()) throw new SessionExpired();
     return session;
@@ -310,7 +315,7 @@ export class SessionsService {
 
   /** `live()` plus the answer already given to `clientMessageId`, in one read. */
   private async liveForTurn(sessionId: string, clientMessageId: string) {
-    const found = await this.sessions.findForTurn(sessionId, clientMessageId);
+    const found = await this.sessions.findForTurnBySessionToken(sessionId, clientMessageId);
     if (!found) throw new SessionNotFound();
     if (found.session.expiresAt <= new Date()) throw new SessionExpired();
     return found;
@@ -351,7 +356,7 @@ export class SessionsService {
   }
 
   private async scheduleIdle(
-    organizationId: string,
+    organizationId: OrganizationId,
     sessionId: string,
     turn: number,
     outcome: TurnOutcome,

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable, Logger } from '@nestjs/common';
 import type { FlowDocument } from '@/flows';
 import {
@@ -24,7 +25,7 @@ export type ClientAction =
   | { type: 'wait'; seconds: number; afterMessageCount: number };
 
 export interface TurnContext {
-  readonly organizationId: string;
+  readonly organizationId: OrganizationId;
   readonly chatbotId: string;
   readonly sessionId: string;
   readonly flow: FlowDocument;

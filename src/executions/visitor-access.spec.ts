@@ -1,9 +1,10 @@
+import { asOrganizationId } from '@/access/organization-id';
 import type { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import type { SessionsRepository } from './sessions.repository';
 import { originAllowed, VisitorAccess } from './visitor-access';
 
 describe('VisitorAccess', () => {
-  const owner = { organizationId: 'org', chatbotId: 'bot', preview: false };
+  const owner = { organizationId: asOrganizationId('org'), chatbotId: 'bot', preview: false };
   let access: { allowedOrigins: string[]; organizationSuspended: boolean } | undefined;
   const findOwner = jest.fn((id: string) =>
     Promise.resolve(id === 's1' || id === 'p1' ? { ...owner, preview: id === 'p1' } : undefined),
@@ -11,8 +12,8 @@ describe('VisitorAccess', () => {
   const findPublicAccess = jest.fn(() => Promise.resolve(access));
   const make = () =>
     new VisitorAccess(
-      { findOwner } as unknown as SessionsRepository,
-      { findPublicAccess } as unknown as PublishedChatbots,
+      { findOwnerBySessionToken: findOwner } as unknown as SessionsRepository,
+      { findPublicAccessForSessionBot: findPublicAccess } as unknown as PublishedChatbots,
     );
 
   beforeEach(() => {

@@ -1,10 +1,11 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { BotNotAvailable, OriginNotAllowed, SessionNotFound } from './executions.exception';
 import { SessionsRepository } from './sessions.repository';
 
 export interface SessionOwner {
-  readonly organizationId: string;
+  readonly organizationId: OrganizationId;
   readonly chatbotId: string;
   readonly preview: boolean;
 }
@@ -64,7 +65,7 @@ export class VisitorAccess {
       this.owners.set(sessionId, hit);
       return hit;
     }
-    const owner = await this.sessions.findOwner(sessionId);
+    const owner = await this.sessions.findOwnerBySessionToken(sessionId);
     if (owner) this.remember(sessionId, owner);
     return owner;
   }
@@ -73,7 +74,7 @@ export class VisitorAccess {
     const now = Date.now();
     const hit = this.bots.get(chatbotId);
     if (hit && hit.until > now) return hit.access;
-    const access = await this.chatbots.findPublicAccess(chatbotId);
+    const access = await this.chatbots.findPublicAccessForSessionBot(chatbotId);
     this.bots.delete(chatbotId);
     this.bots.set(chatbotId, { access, until: now + BOT_ACCESS_TTL_MS });
     if (this.bots.size > MAX_BOTS) this.bots.delete(this.bots.keys().next().value!);

@@ -1,5 +1,15 @@
 import type { AnyDomainEvent } from '@/events/event-catalogue';
 
+/**
+ * Every payload says whose work it is: `organizationId` is the organization of tenant work (a
+ * string, branded with `asOrganizationId` by the processor before it queries), or `null` for
+ * platform-wide system work, which the comment of its job says. The constraint at the bottom
+ * makes a payload without it fail to compile.
+ */
+interface Scoped {
+  readonly organizationId: string | null;
+}
+
 /** The job of an event subscriber: one per (subscriber, event), with job id `<subscriber>-<eventId>`. */
 export interface EventJob {
   readonly organizationId: string | null;
@@ -16,14 +26,17 @@ export interface EventJob {
 export interface QueueJobs {
   /** Housekeeping of the platform itself. */
   system: {
-    /** Round trip through a worker; used by operators and tests to see that workers run. */
-    ping: { sentAt: string; echo?: string };
+    /** Round trip through a worker; used by operators and tests to see that workers run. Platform-wide. */
+    ping: { organizationId: null; sentAt: string; echo?: string };
   };
   /** Chat sessions: follow-ups without a visitor request, and housekeeping. */
   executions: {
     /** The visitor did not answer within the idle timeout: run the flow's `idle` event. */
     idle: { organizationId: string; sessionId: string; turn: number };
-    /** Delete sessions (and their logs and results) idle for longer than the retention. */
+    /**
+     * Delete sessions (and their logs and results) idle for longer than the retention. Platform-wide:
+     * one run covers every organization.
+     */
     'prune-sessions': { organizationId: null };
   };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
@@ -32,6 +45,11 @@ export interface QueueJobs {
     record: EventJob;
   };
 }
+
+/** Fails to compile when a payload has no `organizationId` (see `Scoped`). */
+export const queueJobsAreScoped: QueueJobs extends { [Q in keyof QueueJobs]: Record<keyof QueueJobs[Q], Scoped> }
+  ? true
+  : never = true;
 
 export type QueueName = keyof QueueJobs;
 export type JobName<Q extends QueueName> = keyof QueueJobs[Q] & string;

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
@@ -16,11 +17,11 @@ export class DepartmentsRepository {
     return em.getRepository(DepartmentMemberEntity);
   }
 
-  find(organizationId: string, id: string): Promise<DepartmentEntity | null> {
+  find(organizationId: OrganizationId, id: string): Promise<DepartmentEntity | null> {
     return this.repo().findOne({ where: { organizationId, id } });
   }
 
-  nameTaken(organizationId: string, name: string, exceptId?: string): Promise<boolean> {
+  nameTaken(organizationId: OrganizationId, name: string, exceptId?: string): Promise<boolean> {
     return this.repo()
       .createQueryBuilder('d')
       .where('d.organizationId = :organizationId AND lower(d.name) = lower(:name)', { organizationId, name })
@@ -28,19 +29,23 @@ export class DepartmentsRepository {
       .getExists();
   }
 
-  create(organizationId: string, name: string, description: string | null): Promise<DepartmentEntity> {
+  create(organizationId: OrganizationId, name: string, description: string | null): Promise<DepartmentEntity> {
     return this.repo().save(this.repo().create({ organizationId, name, description }));
   }
 
-  async update(organizationId: string, id: string, patch: Partial<Pick<DepartmentEntity, 'name' | 'description'>>) {
+  async update(
+    organizationId: OrganizationId,
+    id: string,
+    patch: Partial<Pick<DepartmentEntity, 'name' | 'description'>>,
+  ) {
     await this.repo().update({ organizationId, id }, patch);
   }
 
-  async delete(organizationId: string, id: string): Promise<void> {
+  async delete(organizationId: OrganizationId, id: string): Promise<void> {
     await this.repo().delete({ organizationId, id });
   }
 
-  listPage(organizationId: string, limit: number, cursor?: string): Promise<DepartmentEntity[]> {
+  listPage(organizationId: OrganizationId, limit: number, cursor?: string): Promise<DepartmentEntity[]> {
     return this.repo().find({
       where: cursor ? { organizationId, id: MoreThan(cursor) } : { organizationId },
       order: { id: 'ASC' },
@@ -48,20 +53,20 @@ export class DepartmentsRepository {
     });
   }
 
-  async addMember(organizationId: string, departmentId: string, userId: string): Promise<void> {
+  async addMember(organizationId: OrganizationId, departmentId: string, userId: string): Promise<void> {
     await this.members().upsert({ organizationId, departmentId, userId }, ['departmentId', 'userId']);
   }
 
-  async removeMember(organizationId: string, departmentId: string, userId: string): Promise<boolean> {
+  async removeMember(organizationId: OrganizationId, departmentId: string, userId: string): Promise<boolean> {
     const result = await this.members().delete({ organizationId, departmentId, userId });
     return (result.affected ?? 0) > 0;
   }
 
-  async removeUserEverywhere(organizationId: string, userId: string, em: EntityManager): Promise<void> {
+  async removeUserEverywhere(organizationId: OrganizationId, userId: string, em: EntityManager): Promise<void> {
     await this.members(em).delete({ organizationId, userId });
   }
 
-  listMembers(organizationId: string, departmentId: string): Promise<MemberRow[]> {
+  listMembers(organizationId: OrganizationId, departmentId: string): Promise<MemberRow[]> {
     return this.dataSource.query<MemberRow[]>(
       `SELECT m.id, m.user_id AS "userId", m.role, m.source, m.created_at AS "createdAt",
               u.email, u.name, u.avatar_url AS "avatarUrl", u.availability
@@ -74,7 +79,7 @@ export class DepartmentsRepository {
     );
   }
 
-  countMembers(organizationId: string, departmentIds: readonly string[]): Promise<Map<string, number>> {
+  countMembers(organizationId: OrganizationId, departmentIds: readonly string[]): Promise<Map<string, number>> {
     if (departmentIds.length === 0) return Promise.resolve(new Map<string, number>());
     return this.dataSource
       .query<{ department_id: string; n: number }[]>(

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
@@ -11,11 +12,15 @@ export class InvitationsRepository {
     return em.getRepository(InvitationEntity);
   }
 
-  create(invitation: Partial<InvitationEntity>, em?: EntityManager): Promise<InvitationEntity> {
-    return this.repo(em).save(this.repo(em).create(invitation));
+  create(
+    organizationId: OrganizationId,
+    invitation: Omit<Partial<InvitationEntity>, 'organizationId'>,
+    em?: EntityManager,
+  ): Promise<InvitationEntity> {
+    return this.repo(em).save(this.repo(em).create({ ...invitation, organizationId }));
   }
 
-  find(organizationId: string, id: string): Promise<InvitationEntity | null> {
+  find(organizationId: OrganizationId, id: string): Promise<InvitationEntity | null> {
     return this.repo().findOne({ where: { organizationId, id } });
   }
 
@@ -25,7 +30,7 @@ export class InvitationsRepository {
   }
 
   async update(
-    organizationId: string,
+    organizationId: OrganizationId,
     id: string,
     patch: Partial<InvitationEntity>,
     em?: EntityManager,
@@ -33,7 +38,7 @@ export class InvitationsRepository {
     await this.repo(em).update({ organizationId, id }, patch);
   }
 
-  listPage(organizationId: string, limit: number, cursor?: string): Promise<InvitationEntity[]> {
+  listPage(organizationId: OrganizationId, limit: number, cursor?: string): Promise<InvitationEntity[]> {
     return this.repo().find({
       where: cursor ? { organizationId, id: MoreThan(cursor) } : { organizationId },
       order: { id: 'ASC' },

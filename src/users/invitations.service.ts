@@ -38,8 +38,8 @@ export class InvitationsService {
     // The event (for the notification that emails the token) commits with the invitation, or neither does.
     const invitation = await this.dataSource.transaction(async (em) => {
       const created = await this.invitations.create(
+        tenant.organizationId,
         {
-          organizationId: tenant.organizationId,
           email,
           role: dto.role,
           tokenHash: hashToken(token),

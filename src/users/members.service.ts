@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -48,7 +49,7 @@ export class MembersService {
     });
   }
 
-  private async lockedMembership(organizationId: string, userId: string, em: EntityManager) {
+  private async lockedMembership(organizationId: OrganizationId, userId: string, em: EntityManager) {
     const membership = await this.memberships.findForUpdate(organizationId, userId, em);
     if (!membership) throw new MemberNotFound(userId);
     return membership;

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
@@ -25,17 +26,17 @@ export class MembershipsRepository {
     return em.getRepository(MembershipEntity);
   }
 
-  find(organizationId: string, userId: string, em?: EntityManager): Promise<MembershipEntity | null> {
+  find(organizationId: OrganizationId, userId: string, em?: EntityManager): Promise<MembershipEntity | null> {
     return this.repo(em).findOne({ where: { organizationId, userId } });
   }
 
   /** Locks the membership row for the rest of the transaction. */
-  findForUpdate(organizationId: string, userId: string, em: EntityManager): Promise<MembershipEntity | null> {
+  findForUpdate(organizationId: OrganizationId, userId: string, em: EntityManager): Promise<MembershipEntity | null> {
     return this.repo(em).findOne({ where: { organizationId, userId }, lock: { mode: 'pessimistic_write' } });
   }
 
   add(
-    organizationId: string,
+    organizationId: OrganizationId,
     userId: string,
     role: OrgRole,
     em: EntityManager,
@@ -46,7 +47,7 @@ export class MembershipsRepository {
 
   /** Inserts or updates the membership asserted by an identity provider. */
   async upsertFromSource(
-    organizationId: string,
+    organizationId: OrganizationId,
     userId: string,
     role: OrgRole,
     source: 'keycloak',
@@ -58,7 +59,10 @@ export class MembershipsRepository {
     );
   }
 
-  /** Removes the user's memberships from `source` other than in `keepOrganizationIds`. */
+  /**
+   * Removes the user's memberships from `source` other than in `keepOrganizationIds`. Across
+   * organizations: the user's own memberships (the identity-provider sync), not a tenant query.
+   */
   async removeFromSourceExcept(
     userId: string,
     source: 'keycloak',
@@ -72,16 +76,16 @@ export class MembershipsRepository {
     });
   }
 
-  async setRole(organizationId: string, userId: string, role: OrgRole, em: EntityManager): Promise<void> {
+  async setRole(organizationId: OrganizationId, userId: string, role: OrgRole, em: EntityManager): Promise<void> {
     await this.repo(em).update({ organizationId, userId }, { role });
   }
 
-  async remove(organizationId: string, userId: string, em: EntityManager): Promise<void> {
+  async remove(organizationId: OrganizationId, userId: string, em: EntityManager): Promise<void> {
     await this.repo(em).delete({ organizationId, userId });
   }
 
   /** Counts admins while locking their rows, so two concurrent demotions cannot both pass. */
-  async lockAdmins(organizationId: string, em: EntityManager): Promise<number> {
+  async lockAdmins(organizationId: OrganizationId, em: EntityManager): Promise<number> {
     const rows = await em.query<unknown[]>(
       `SELECT id FROM memberships WHERE organization_id = $1 AND role = 'org_admin' FOR UPDATE`,
       [organizationId],
@@ -89,7 +93,7 @@ export class MembershipsRepository {
     return rows.length;
   }
 
-  listPage(organizationId: string, limit: number, cursor?: string): Promise<MemberRow[]> {
+  listPage(organizationId: OrganizationId, limit: number, cursor?: string): Promise<MemberRow[]> {
     return this.dataSource.query<MemberRow[]>(
       `SELECT m.id, m.user_id AS "userId", m.role, m.source, m.created_at AS "createdAt",
               u.email, u.name, u.avatar_url AS "avatarUrl", u.availability
@@ -101,7 +105,7 @@ export class MembershipsRepository {
     );
   }
 
-  memberRow(organizationId: string, userId: string): Promise<MemberRow | undefined> {
+  memberRow(organizationId: OrganizationId, userId: string): Promise<MemberRow | undefined> {
     return this.dataSource
       .query<MemberRow[]>(
         `SELECT m.id, m.user_id AS "userId", m.role, m.source, m.created_at AS "createdAt",

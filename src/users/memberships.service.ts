@@ -1,3 +1,4 @@
+import { asOrganizationId, type OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OrgRole } from '@/access/roles';
@@ -15,7 +16,7 @@ export class MembershipsService {
     private readonly organizations: OrganizationsRepository,
   ) {}
 
-  add(organizationId: string, userId: string, role: OrgRole, em: EntityManager): Promise<unknown> {
+  add(organizationId: OrganizationId, userId: string, role: OrgRole, em: EntityManager): Promise<unknown> {
     return this.memberships.add(organizationId, userId, role, em);
   }
 
@@ -34,7 +35,8 @@ export class MembershipsService {
     for (const { slug, role } of organizations) {
       const organization = await this.organizations.findOrCreateBySlug(slug.toLowerCase(), slug, em);
       orgIds.push(organization.id);
-      await this.memberships.upsertFromSource(organization.id, userId, role, source, em);
+      // An organization row just read or created: its id is proven.
+      await this.memberships.upsertFromSource(asOrganizationId(organization.id), userId, role, source, em);
     }
     await this.memberships.removeFromSourceExcept(userId, source, orgIds, em);
   }

@@ -1,3 +1,4 @@
+import { asOrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -46,7 +47,7 @@ export class OrganizationsService {
   createForUser(userId: string, name: string): Promise<OrganizationDto> {
     return this.dataSource.transaction(async (em) => {
       const organization = await this.organizations.create(name, em);
-      await this.memberships.add(organization.id, userId, 'org_admin', em);
+      await this.memberships.add(asOrganizationId(organization.id), userId, 'org_admin', em);
       return toOrganizationDto(organization);
     });
   }

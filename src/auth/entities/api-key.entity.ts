@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
 import type { OrgRole } from '@/access/roles';
@@ -7,8 +8,9 @@ import type { OrgRole } from '@/access/roles';
 export class ApiKeyEntity extends BaseEntity {
   // Another module's table: referenced by name, its entity stays private to that module.
   @ForeignKey('organizations', { onDelete: 'CASCADE' })
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @Column({ type: 'varchar', length: 120 })
   name!: string;

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import type { FlowDocument } from '@/flows';
 import { BaseEntity } from '@/database/base.entity';
@@ -9,8 +10,9 @@ import { ChatbotEntity } from './chatbot.entity';
 @Unique('uq_chatbot_versions_number', ['chatbotId', 'version'])
 @Index('ix_chatbot_versions_org', ['organizationId', 'chatbotId'])
 export class ChatbotVersionEntity extends BaseEntity {
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @Column({ type: 'uuid' })
   chatbotId!: string;

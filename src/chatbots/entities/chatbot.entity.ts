@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import type { FlowDocument } from '@/flows';
 import { BaseEntity } from '@/database/base.entity';
@@ -12,8 +13,9 @@ export type ChatbotStatus = (typeof chatbotStatuses)[number];
 export class ChatbotEntity extends BaseEntity {
   // Another module's table: referenced by name, its entity stays private to that module.
   @ForeignKey('organizations', { onDelete: 'CASCADE' })
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   /** Stable public handle for embedding (`/bots/{publicId}`), unique across organizations. */
   @Column({ type: 'varchar', length: 32, unique: true })

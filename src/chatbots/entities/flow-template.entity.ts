@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import type { FlowDocument } from '@/flows';
 import { BaseEntity } from '@/database/base.entity';
@@ -8,8 +9,9 @@ import { BaseEntity } from '@/database/base.entity';
 export class FlowTemplateEntity extends BaseEntity {
   // Another module's table: referenced by name, its entity stays private to that module.
   @ForeignKey('organizations', { onDelete: 'CASCADE' })
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @Column({ type: 'varchar', length: 200 })
   name!: string;

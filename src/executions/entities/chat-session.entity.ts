@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Column, Entity, ForeignKey, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
 import type { Awaiting, LogStep } from '../engine/engine-types';
@@ -33,8 +34,9 @@ export interface SessionResult {
 @Index('ix_chat_sessions_bot_created', ['chatbotId', 'createdAt'])
 @Index('ix_chat_sessions_last_activity', ['lastActivityAt'])
 export class ChatSessionEntity extends BaseEntity {
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   // Another module's table: referenced by name, its entity stays private to that module.
   @ForeignKey('chatbots', { onDelete: 'CASCADE' })
@@ -100,8 +102,9 @@ export class ChatSessionTurnEntity extends BaseEntity {
   @Column({ type: 'uuid' })
   sessionId!: string;
 
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @Column({ type: 'integer' })
   turn!: number;

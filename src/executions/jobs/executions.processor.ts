@@ -1,3 +1,4 @@
+import { asOrganizationId } from '@/access/organization-id';
 import { Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { type AppConfig, InjectConfig } from '@/config';
@@ -23,7 +24,10 @@ export class ExecutionsProcessor extends TypedWorkerHost<'executions'> {
   }
 
   protected readonly handlers: JobHandlers<'executions'> = {
-    idle: (job: TypedJob<'executions', 'idle'>) => this.sessions.idle(job.data.sessionId, job.data.turn),
+    // The payload's organization was the session's when the turn scheduled it: proven.
+    idle: (job: TypedJob<'executions', 'idle'>) =>
+      this.sessions.idle(asOrganizationId(job.data.organizationId), job.data.sessionId, job.data.turn),
+    // Platform-wide (payload `organizationId: null`): retention applies to every organization.
     'prune-sessions': async () => {
       const { retentionDays, unansweredRetentionHours } = this.config.executions;
       const now = Date.now();

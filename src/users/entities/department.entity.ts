@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
 import { OrganizationEntity } from './organization.entity';
@@ -6,8 +7,9 @@ import { UserEntity } from './user.entity';
 @Entity('departments')
 @Index('ix_departments_org', ['organizationId', 'id'])
 export class DepartmentEntity extends BaseEntity {
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @Column({ type: 'varchar', length: 120 })
   name!: string;
@@ -29,8 +31,9 @@ export class DepartmentMemberEntity {
   @PrimaryColumn({ type: 'uuid' })
   userId!: string;
 
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

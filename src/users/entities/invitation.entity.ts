@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
 import type { OrgRole } from '@/access/roles';
@@ -6,8 +7,9 @@ import { OrganizationEntity } from './organization.entity';
 @Entity('invitations')
 @Index('ix_invitations_org', ['organizationId', 'id'])
 export class InvitationEntity extends BaseEntity {
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   /** Lower-cased. */
   @Column({ type: 'varchar', length: 320 })

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@/access/organization-id';
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { BaseEntity } from '@/database/base.entity';
 import type { OrgRole } from '@/access/roles';
@@ -11,8 +12,9 @@ export class MembershipEntity extends BaseEntity {
   @Column({ type: 'uuid' })
   userId!: string;
 
+  /** Read from the row: proven (see `OrganizationId`). */
   @Column({ type: 'uuid' })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @Column({ type: 'varchar', length: 16 })
   role!: OrgRole;
