@@ -12,7 +12,11 @@ describe('queues and APP_ROLE', () => {
     const t = await startTestApp({ APP_ROLE: 'all' });
     try {
       await withQueueEvents(t, 'system', async (events) => {
-        const job = await typedQueue(t).add('ping', { organizationId: null, sentAt: new Date().toISOString(), echo: 'hello' });
+        const job = await typedQueue(t).add('ping', {
+          organizationId: null,
+          sentAt: new Date().toISOString(),
+          echo: 'hello',
+        });
         expect(await job.waitUntilFinished(events, 15_000)).toMatchObject({ pong: true, echo: 'hello' });
       });
       const raw = t.app.get<Queue>(getQueueToken('system'));
@@ -27,7 +31,11 @@ describe('queues and APP_ROLE', () => {
     try {
       const raw = api.app.get<Queue>(getQueueToken('system'));
       expect(await raw.getWorkers()).toHaveLength(0);
-      const job = await typedQueue(api).add('ping', { organizationId: null, sentAt: new Date().toISOString(), echo: 'later' });
+      const job = await typedQueue(api).add('ping', {
+        organizationId: null,
+        sentAt: new Date().toISOString(),
+        echo: 'later',
+      });
       expect(await job.getState()).toBe('waiting');
 
       // A worker process sharing the same Redis prefix processes it.
