@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@/common/errors/domain.exception';
-import { Forbidden, OrganizationRequired } from '@/auth/auth.exception';
+import { OrganizationSuspended, NoOrganization, NotAMember, OrganizationRequired } from './access.exception';
 import { asOrganizationId } from './organization-id';
 import type { Principal, TenantContext } from './principal';
 
@@ -23,7 +23,7 @@ export async function resolveTenant(
   }
   if (principal.kind === 'api_key') {
     if (header !== undefined && header.toLowerCase() !== principal.organizationId) {
-      throw new Forbidden('organization.not_member', 'This API key belongs to another organization.');
+      throw new NotAMember('This API key belongs to another organization.');
     }
     return { organizationId: asOrganizationId(principal.organizationId), role: principal.role };
   }
@@ -31,21 +31,21 @@ export async function resolveTenant(
   const grant = principal.memberships.get(organizationId);
   if (grant) {
     if (grant.suspended && !principal.superAdmin) {
-      throw new Forbidden('organization.suspended', 'This organization is suspended.');
+      throw new OrganizationSuspended();
     }
     return { organizationId: asOrganizationId(organizationId), role: principal.superAdmin ? 'org_admin' : grant.role };
   }
   if (principal.superAdmin && (await exists(organizationId))) {
     return { organizationId: asOrganizationId(organizationId), role: 'org_admin' };
   }
-  throw new Forbidden('organization.not_member', 'You are not a member of this organization.');
+  throw new NotAMember();
 }
 
 function onlyMembership(principal: Extract<Principal, { kind: 'user' }>): string {
   const ids = [...principal.memberships.keys()];
   if (ids.length === 1) return ids[0]!;
   if (ids.length === 0 && !principal.superAdmin) {
-    throw new Forbidden('organization.none', 'You do not belong to any organization yet.');
+    throw new NoOrganization();
   }
   throw new OrganizationRequired();
 }

@@ -65,17 +65,6 @@ export class TooManyAttempts extends DomainException {
   }
 }
 
-export class OrganizationRequired extends DomainException {
-  constructor() {
-    super({
-      code: 'organization.required',
-      status: 400,
-      detail: 'You belong to several organizations: say which one with the X-Organization-Id header.',
-      errors: [{ field: 'X-Organization-Id', message: 'required when you belong to several organizations' }],
-    });
-  }
-}
-
 export class EmailTaken extends DomainException {
   constructor() {
     super({ code: 'auth.email_taken', status: 409, detail: 'An account with this email already exists.' });

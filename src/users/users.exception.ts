@@ -62,9 +62,3 @@ export class DepartmentNameTaken extends DomainException {
     super({ code: 'department.name_taken', status: 409, detail: 'A department with this name exists.' });
   }
 }
-
-export class OrganizationSuspended extends DomainException {
-  constructor() {
-    super({ code: 'organization.suspended', status: 403, detail: 'This organization is suspended.' });
-  }
-}
