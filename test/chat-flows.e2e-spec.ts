@@ -4,6 +4,7 @@ import { FakeOpenAi } from './support/fake-openai';
 import { register, type Account } from './support/identity';
 import { outboxData, outboxEvents } from './support/outbox';
 import { withQueueEvents } from './support/queues';
+import { publishChatbot } from './support/chatbots';
 import { idleQuestionFlow } from './support/flows';
 import { startTestApp, type TestApp } from './support/test-app';
 import { corpusFlow, describeCorpus, fixture } from './support/typebot-corpus';
@@ -35,16 +36,7 @@ describe('conversations through the native chat API', () => {
     await ai.stop();
   });
 
-  async function publish(body: Record<string, unknown>) {
-    const bot = await t.request('POST', '/api/v1/chatbots', { token: admin.accessToken, body });
-    expect(bot.status).toBe(201);
-    const published = await t.request('POST', `/api/v1/chatbots/${bot.body.id}/publish`, {
-      token: admin.accessToken,
-      body: {},
-    });
-    expect([published.status, published.body.problems]).toEqual([201, undefined]);
-    return bot.body as { id: string; publicId: string };
-  }
+  const publish = (body: Record<string, unknown>) => publishChatbot(t, admin, body);
 
   async function importAndPublish(typebotExport: unknown) {
     const imported = await t.request('POST', '/api/v1/chatbots/import/typebot', {

@@ -1,3 +1,4 @@
+import { publishChatbot } from './support/chatbots';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -148,19 +149,8 @@ describe('concurrency and idempotency', () => {
     await target.stop();
   });
 
-  async function publish(flow: unknown): Promise<string> {
-    const bot = await t.request('POST', '/api/v1/chatbots', {
-      token: admin.accessToken,
-      body: { name: 'chain', flow },
-    });
-    expect(bot.status).toBe(201);
-    const published = await t.request('POST', `/api/v1/chatbots/${bot.body.id}/publish`, {
-      token: admin.accessToken,
-      body: {},
-    });
-    expect([published.status, published.body.problems]).toEqual([201, undefined]);
-    return bot.body.publicId as string;
-  }
+  const publish = async (flow: unknown): Promise<string> =>
+    (await publishChatbot(t, admin, { name: 'chain', flow })).publicId;
 
   async function start(publicId: string): Promise<Session> {
     const res = await t.request<Turn>('POST', `/api/v1/bots/${publicId}/sessions`, { body: {} });

@@ -1,3 +1,4 @@
+import { createChatbot, publishChatbot } from './support/chatbots';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -54,20 +55,8 @@ describe('domain events through the outbox (in process)', () => {
     await ai.stop();
   });
 
-  async function createBot(body: Record<string, unknown>) {
-    const bot = await t.request('POST', '/api/v1/chatbots', { token: admin.accessToken, body });
-    expect(bot.status).toBe(201);
-    return bot.body as { id: string; publicId: string };
-  }
-  async function publish(body: Record<string, unknown>) {
-    const bot = await createBot(body);
-    const published = await t.request('POST', `/api/v1/chatbots/${bot.id}/publish`, {
-      token: admin.accessToken,
-      body: {},
-    });
-    expect(published.status).toBe(201);
-    return bot;
-  }
+  const createBot = (body: Record<string, unknown>) => createChatbot(t, admin, body);
+  const publish = (body: Record<string, unknown>) => publishChatbot(t, admin, body);
   let n = 0;
   const say = async (turn: Turn, body: Record<string, unknown>) =>
     (

@@ -1,3 +1,4 @@
+import { publishChatbot } from './support/chatbots';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { register, type Account } from './support/identity';
@@ -67,16 +68,7 @@ describe('public chat routes under load: limits, caps, suspension, origins, prun
     await a.close();
   });
 
-  async function publish(body: Record<string, unknown>, account = admin) {
-    const bot = await a.request('POST', '/api/v1/chatbots', { token: account.accessToken, body });
-    expect(bot.status).toBe(201);
-    const published = await a.request('POST', `/api/v1/chatbots/${bot.body.id}/publish`, {
-      token: account.accessToken,
-      body: {},
-    });
-    expect(published.status).toBe(201);
-    return bot.body as { id: string; publicId: string };
-  }
+  const publish = (body: Record<string, unknown>, account = admin) => publishChatbot(a, account, body);
 
   const start = (
     t: TestApp,
