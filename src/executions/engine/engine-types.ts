@@ -32,7 +32,12 @@ export type EngineInput =
   | ({ type: 'reply' } & ReplyPayload)
   | { type: 'effectResult'; effectId: string; outcome: 'ok' | 'error'; data?: unknown; error?: string }
   | { type: 'idle' }
-  | { type: 'command'; command: string };
+  | { type: 'command'; command: string }
+  /**
+   * A human agent hands a handed-off conversation back to the bot: it continues at the first block
+   * of `groupId` (a group of the session's own flow), else after the handoff block.
+   */
+  | { type: 'resume'; groupId?: string };
 
 export interface EngineLimits {
   /** Blocks run in one turn before the engine stops a runaway loop. */
@@ -303,7 +308,7 @@ export const ENGINE_ERROR_CODES = [
   'engine.no_session',
   /** The state was written by another version of the engine. */
   'engine.state_version',
-  /** The session is completed or handed off. */
+  /** The session is completed or handed off (a handed-off one continues only by `resume`). */
   'engine.session_ended',
   /** A reply, idle or command arrived while the engine waits for an effect, or the reverse. */
   'engine.unexpected_input',
@@ -317,6 +322,15 @@ export const ENGINE_ERROR_CODES = [
   'engine.linked_flow_missing',
   /** The state points at a block that is not in the flow (the flow changed under the session). */
   'engine.position_lost',
+  /** A `resume` arrived for a session that was not handed off (it waits, or ended otherwise). */
+  'engine.not_handed_off',
+  /** A `resume` names a group that is not in the flow. */
+  'engine.unknown_group',
+  /**
+   * A `resume` without a group for a handed-off session that does not know where it stopped (a
+   * state stored before handoff positions were recorded): resume at a chosen group instead.
+   */
+  'engine.handoff_position_unknown',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 

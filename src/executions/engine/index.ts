@@ -9,10 +9,12 @@ export * from './engine-types';
 export {
   SESSION_STATE_VERSION,
   emptySessionState,
+  handoffPositionOf,
   parseSessionState,
   requiredFlowRefs,
   sessionStateSchema,
   type Answer,
+  type HandoffPosition,
   type LinkFrame,
   type ParsedSessionState,
   type Pause,

@@ -1,6 +1,6 @@
 import { describeAwaiting } from './describe-awaiting';
 import { runEngine } from './run-engine';
-import { parseSessionState, requiredFlowRefs, type SessionState } from './session-state';
+import { handoffPositionOf, parseSessionState, requiredFlowRefs, type SessionState } from './session-state';
 import { Conversation, FIXED_NOW, flowOf, testContext, text, texts } from './testing/engine-harness';
 
 const variables = [
@@ -282,5 +282,187 @@ describe('state', () => {
     expect(done.status).toBe('completed');
     expect(c.reply('again').error?.code).toBe('engine.session_ended');
     expect(c.send({ type: 'effectResult', effectId: 'x', outcome: 'ok' }).error?.code).toBe('engine.session_ended');
+  });
+});
+
+describe('hand-back (resume)', () => {
+  const handoff = (id: string, message?: string): Parameters<typeof flowOf>[0]['blocks'][number] => ({
+    id,
+    type: 'handoff',
+    options: message !== undefined ? { message } : {},
+  });
+  const emailInput = { id: 'in', type: 'emailInput' as const, options: { variableId: 'email' } };
+  const handoffFlow = flowOf({
+    variables,
+    blocks: [text('a', 'Before'), handoff('h', 'A human will answer'), text('b', 'Back with the bot'), emailInput],
+    groups: [{ id: 'other', blocks: [text('o', 'Other group')] }],
+  });
+
+  function handedOff(flow = handoffFlow): Conversation {
+    const c = new Conversation(flow);
+    expect(c.start().status).toBe('handoff');
+    return c;
+  }
+
+  it('records where the handoff happened', () => {
+    const c = new Conversation(handoffFlow);
+    const result = c.start();
+    expect(texts(result)).toEqual(['Before', 'A human will answer']);
+    expect(result.nextState).toMatchObject({
+      completed: true,
+      endedBy: 'handoff',
+      handoff: { groupId: 'main', blockId: 'h' },
+    });
+    expect(handoffPositionOf(result.nextState)).toEqual({ groupId: 'main', blockId: 'h' });
+    expect(parseSessionState(JSON.parse(JSON.stringify(result.nextState)))).toEqual({
+      ok: true,
+      state: result.nextState,
+    });
+  });
+
+  it('continues at the block after the handoff block, live again', () => {
+    const c = handedOff();
+    const resumed = c.resume();
+    expect(resumed.error).toBeUndefined();
+    expect(texts(resumed)).toEqual(['Back with the bot']);
+    expect(resumed.status).toBe('awaiting_input');
+    expect(resumed.awaiting).toMatchObject({ blockId: 'in', type: 'emailInput' });
+    expect(resumed.nextState).toMatchObject({ completed: false, endedBy: null, handoff: null });
+    expect(handoffPositionOf(resumed.nextState)).toBeNull();
+    expect(resumed.log.map((s) => s.blockId)).toEqual(['b', 'in']);
+    expect(c.reply('me@x.io')).toMatchObject({ status: 'completed', nextState: { endedBy: 'flow' } });
+  });
+
+  it('continues at the first block of a chosen group', () => {
+    const c = handedOff();
+    const resumed = c.resume('other');
+    expect(texts(resumed)).toEqual(['Other group']);
+    expect(resumed).toMatchObject({
+      status: 'completed',
+      nextState: { completed: true, endedBy: 'flow', handoff: null },
+    });
+  });
+
+  it('follows the outgoing edge of a handoff block that is last in its group', () => {
+    const c = handedOff(
+      flowOf({
+        variables,
+        blocks: [text('a', 'Before'), handoff('h')],
+        groups: [{ id: 'after', blocks: [text('n', 'Next group'), emailInput] }],
+        edges: [['h', 'after']],
+      }),
+    );
+    const resumed = c.resume();
+    expect(texts(resumed)).toEqual(['Next group']);
+    expect(resumed.awaiting).toMatchObject({ blockId: 'in', groupId: 'after' });
+  });
+
+  it('completes when nothing follows the handoff block', () => {
+    const c = handedOff(flowOf({ blocks: [text('a', 'Before'), handoff('h')] }));
+    const resumed = c.resume();
+    expect(resumed).toMatchObject({
+      status: 'completed',
+      messages: [],
+      awaiting: null,
+      nextState: { completed: true, endedBy: 'flow', handoff: null },
+    });
+    expect(c.resume().error?.code).toBe('engine.not_handed_off');
+  });
+
+  it('is rejected, changing nothing, when the session is not handed off', () => {
+    const live = new Conversation(emailFlow());
+    const started = live.start();
+    const early = live.resume();
+    expect(early.error?.code).toBe('engine.not_handed_off');
+    expect(early).toMatchObject({ status: 'awaiting_input', nextState: started.nextState, messages: [], log: [] });
+    expect(early.awaiting).toEqual(started.awaiting);
+    const done = live.reply('me@x.io');
+    expect(live.resume('main')).toMatchObject({
+      error: { code: 'engine.not_handed_off' },
+      status: 'completed',
+      nextState: done.nextState,
+    });
+  });
+
+  it('rejects an unknown group, changing nothing', () => {
+    const c = handedOff();
+    const before = c.state;
+    const result = c.resume('nowhere');
+    expect(result.error?.code).toBe('engine.unknown_group');
+    expect(result).toMatchObject({ status: 'handoff', messages: [], effects: [], log: [] });
+    expect(result.nextState).toEqual(before);
+    expect(texts(c.resume())).toEqual(['Back with the bot']);
+  });
+
+  it('can hand off again after a hand-back, and resume after the second handoff', () => {
+    const c = handedOff(
+      flowOf({ blocks: [handoff('h1', 'first'), text('b', 'between'), handoff('h2', 'second'), text('c', 'after')] }),
+    );
+    const again = c.resume();
+    expect(texts(again)).toEqual(['between', 'second']);
+    expect(again.effects).toEqual([expect.objectContaining({ kind: 'handoff', blockId: 'h2' })]);
+    expect(again).toMatchObject({ status: 'handoff', nextState: { endedBy: 'handoff', handoff: { blockId: 'h2' } } });
+    expect(c.reply('hello?').error?.code).toBe('engine.session_ended');
+    const last = c.resume();
+    expect(texts(last)).toEqual(['after']);
+    expect(last.status).toBe('completed');
+  });
+
+  it('a handoff from a command flow resumes the interrupted input through a return', () => {
+    const c = new Conversation(
+      emailFlow({
+        blocks: [],
+        groups: [{ id: 'human', blocks: [handoff('h', 'Getting a human'), { id: 'r', type: 'return' }] }],
+        events: [{ id: 'cmd-human', type: 'command', command: 'human' }],
+        edges: [[{ eventId: 'cmd-human' }, 'human']],
+      }),
+    );
+    c.start();
+    expect(c.command('human').status).toBe('handoff');
+    const resumed = c.resume();
+    expect(resumed.awaiting).toMatchObject({ blockId: 'in' });
+    expect(texts(c.reply('me@x.io'))).toEqual(['Thanks, me@x.io']);
+  });
+
+  it('inside a linked bot, continues there and then in the parent; a group resumes in the own flow', () => {
+    const child = flowOf({ blocks: [handoff('c-h'), text('c-after', 'child after')] });
+    const parent = flowOf({
+      blocks: [{ id: 'link', type: 'linkBot', options: { chatbotPublicId: 'child-bot' } }, text('p', 'parent after')],
+      groups: [{ id: 'other', blocks: [text('o', 'Other group')] }],
+    });
+    const c = new Conversation(parent, testContext({ linkedFlows: { 'child@v1': child } }));
+    c.start();
+    const inChild = c.effect('ok', { flowRef: 'child@v1' });
+    expect(inChild).toMatchObject({
+      status: 'handoff',
+      nextState: { flowRef: 'child@v1', handoff: { blockId: 'c-h' } },
+    });
+    expect(requiredFlowRefs(inChild.nextState)).toEqual(['child@v1']);
+    const stored = c.state;
+    expect(texts(c.resume())).toEqual(['child after', 'parent after']);
+
+    const atGroup = runEngine(parent, stored, { type: 'resume', groupId: 'other' }, testContext());
+    expect(texts(atGroup)).toEqual(['Other group']);
+    expect(atGroup.nextState).toMatchObject({ flowRef: null, linkStack: [], completed: true, endedBy: 'flow' });
+    const missing = runEngine(parent, stored, { type: 'resume' }, testContext());
+    expect(missing.error?.code).toBe('engine.linked_flow_missing');
+  });
+
+  it('an old handed-off state (without a handoff position) parses and resumes at a group only', () => {
+    const current = handedOff().state as SessionState;
+    const { handoff: _position, ...old } = JSON.parse(JSON.stringify(current)) as SessionState;
+    const parsed = parseSessionState({ ...old, returnStack: [], linkStack: [] });
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.state).toMatchObject({ endedBy: 'handoff', handoff: null });
+    expect(handoffPositionOf(parsed.state)).toBeNull();
+    const withoutGroup = runEngine(handoffFlow, parsed.state, { type: 'resume' }, testContext());
+    expect(withoutGroup).toMatchObject({
+      error: { code: 'engine.handoff_position_unknown' },
+      status: 'handoff',
+      nextState: parsed.state,
+    });
+    const atGroup = runEngine(handoffFlow, parsed.state, { type: 'resume', groupId: 'main' }, testContext());
+    expect(texts(atGroup)).toEqual(['Before', 'A human will answer']);
+    expect(atGroup.nextState.handoff).toEqual({ groupId: 'main', blockId: 'h' });
   });
 });

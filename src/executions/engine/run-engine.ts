@@ -13,13 +13,16 @@ import type {
 import { eventExitKey, eventsOfType, firstIdleEvent } from './flow-index';
 import { emptySessionState, SESSION_STATE_VERSION, type SessionState } from './session-state';
 import { defaultValues, findVariable, type VariableStore } from './values/variable-store';
-import { continueAfter, goTo, PATH_END, pushMark, type Next } from './walker/navigation';
+import { continueAfter, goTo, PATH_END, pushMark, reopenSession, type Next, type Origin } from './walker/navigation';
 import { handleReply, startEvent } from './walker/replies';
 import { flowFor, resolveContext, Turn, type ResolvedContext } from './walker/turn';
 import { enterLinkedBot, walk } from './walker/walk';
 
 type StartInput = Extract<EngineInput, { type: 'start' }>;
 type EffectResultInput = Extract<EngineInput, { type: 'effectResult' }>;
+type ResumeInput = Extract<EngineInput, { type: 'resume' }>;
+/** Inputs of a live session (start opens one, resume reopens a handed-off one). */
+type LiveInput = Exclude<EngineInput, StartInput | ResumeInput>;
 
 function finish(turn: Turn, flow: FlowDocument): EngineResult {
   turn.state.updatedAt = turn.ctx.nowIso;
@@ -139,7 +142,7 @@ function interruptInput(turn: Turn, eventId: string, idleFired: boolean): Next {
 const normalizeCommand = (command: string) => command.trim().replace(/^\/+/, '').toLowerCase();
 
 /** Checks that the input fits the state; returns the reason when it does not. */
-function mismatch(turn: Turn, input: Exclude<EngineInput, StartInput>): [EngineErrorCode, string] | undefined {
+function mismatch(turn: Turn, input: LiveInput): [EngineErrorCode, string] | undefined {
   const pause = turn.state.pause;
   switch (input.type) {
     case 'reply':
@@ -168,7 +171,7 @@ function commandEvent(turn: Turn, command: string) {
   );
 }
 
-function dispatch(turn: Turn, input: Exclude<EngineInput, StartInput>): Next {
+function dispatch(turn: Turn, input: LiveInput): Next {
   const pause = turn.state.pause;
   switch (input.type) {
     case 'reply': {
@@ -197,6 +200,71 @@ function dispatch(turn: Turn, input: Exclude<EngineInput, StartInput>): Next {
 }
 
 /**
+ * A human agent hands a handed-off session back. With `groupId` the bot starts over at that group
+ * of the session's own flow (leaving a linked bot it was in, with the session's own variables);
+ * without, it continues after the handoff block as the walk would have (the block's exit, else the
+ * next block of its group, else the end of the path: a jump's return, the parent bot, or the end
+ * of the conversation). A state stored before handoff positions were recorded can only resume at
+ * a group (`engine.handoff_position_unknown`).
+ */
+function resumeSession(
+  flow: FlowDocument,
+  state: SessionState,
+  input: ResumeInput,
+  ctx: ResolvedContext,
+): EngineResult {
+  if (!state.completed || state.endedBy !== 'handoff') {
+    const why = state.completed ? 'the conversation has ended' : 'the bot still runs the conversation';
+    return rejected(flow, state, ctx, 'engine.not_handed_off', `the conversation is not handed off: ${why}`);
+  }
+  const position = state.handoff;
+  if (input.groupId !== undefined) {
+    const groupId = input.groupId;
+    if (!flow.groups.some((g) => g.id === groupId)) {
+      return rejected(flow, state, ctx, 'engine.unknown_group', `group "${groupId}" is not in the flow`);
+    }
+    const from: Origin = { blockId: position?.blockId ?? groupId, groupId: position?.groupId ?? null, kind: 'handoff' };
+    const turn = new Turn(flow, structuredClone(state), ctx);
+    const own = turn.state.linkStack[0];
+    if (own) turn.state.variables = own.variables;
+    turn.state.flowRef = null;
+    turn.state.returnStack = [];
+    turn.state.linkStack = [];
+    turn.useFlow(null);
+    reopenSession(turn);
+    walk(turn, goTo(turn, { groupId }, from));
+    return finish(turn, flow);
+  }
+  if (!position) {
+    return rejected(
+      flow,
+      state,
+      ctx,
+      'engine.handoff_position_unknown',
+      'the session does not know where it was handed off; hand it back at a group',
+    );
+  }
+  if (!flowFor(flow, state.flowRef, ctx)) {
+    return rejected(
+      flow,
+      state,
+      ctx,
+      'engine.linked_flow_missing',
+      `linked flow "${state.flowRef ?? ''}" was not given`,
+    );
+  }
+  const turn = new Turn(flow, structuredClone(state), ctx);
+  turn.useFlow(turn.state.flowRef);
+  const located = turn.index.blocks.get(position.blockId);
+  if (!located) {
+    return rejected(flow, state, ctx, 'engine.position_lost', `block "${position.blockId}" is no longer in the flow`);
+  }
+  reopenSession(turn);
+  walk(turn, continueAfter(turn, located.block, located.group.id));
+  return finish(turn, flow);
+}
+
+/**
  * The flow engine: a pure, synchronous function of a flow, a session state and an input. It walks
  * the flow until it needs a reply or an effect's result, and says what the bot sends, what it
  * waits for, which effects to carry out, the next state and the log of the steps it ran.
@@ -222,6 +290,7 @@ export function runEngine(
       `unsupported state version ${String(state.stateVersion)}`,
     );
   }
+  if (input.type === 'resume') return resumeSession(flow, state, input, ctx);
   if (state.completed) return rejected(flow, state, ctx, 'engine.session_ended', 'the conversation has ended');
   if (!flowFor(flow, state.flowRef, ctx)) {
     return rejected(

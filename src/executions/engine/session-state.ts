@@ -74,6 +74,9 @@ export const answerSchema = z.strictObject({
   flowRef: z.string().optional(),
 });
 
+/** Where a `handoff` block handed the conversation to a human: a hand-back resumes after it. */
+export const handoffPositionSchema = z.strictObject({ groupId: id, blockId: id });
+
 export const sessionStateSchema = z.strictObject({
   stateVersion: z.literal(SESSION_STATE_VERSION),
   /** The flow running now: null for the session's own flow, else a linked bot's `flowRef`. */
@@ -93,6 +96,12 @@ export const sessionStateSchema = z.strictObject({
   completed: z.boolean(),
   /** Why the session ended: the flow ran out, an `end` block, a handoff, or an engine error. */
   endedBy: z.enum(['flow', 'end', 'handoff', 'error']).nullable(),
+  /**
+   * The handoff block that ended the session (in the running flow, `flowRef`), while it is handed
+   * off; null otherwise. Defaults to null: states stored before it existed still parse (they can
+   * be handed back only at a chosen group).
+   */
+  handoff: handoffPositionSchema.nullable().default(null),
   startedAt: z.string(),
   updatedAt: z.string(),
 });
@@ -102,6 +111,7 @@ export type ResumeMark = z.output<typeof resumeMarkSchema>;
 export type Pause = z.output<typeof pauseSchema>;
 export type LinkFrame = z.output<typeof linkFrameSchema>;
 export type Answer = z.output<typeof answerSchema>;
+export type HandoffPosition = z.output<typeof handoffPositionSchema>;
 export type SessionState = z.output<typeof sessionStateSchema>;
 
 export type ParsedSessionState = { ok: true; state: SessionState } | { ok: false; message: string };
@@ -112,6 +122,14 @@ export function parseSessionState(json: unknown): ParsedSessionState {
   if (parsed.success) return { ok: true, state: parsed.data };
   const first = parsed.error.issues[0];
   return { ok: false, message: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid state' };
+}
+
+/**
+ * Where a handed-off session stopped (the handoff block and its group), or null when the session
+ * is not handed off or was stored before the position was recorded.
+ */
+export function handoffPositionOf(state: SessionState): HandoffPosition | null {
+  return state.completed && state.endedBy === 'handoff' && state.handoff ? { ...state.handoff } : null;
 }
 
 /** Flow refs of linked bots that `runEngine` needs in `context.linkedFlows` for this state. */
@@ -134,6 +152,7 @@ export function emptySessionState(nowIso: string): SessionState {
     effectSeq: 0,
     completed: false,
     endedBy: null,
+    handoff: null,
     startedAt: nowIso,
     updatedAt: nowIso,
   };

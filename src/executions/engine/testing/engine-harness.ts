@@ -90,6 +90,11 @@ export class Conversation {
   command(command: string): EngineResult {
     return this.send({ type: 'command', command });
   }
+
+  /** A human agent hands the conversation back (at `groupId`, else after the handoff block). */
+  resume(groupId?: string): EngineResult {
+    return this.send({ type: 'resume', ...(groupId !== undefined ? { groupId } : {}) });
+  }
 }
 
 /** A variable store over a throwaway flow whose variables are named after `values`' keys. */

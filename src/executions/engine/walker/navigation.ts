@@ -85,6 +85,26 @@ export function awaitEffect(turn: Turn, block: Block, groupId: string, effect: E
   return STOP;
 }
 
+/**
+ * A `handoff` block hands the conversation to a human: the session ends, remembering the block
+ * and the jump and linked-bot stacks so that a hand-back (`resume`) continues as the walk would have.
+ */
+export function handOff(turn: Turn, block: Block, groupId: string): Next {
+  const { returnStack, linkStack } = turn.state;
+  endSession(turn, 'handoff');
+  turn.state.returnStack = returnStack;
+  turn.state.linkStack = linkStack;
+  turn.state.handoff = { groupId, blockId: block.id };
+  return STOP;
+}
+
+/** A hand-back: the handed-off session is live again (its walk starts from the caller's `Next`). */
+export function reopenSession(turn: Turn): void {
+  turn.state.completed = false;
+  turn.state.endedBy = null;
+  turn.state.handoff = null;
+}
+
 export function endSession(turn: Turn, reason: NonNullable<SessionState['endedBy']>): Next {
   const state = turn.state;
   state.completed = true;

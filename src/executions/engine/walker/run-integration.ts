@@ -1,7 +1,7 @@
 import type { BlockOf } from '@/flows';
 import { buildHttpRequest, buildOpenAiChat, buildSendEmail } from '../effects/build-effects';
 import { renderOptional } from '../templating';
-import { awaitEffect, continueAfter, endSession, STOP, type Next } from './navigation';
+import { awaitEffect, continueAfter, endSession, handOff, type Next } from './navigation';
 import type { Turn } from './turn';
 
 export function runHttpRequest(turn: Turn, block: BlockOf<'httpRequest'>, groupId: string): Next {
@@ -33,7 +33,7 @@ export function runSendEmail(turn: Turn, block: BlockOf<'sendEmail'>, groupId: s
   return continueAfter(turn, block, groupId);
 }
 
-/** Sends the message, asks for a human and stops the bot. */
+/** Sends the message, asks for a human and stops the bot until a hand-back (`resume`). */
 export function runHandoff(turn: Turn, block: BlockOf<'handoff'>, groupId: string): Next {
   const message = renderOptional(block.options.message, turn.store);
   if (message !== undefined && message.trim() !== '') turn.say({ type: 'text', blockId: block.id, markdown: message });
@@ -46,8 +46,7 @@ export function runHandoff(turn: Turn, block: BlockOf<'handoff'>, groupId: strin
     ...(message !== undefined ? { message } : {}),
   });
   turn.recordBlock(block, groupId, 'ok');
-  endSession(turn, 'handoff');
-  return STOP;
+  return handOff(turn, block, groupId);
 }
 
 export function runEnd(turn: Turn, block: BlockOf<'end'>, groupId: string): Next {
