@@ -5,6 +5,7 @@ import { ChatSessions1795367303189 } from './1795367303189-ChatSessions';
 import { TurnIdempotency1796151938188 } from './1796151938188-TurnIdempotency';
 import { EndedSessions1796152208141 } from './1796152208141-EndedSessions';
 import { OutboxEvents1796155800000 } from './1796155800000-OutboxEvents';
+import { LiveChat1796160000000 } from './1796160000000-LiveChat';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -19,4 +20,5 @@ export const migrations: MixedList<Function> = [
   TurnIdempotency1796151938188,
   EndedSessions1796152208141,
   OutboxEvents1796155800000,
+  LiveChat1796160000000,
 ];

@@ -41,6 +41,62 @@ export interface DomainEvents {
     completed: boolean;
     result: { variables: Record<string, unknown>; answers: Record<string, unknown> };
   };
+  /** A conversation began: a bot session's (same id), or an inbound one without a bot. */
+  'conversation.created': {
+    conversationId: string;
+    channel: string;
+    chatbotId: string | null;
+    sessionId: string | null;
+    contactId: string | null;
+  };
+  /** A bot handed the conversation to humans: it is `open`, waiting in `departmentId`'s queue (null: anyone). */
+  'conversation.bot_handoff': {
+    conversationId: string;
+    sessionId: string | null;
+    chatbotId: string | null;
+    departmentId: string | null;
+    message: string | null;
+  };
+  /** The conversation's assignee changed (`assigneeId` null: unassigned); `byUserId` null when automatic. */
+  'conversation.assigned': {
+    conversationId: string;
+    assigneeId: string | null;
+    previousAssigneeId: string | null;
+    departmentId: string | null;
+    byUserId: string | null;
+  };
+  /** The conversation's status changed (`byUserId` null: the bot, the visitor or the system). */
+  'conversation.status_changed': {
+    conversationId: string;
+    status: string;
+    previousStatus: string;
+    byUserId: string | null;
+    snoozedUntil: string | null;
+  };
+  /** The conversation was resolved (by an agent, or by the bot reaching its end). */
+  'conversation.resolved': { conversationId: string; byUserId: string | null };
+  /** Priority, labels or department changed. */
+  'conversation.updated': {
+    conversationId: string;
+    changes: { priority?: string; labels?: string[]; departmentId?: string | null };
+    byUserId: string | null;
+  };
+  /** A message was stored in a conversation (bot bubble, visitor reply, agent message or note, activity). */
+  'message.created': {
+    conversationId: string;
+    message: {
+      id: string;
+      conversationId: string;
+      seq: number;
+      sender: { type: 'bot' | 'visitor' | 'agent' | 'system'; id?: string; name?: string };
+      kind: 'message' | 'note' | 'activity';
+      content: unknown;
+      text: string | null;
+      clientMessageId: string | null;
+      status: 'sent' | 'delivered' | 'read' | 'failed';
+      createdAt: string;
+    };
+  };
   /** A version of a chatbot went live: a publish, or a rollback (`rolledBackFrom`). */
   'chatbot.published': {
     chatbotId: string;
@@ -101,6 +157,13 @@ export const eventCatalogue = {
   'session.handoff_requested': { secret: [], tenant: true },
   'ai.usage_recorded': { secret: [], tenant: true },
   'result.updated': { secret: [], tenant: true },
+  'conversation.created': { secret: [], tenant: true },
+  'conversation.bot_handoff': { secret: [], tenant: true },
+  'conversation.assigned': { secret: [], tenant: true },
+  'conversation.status_changed': { secret: [], tenant: true },
+  'conversation.resolved': { secret: [], tenant: true },
+  'conversation.updated': { secret: [], tenant: true },
+  'message.created': { secret: [], tenant: true },
   'chatbot.published': { secret: [], tenant: true },
   'invitation.created': { secret: ['token'], tenant: true },
   'auth.password_reset_requested': { secret: ['token'], tenant: false },

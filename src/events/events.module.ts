@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@/config';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { workerProviders } from '@/queue/queue.module';
+import { CommittedEvents } from './committed-events';
 import { EventsProcessor } from './events.processor';
 import { EventsPublisher } from './events.publisher';
 import { OutboxDispatcher } from './outbox.dispatcher';
@@ -18,8 +19,8 @@ export class EventsModule {
       module: EventsModule,
       global: true,
       imports: [MetricsModule],
-      providers: [EventsPublisher, ...workerProviders(config, [OutboxDispatcher, EventsProcessor])],
-      exports: [EventsPublisher],
+      providers: [EventsPublisher, CommittedEvents, ...workerProviders(config, [OutboxDispatcher, EventsProcessor])],
+      exports: [EventsPublisher, CommittedEvents],
     };
   }
 }

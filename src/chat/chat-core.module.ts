@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContactEntity } from './entities/contact.entity';
+import { ConversationMessageEntity } from './entities/conversation-message.entity';
+import { ConversationEntity } from './entities/conversation.entity';
+import {
+  AgentCapacityEntity,
+  CannedResponseEntity,
+  ChatSettingsEntity,
+  ConversationReadEntity,
+} from './entities/chat-settings.entity';
+import { ConversationStore } from './conversation-store.service';
+import { MessagesRepository } from './messages.repository';
+
+/**
+ * The conversation store, with no dependency on the engine: `executions` imports it (a visitor's
+ * message while a human owns the conversation), `ChatModule` builds live chat on it.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      ContactEntity,
+      ConversationEntity,
+      ConversationMessageEntity,
+      ConversationReadEntity,
+      CannedResponseEntity,
+      ChatSettingsEntity,
+      AgentCapacityEntity,
+    ]),
+  ],
+  providers: [MessagesRepository, ConversationStore],
+  exports: [ConversationStore],
+})
+export class ChatCoreModule {}
