@@ -11,6 +11,7 @@ import {
 } from './entities/chat-settings.entity';
 import { ConversationStore } from './conversation-store.service';
 import { MessagesRepository } from './messages.repository';
+import { PresenceService } from './presence.service';
 
 /**
  * The conversation store, with no dependency on the engine: `executions` imports it (a visitor's
@@ -28,7 +29,7 @@ import { MessagesRepository } from './messages.repository';
       AgentCapacityEntity,
     ]),
   ],
-  providers: [MessagesRepository, ConversationStore],
-  exports: [ConversationStore],
+  providers: [MessagesRepository, ConversationStore, PresenceService],
+  exports: [ConversationStore, PresenceService],
 })
 export class ChatCoreModule {}

@@ -213,6 +213,22 @@ export class SessionsService {
     return turn.finally(() => this.inFlight.delete(key));
   }
 
+  /**
+   * An agent hands a handed-off conversation back to the bot: the engine resumes at `groupId` or
+   * after the handoff block, and the conversation is `pending` again (an activity line says so).
+   */
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async handBack(
+    organizationId: OrganizationId,
+    sessionId: string,
+    options: { groupId?: string; byUserId: string; byName: string },
+  ): Promise<ChatTurn> {
+    void organizationId;
+    void sessionId;
+    void options;
+    throw new Error('handBack: being written (message store)');
+  }
+
   /** What the session waits for and the transcript so far. */
   async resume(sessionId: string) {
     const session = await this.live(sessionId);
