@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChatCoreModule } from '@/chat/chat-core.module';
 import { createHash } from 'node:crypto';
 import { ChatbotsCoreModule } from '@/chatbots/chatbots.module';
 import { type AppConfig, APP_CONFIG } from '@/config';
@@ -43,7 +44,7 @@ export class ExecutionsModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ExecutionsModule,
-      imports: [TypeOrmModule.forFeature([ChatSessionEntity, ChatSessionTurnEntity]), ChatbotsCoreModule],
+      imports: [TypeOrmModule.forFeature([ChatSessionEntity, ChatSessionTurnEntity]), ChatbotsCoreModule, ChatCoreModule],
       controllers: config.role.api ? [ChatController, ResultsController, TypebotChatController] : [],
       providers: [
         sessionTokens,
@@ -61,6 +62,8 @@ export class ExecutionsModule {
         ...effectRunnerProviders(config.executions),
         ...workerProviders(config, [ExecutionsProcessor, PruneSchedule]),
       ],
+      // For live chat: visitors' sockets (token, access checks, turns) and agents' hand-back.
+      exports: [SessionsService, SessionTokens, VisitorAccess],
     };
   }
 }
