@@ -97,11 +97,29 @@ describe('conversations through the native chat API', () => {
       (e) => e.sessionId === session.sessionId,
     );
     expect(handoffs).toEqual([expect.objectContaining({ sessionId: session.sessionId, chatbotId: bot.id })]);
-    const unknown = await t.request('POST', `/api/v1/sessions/${session.sessionId}/messages`, {
+    expect(await outboxData(t, 'conversation.bot_handoff')).toEqual([
+      expect.objectContaining({ conversationId: session.sessionId, sessionId: session.sessionId }),
+    ]);
+    // A human owns the conversation now: the visitor's message is stored for the agent, the bot stays quiet.
+    const toAgent = await t.request('POST', `/api/v1/sessions/${session.sessionId}/messages`, {
       token: session.sessionToken,
       body: { clientMessageId: 'late', text: 'hello?' },
     });
-    expect(unknown.body.code).toBe('session.ended');
+    expect(toAgent.status).toBe(200);
+    expect(toAgent.body).toMatchObject({ status: 'handoff', messages: [], input: null });
+    const history = await t.sql<{ sender_type: string; text: string }>(
+      'SELECT sender_type, text FROM conversation_messages WHERE conversation_id = $1 ORDER BY seq',
+      [session.sessionId],
+    );
+    expect(history.at(-1)).toEqual({ sender_type: 'visitor', text: 'hello?' });
+    expect(history.filter((m) => m.sender_type === 'visitor').map((m) => m.text)).toEqual([
+      'When do you open?',
+      '/human',
+      'hello?',
+    ]);
+    expect(await t.sql('SELECT status FROM conversations WHERE id = $1', [session.sessionId])).toEqual([
+      { status: 'open' },
+    ]);
   });
 
   it('runs the idle event when the visitor does not answer, and not after they did', async () => {
@@ -180,7 +198,9 @@ describe('conversations through the native chat API', () => {
     expect(await t.sql('SELECT id FROM chat_sessions WHERE id = ANY($1)', [[old.sessionId, recent.sessionId]])).toEqual(
       [{ id: recent.sessionId }],
     );
-    expect(await t.sql('SELECT 1 FROM chat_session_turns WHERE session_id = $1', [old.sessionId])).toHaveLength(0);
+    expect(await t.sql('SELECT 1 FROM session_turn_logs WHERE session_id = $1', [old.sessionId])).toHaveLength(0);
+    // A bot-only conversation goes with its session.
+    expect(await t.sql('SELECT 1 FROM conversations WHERE id = $1', [old.sessionId])).toHaveLength(0);
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers.map((s) => s.key)).toContain('prune-sessions');
   });

@@ -296,10 +296,10 @@ describe('concurrency and idempotency', () => {
       expect(copies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       for (const copy of copies) expect(copy.body).toEqual(copies[0].body);
       expect(await visitorLines(s)).toEqual(['x']);
-      const rows = await t.sql('SELECT 1 FROM chat_session_turns WHERE session_id = $1 AND client_message_id = $2', [
-        s.sessionId,
-        'dup',
-      ]);
+      const rows = await t.sql(
+        'SELECT 1 FROM conversation_messages WHERE conversation_id = $1 AND client_message_id = $2',
+        [s.sessionId, 'dup'],
+      );
       expect(rows).toHaveLength(1);
     });
   });
@@ -509,13 +509,21 @@ describe('concurrency and idempotency', () => {
         );
       }
       await ds.runMigrations({ transaction: 'each' });
-      expect(await q('SELECT turn, client_message_id, response FROM chat_session_turns ORDER BY turn')).toEqual([
-        { turn: 1, client_message_id: null, response: null },
-        { turn: 2, client_message_id: null, response: null },
-        { turn: 3, client_message_id: 'c2', response: { answer: 'c2' } },
-        { turn: 4, client_message_id: null, response: null },
-        { turn: 5, client_message_id: 'c3', response: { answer: 'c3' } },
-        { turn: 6, client_message_id: 'c4', response: { answer: 'c4' } },
+      // Up to today: the lines are the conversation's history, visitor lines with their answers.
+      expect(
+        await q('SELECT seq, turn, sender_type, client_message_id, response FROM conversation_messages ORDER BY seq'),
+      ).toEqual([
+        { seq: 1, turn: 1, sender_type: 'bot', client_message_id: null, response: null },
+        { seq: 2, turn: 2, sender_type: 'visitor', client_message_id: null, response: null },
+        { seq: 3, turn: 2, sender_type: 'bot', client_message_id: null, response: null },
+        { seq: 4, turn: 3, sender_type: 'visitor', client_message_id: 'c2', response: { answer: 'c2' } },
+        { seq: 5, turn: 3, sender_type: 'bot', client_message_id: null, response: null },
+        { seq: 6, turn: 4, sender_type: 'bot', client_message_id: null, response: null },
+        { seq: 7, turn: 5, sender_type: 'visitor', client_message_id: 'c3', response: { answer: 'c3' } },
+        { seq: 8, turn: 6, sender_type: 'visitor', client_message_id: 'c4', response: { answer: 'c4' } },
+      ]);
+      expect(await q('SELECT status, last_seq FROM conversations WHERE id = $1', [id])).toEqual([
+        { status: 'pending', last_seq: 8 },
       ]);
       while (await applied()) await ds.undoLastMigration({ transaction: 'each' });
       expect(await q('SELECT recent_turns FROM chat_sessions')).toEqual([{ recent_turns: recent }]);

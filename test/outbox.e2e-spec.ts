@@ -84,11 +84,27 @@ describe('domain events through the outbox (in process)', () => {
     expect(new Date(published!.occurredAt).getTime()).toBeLessThanOrEqual(Date.now());
 
     const session = (await t.request<Turn>('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} })).body;
-    expect(await typesOf(session.sessionId)).toEqual(['session.started']);
+    expect(await typesOf(session.sessionId)).toEqual(['session.started', 'conversation.created']);
     await say(session, { text: 'When do you open?' });
     expect((await say(session, { command: 'human' })).status).toBe('handoff');
     const types = await typesOf(session.sessionId);
-    expect(types).toEqual(expect.arrayContaining(['ai.usage_recorded', 'result.updated', 'session.handoff_requested']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'ai.usage_recorded',
+        'result.updated',
+        'session.handoff_requested',
+        'conversation.bot_handoff',
+      ]),
+    );
+    // Every message of the conversation is announced once, under its own id.
+    const messageIds = await t.sql<{ id: string }>('SELECT id FROM conversation_messages WHERE conversation_id = $1', [
+      session.sessionId,
+    ]);
+    const announced = await t.sql<{ id: string }>(
+      `SELECT id FROM outbox_events WHERE type = 'message.created' AND data->>'conversationId' = $1`,
+      [session.sessionId],
+    );
+    expect(announced.map((r) => r.id).sort()).toEqual(messageIds.map((r) => r.id).sort());
     expect(types.filter((type) => type === 'session.started')).toHaveLength(1);
 
     await eventually(async () => (await undispatched(t)) === 0, 10_000, 'dispatch');
@@ -111,7 +127,7 @@ describe('domain events through the outbox (in process)', () => {
     const session = (await t.request<Turn>('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} })).body;
     await say(session, { text: 'Ada' });
     const before = await typesOf(session.sessionId);
-    expect(before).toEqual(['session.started', 'result.updated']);
+    expect(before).toEqual(['session.started', 'conversation.created', 'result.updated']);
     await say(session, { text: 'not-an-email' }); // a retry message: the result did not change
     expect(await typesOf(session.sessionId)).toEqual(before);
     await say(session, { text: 'ada@example.com' });
@@ -196,12 +212,24 @@ describe('domain events through the outbox (in process)', () => {
       awaiting: row.awaiting,
       status: row.status,
       completed: false,
-      transcript: [],
+      messages: [
+        {
+          id: newId(),
+          sender: { type: 'visitor' as const },
+          kind: 'message' as const,
+          content: { text: clientMessageId },
+          text: clientMessageId,
+          clientMessageId,
+          response: { ok: true },
+        },
+      ],
       log: [],
       result: row.result,
       expiresAt: row.expiresAt,
-      clientMessageId,
-      response: { ok: true },
+      transition: null,
+      department: null,
+      preview: false,
+      at: new Date(),
       events: [
         domainEvent('result.updated', row.organizationId, {
           chatbotId: row.chatbotId,
@@ -212,12 +240,15 @@ describe('domain events through the outbox (in process)', () => {
       ],
     });
     const lost = write('lost');
-    expect(await repository.saveTurn(row.organizationId, row.id, row.turn + 5, lost)).toBe(false);
+    expect(await repository.saveTurn(row.organizationId, row.id, row.turn + 5, lost)).toBeUndefined();
     const won = write('won');
-    expect(await repository.saveTurn(row.organizationId, row.id, row.turn, won)).toBe(true);
+    expect(await repository.saveTurn(row.organizationId, row.id, row.turn, won)).toEqual({
+      turn: row.turn + 1,
+      baseSeq: expect.any(Number),
+    });
     // Same clientMessageId again on the new turn: the unique index refuses the statement, events included.
     const duplicate = write('won');
-    expect(await repository.saveTurn(row.organizationId, row.id, row.turn + 1, duplicate)).toBe(false);
+    expect(await repository.saveTurn(row.organizationId, row.id, row.turn + 1, duplicate)).toBeUndefined();
     const ids = (await t.sql<{ id: string }>('SELECT id FROM outbox_events')).map((r) => r.id);
     expect(ids).toContain(won.events[0]!.id);
     expect(ids).not.toContain(lost.events[0]!.id);

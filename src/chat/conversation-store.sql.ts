@@ -118,9 +118,10 @@ export const INSERT_BOT_CONVERSATION = (events: boolean): string => `
   WITH conv AS (
     INSERT INTO conversations (id, organization_id, chatbot_id, session_id, channel, preview, status, last_seq,
                                waiting_since, resolved_at, department_id, last_message_at, created_at, updated_at)
-    SELECT $1, $2, $3, $1, $4, $5, $7, jsonb_array_length($6::jsonb),
-           CASE WHEN $7 = 'open' THEN now() END, CASE WHEN $7 = 'resolved' THEN now() END,
-           CASE WHEN $7 = 'open' THEN (SELECT d.id FROM departments d WHERE d.organization_id = $2 AND d.id::text = $8::text) END,
+    SELECT $1::uuid, $2::uuid, $3::uuid, $1::uuid, $4::text, $5::boolean, $7::text, jsonb_array_length($6::jsonb),
+           CASE WHEN $7::text = 'open' THEN now() END, CASE WHEN $7::text = 'resolved' THEN now() END,
+           CASE WHEN $7::text = 'open'
+                THEN (SELECT d.id FROM departments d WHERE d.organization_id = $2::uuid AND d.id::text = $8::text) END,
            now(), now(), now()
     RETURNING id, organization_id, 0 AS base),
   msgs AS (

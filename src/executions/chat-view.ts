@@ -1,10 +1,13 @@
 import type { Awaiting, BotMessage } from './engine/engine-types';
 import type { SessionState } from './engine/session-state';
-import type { SessionResult, SessionStatus, TranscriptEntry } from './entities/chat-session.entity';
+import { newId } from '@/database/base.entity';
+import type { NewMessage } from '@/chat/message-view';
+import { replyText } from '@/chat/message-view';
+import type { SessionResult, SessionStatus } from './entities/chat-session.entity';
 import type { CachedFlow } from './flow-cache';
 import type { ClientAction, TurnOutcome } from './turn-runner';
 
-/** A bot message as the chat API sends it: the engine's message with a stable id. */
+/** A bot message as the chat API sends it: the engine's message with its id in the conversation's history. */
 export type ChatMessage = BotMessage & { id: string };
 
 export interface ChatTurn {
@@ -41,15 +44,40 @@ export function resultOf(state: SessionState, savedVariables: ReadonlyMap<string
   return { variables, answers };
 }
 
-export const withIds = (messages: readonly BotMessage[], turn: number): ChatMessage[] =>
-  messages.map((m, i) => ({ ...m, id: `${turn}.${i}` }));
+/** The engine's messages with the ids they are stored under (UUIDv7, made once per message). */
+export const withIds = (messages: readonly BotMessage[]): ChatMessage[] => messages.map((m) => ({ ...m, id: newId() }));
 
-export function transcriptOf(reply: unknown, messages: readonly ChatMessage[], at: string): TranscriptEntry[] {
-  return [
-    ...(reply === undefined ? [] : [{ role: 'visitor' as const, at, content: reply }]),
-    ...messages.map((m) => ({ role: 'bot' as const, at, blockId: m.blockId, content: m })),
-  ];
-}
+/** Plain text of a bot message (text bubbles: their markdown; media: the URL). */
+const botText = (m: BotMessage): string | null => {
+  const { markdown, url } = m as { markdown?: unknown; url?: unknown };
+  return typeof markdown === 'string' ? markdown : typeof url === 'string' ? url : null;
+};
+
+/** The bot's messages of a turn, as stored in the conversation (the id is the row's, not repeated in content). */
+export const botMessages = (messages: readonly ChatMessage[]): NewMessage[] =>
+  messages.map(({ id, ...content }) => ({
+    id,
+    sender: { type: 'bot' },
+    kind: 'message',
+    content,
+    text: botText(content),
+  }));
+
+/** The visitor's message of a turn: its payload, its clientMessageId and the answer to give a resend. */
+export const visitorMessage = (
+  reply: unknown,
+  clientMessageId: string | undefined,
+  response: unknown,
+  id: string = newId(),
+): NewMessage => ({
+  id,
+  sender: { type: 'visitor' },
+  kind: 'message',
+  content: reply,
+  text: replyText(reply),
+  clientMessageId: clientMessageId ?? null,
+  response,
+});
 
 /** The flow a session runs, as cached or (previews) frozen in the row. */
 export type SessionFlow = Pick<CachedFlow, 'flow' | 'inputCount' | 'savedVariables'> & {

@@ -88,3 +88,26 @@ export class VisitorRateLimited extends DomainException {
     });
   }
 }
+
+/** Hand-back needs a conversation a human owns (the bot handed it over). */
+export class NotHandedOff extends DomainException {
+  constructor() {
+    super({
+      code: 'conversation.not_handed_off',
+      status: 409,
+      detail: 'The bot does not own this conversation back: it was not handed over to a human, or it has ended.',
+    });
+  }
+}
+
+/** Hand-back without a group, for a session that does not know where its bot stopped. */
+export class HandBackPositionUnknown extends DomainException {
+  constructor() {
+    super({
+      code: 'conversation.handback_group_required',
+      status: 400,
+      detail: 'Where the bot stopped is not known for this conversation: choose the group to resume at.',
+      errors: [{ field: 'groupId', message: 'required for this conversation' }],
+    });
+  }
+}

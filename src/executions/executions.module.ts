@@ -8,7 +8,7 @@ import { resolveJwtSecret } from '@/auth/access-token.service';
 import { workerProviders } from '@/queue/queue.module';
 import { ChatController } from './chat.controller';
 import { effectRunnerProviders } from './effects/effects.providers';
-import { ChatSessionEntity, ChatSessionTurnEntity } from './entities/chat-session.entity';
+import { ChatSessionEntity, SessionTurnLogEntity } from './entities/chat-session.entity';
 import { FlowCache } from './flow-cache';
 import { ExecutionsProcessor } from './jobs/executions.processor';
 import { PruneSchedule } from './jobs/prune-schedule';
@@ -44,7 +44,11 @@ export class ExecutionsModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ExecutionsModule,
-      imports: [TypeOrmModule.forFeature([ChatSessionEntity, ChatSessionTurnEntity]), ChatbotsCoreModule, ChatCoreModule],
+      imports: [
+        TypeOrmModule.forFeature([ChatSessionEntity, SessionTurnLogEntity]),
+        ChatbotsCoreModule,
+        ChatCoreModule,
+      ],
       controllers: config.role.api ? [ChatController, ResultsController, TypebotChatController] : [],
       providers: [
         sessionTokens,

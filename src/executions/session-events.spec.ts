@@ -1,5 +1,5 @@
 import { asOrganizationId } from '@/access/organization-id';
-import { sessionEvents, type SessionRef } from './session-events';
+import { conversationTransition, sessionEvents, type SessionRef } from './session-events';
 import type { TurnOutcome } from './turn-runner';
 
 const outcome = (patch: Partial<TurnOutcome> = {}): TurnOutcome => ({
@@ -30,7 +30,7 @@ describe('sessionEvents', () => {
       previousResult: undefined,
       result: empty,
     });
-    expect(quiet.map((e) => e.type)).toEqual(['session.started']);
+    expect(quiet.map((e) => e.type)).toEqual(['session.started', 'conversation.created']);
     expect(quiet[0]).toMatchObject({
       organizationId: asOrganizationId('o1'),
       data: { chatbotId: 'c1', sessionId: 's1', versionNumber: 2 },
@@ -42,7 +42,7 @@ describe('sessionEvents', () => {
       previousResult: undefined,
       result: { variables: { Name: 'Ada' }, answers: {} },
     });
-    expect(prefilled.map((e) => e.type)).toEqual(['session.started', 'result.updated']);
+    expect(prefilled.map((e) => e.type)).toEqual(['session.started', 'result.updated', 'conversation.created']);
   });
 
   it('a turn that changes nothing emits nothing; key order and undefined values are no change', () => {
@@ -62,10 +62,63 @@ describe('sessionEvents', () => {
       previousResult: empty,
       result: empty,
     });
-    expect(events.map((e) => e.type)).toEqual(['ai.usage_recorded', 'session.handoff_requested', 'session.completed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'ai.usage_recorded',
+      'session.handoff_requested',
+      'session.completed',
+      'conversation.status_changed',
+      'conversation.resolved',
+    ]);
     expect(events[0]!.data).toMatchObject({ preview: false, totalTokens: 5 });
     expect(events[1]!.data).toEqual({ chatbotId: 'c1', sessionId: 's1', departmentId: 'd1', message: null });
-    expect(new Set(events.map((e) => e.id)).size).toBe(3);
+    expect(events[3]!.data).toMatchObject({ conversationId: 's1', status: 'resolved', previousStatus: 'pending' });
+    expect(new Set(events.map((e) => e.id)).size).toBe(5);
+  });
+
+  it('a handoff opens the conversation for humans; a hand-back gives it to the bot again', () => {
+    const handedOff = sessionEvents(live, outcome({ handoff }), {
+      turn: 3,
+      status: 'handoff',
+      previousStatus: 'active',
+      previousResult: empty,
+      result: empty,
+    });
+    expect(handedOff.map((e) => e.type)).toEqual([
+      'session.handoff_requested',
+      'conversation.status_changed',
+      'conversation.bot_handoff',
+    ]);
+    expect(handedOff[2]!.data).toEqual({
+      conversationId: 's1',
+      sessionId: 's1',
+      chatbotId: 'c1',
+      departmentId: 'd1',
+      message: null,
+    });
+    const handedBack = sessionEvents(live, outcome(), {
+      turn: 4,
+      status: 'active',
+      previousStatus: 'handoff',
+      handedBackBy: 'u1',
+      previousResult: empty,
+      result: empty,
+    });
+    expect(handedBack.map((e) => [e.type, e.data])).toEqual([
+      [
+        'conversation.status_changed',
+        { conversationId: 's1', status: 'pending', previousStatus: 'open', byUserId: 'u1', snoozedUntil: null },
+      ],
+    ]);
+  });
+
+  it('names the conversation transition of each session status change', () => {
+    expect(conversationTransition(undefined, 'active')).toBeNull();
+    expect(conversationTransition('active', 'handoff')).toBe('open');
+    expect(conversationTransition('handoff', 'handoff')).toBeNull();
+    expect(conversationTransition('active', 'completed')).toBe('resolved');
+    expect(conversationTransition('active', 'failed')).toBe('resolved');
+    expect(conversationTransition('handoff', 'active')).toBe('pending');
+    expect(conversationTransition('active', 'active')).toBeNull();
   });
 
   it('a preview emits only its AI usage, flagged', () => {

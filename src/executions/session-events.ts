@@ -4,12 +4,23 @@ import type { AnyDomainEvent } from '@/events/event-catalogue';
 import { domainEvent } from '@/events/outbox.sql';
 import type { SessionResult, SessionStatus } from './entities/chat-session.entity';
 import type { TurnOutcome } from './turn-runner';
+import type { BotTransition } from '@/chat/conversation-store.sql';
 
 export interface SessionRef {
   readonly id: string;
   readonly organizationId: OrganizationId;
   readonly chatbotId: string;
   readonly preview: boolean;
+}
+
+/**
+ * The conversation's status change a turn makes: a handoff opens it for humans, the flow's end
+ * resolves it, a hand-back (the session was handed off) gives it back to the bot (`pending`).
+ */
+export function conversationTransition(before: SessionStatus | undefined, after: SessionStatus): BotTransition {
+  if (after === 'handoff') return before === 'handoff' ? null : 'open';
+  if (after === 'completed' || after === 'failed') return 'resolved';
+  return before === 'handoff' ? 'pending' : null;
 }
 
 export interface TurnFacts {
@@ -21,6 +32,10 @@ export interface TurnFacts {
   /** The stored result before the turn (undefined at start: nothing stored yet). */
   readonly previousResult: SessionResult | undefined;
   readonly result: SessionResult;
+  /** The session's status before the turn (undefined at start). */
+  readonly previousStatus?: SessionStatus;
+  /** The agent who handed the conversation back to the bot (hand-back turns). */
+  readonly handedBackBy?: string;
 }
 
 const emptyResult: SessionResult = { variables: {}, answers: {} };
@@ -61,5 +76,43 @@ export function sessionEvents(session: SessionRef, outcome: TurnOutcome, facts: 
   if (facts.status === 'completed') {
     events.push(domainEvent('session.completed', org, { ...ids, turn: facts.turn }, now));
   }
+  events.push(...conversationEvents(session, outcome, facts, now));
+  return events;
+}
+
+/** The conversation's events of a bot turn (its id is the session's). */
+function conversationEvents(session: SessionRef, outcome: TurnOutcome, facts: TurnFacts, now: Date): AnyDomainEvent[] {
+  const org = session.organizationId;
+  const conversationId = session.id;
+  const events: AnyDomainEvent[] = [];
+  if (facts.started) {
+    events.push(
+      domainEvent(
+        'conversation.created',
+        org,
+        { conversationId, channel: 'web', chatbotId: session.chatbotId, sessionId: session.id, contactId: null },
+        now,
+      ),
+    );
+  }
+  const transition = conversationTransition(facts.previousStatus, facts.status);
+  if (!transition) return events;
+  const byUserId = facts.handedBackBy ?? null;
+  const previousStatus = facts.previousStatus === 'handoff' ? 'open' : 'pending';
+  const status = { conversationId, status: transition, previousStatus, byUserId, snoozedUntil: null };
+  events.push(domainEvent('conversation.status_changed', org, status, now));
+  if (transition === 'open' && outcome.handoff) {
+    const { departmentId, message } = outcome.handoff;
+    const handoff = {
+      conversationId,
+      sessionId: session.id,
+      chatbotId: session.chatbotId,
+      departmentId: departmentId ?? null,
+      message: message ?? null,
+    };
+    events.push(domainEvent('conversation.bot_handoff', org, handoff, now));
+  }
+  if (transition === 'resolved')
+    events.push(domainEvent('conversation.resolved', org, { conversationId, byUserId }, now));
   return events;
 }

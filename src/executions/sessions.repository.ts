@@ -10,38 +10,55 @@ import type { AnyDomainEvent } from '@/events/event-catalogue';
 import { insertOutboxEvents, outboxInsertCte, outboxRowsParam } from '@/events/outbox.sql';
 import { isUniqueViolation } from '@/database/postgres-errors';
 import {
+  type BotTransition,
+  conversationTurnCtes,
+  INSERT_BOT_CONVERSATION,
+  messagesParam,
+} from '@/chat/conversation-store.sql';
+import type { MessageView, NewMessage } from '@/chat/message-view';
+import {
   ChatSessionEntity,
-  ChatSessionTurnEntity,
   type SessionResult,
   type SessionStatus,
   type TranscriptEntry,
 } from './entities/chat-session.entity';
 
-/** What one turn writes: the new state plus what it appends to the transcript and the log. */
+/** What one turn writes: the new state plus what it appends to the conversation and the log. */
 export interface TurnWrite {
   readonly state: SessionState;
   readonly awaiting: Awaiting | null;
   readonly status: SessionStatus;
   readonly completed: boolean;
-  readonly transcript: readonly TranscriptEntry[];
+  /** The turn's messages, in order (the visitor's first, with its clientMessageId and the answer to a resend). */
+  readonly messages: readonly NewMessage[];
   readonly log: readonly LogStep[];
   readonly result: SessionResult;
   readonly expiresAt: Date;
-  /** The visitor's message id (null for idle turns) and the answer to give a retry of it. */
-  readonly clientMessageId: string | null;
-  readonly response: unknown;
-  /** Domain events of the turn: written by the same statement, only if the turn is saved. */
+  /** The conversation's status change, and the department a handoff names. */
+  readonly transition: BotTransition;
+  readonly department: string | null;
+  /** Domain events of the turn (besides `message.created`): written by the same statement, only if the turn is saved. */
   readonly events: readonly AnyDomainEvent[];
+  /** Previews announce no messages. */
+  readonly preview: boolean;
+  /** When the turn's messages are stored. */
+  readonly at: Date;
 }
 
-/** A session about to run a turn, and the answer already given to this clientMessageId, if any. */
+/** A saved turn: the turn number and the `seq` its first message got minus one. */
+export interface SavedTurn {
+  readonly turn: number;
+  readonly baseSeq: number;
+}
+
+/** A session about to run a turn, and the visitor's message already stored with this clientMessageId, if any. */
 export interface SessionForTurn {
   readonly session: ChatSessionEntity;
-  readonly earlierResponse: unknown;
+  readonly earlier: { readonly response: unknown; readonly message: MessageView } | undefined;
 }
 
-/** The index that makes a clientMessageId count once per session. */
-const CLIENT_MESSAGE_INDEX = 'uq_chat_session_turns_client_message';
+/** The index that makes a visitor's clientMessageId count once per conversation. */
+const CLIENT_MESSAGE_INDEX = 'uq_conversation_messages_client_message';
 
 export interface ResultFilter {
   readonly from?: Date;
@@ -75,78 +92,126 @@ export class SessionsRepository {
   async findForTurnBySessionToken(id: string, clientMessageId: string): Promise<SessionForTurn | null> {
     const { entities, raw } = await this.repo
       .createQueryBuilder('s')
-      .leftJoin(ChatSessionTurnEntity, 't', 't.sessionId = s.id AND t.clientMessageId = :clientMessageId', {
-        clientMessageId,
-      })
-      .addSelect('t.response', 'earlier_response')
+      .leftJoin(
+        'conversation_messages',
+        'm',
+        "m.conversation_id = s.id AND m.sender_type = 'visitor' AND m.client_message_id = :clientMessageId",
+        { clientMessageId },
+      )
+      .addSelect('m.id', 'm_id')
+      .addSelect('m.seq', 'm_seq')
+      .addSelect('m.content', 'm_content')
+      .addSelect('m.text', 'm_text')
+      .addSelect('m.status', 'm_status')
+      .addSelect('m.created_at', 'm_created_at')
+      .addSelect('m.response', 'm_response')
       .where('s.id = :id', { id })
-      .getRawAndEntities<{ earlier_response: unknown }>();
+      .getRawAndEntities<{
+        m_id: string | null;
+        m_seq: number;
+        m_content: unknown;
+        m_text: string | null;
+        m_status: MessageView['status'];
+        m_created_at: Date;
+        m_response: unknown;
+      }>();
     const [session] = entities;
-    return session ? { session, earlierResponse: raw[0]?.earlier_response ?? undefined } : null;
+    if (!session) return null;
+    const row = raw[0];
+    if (!row?.m_id) return { session, earlier: undefined };
+    const message: MessageView = {
+      id: row.m_id,
+      conversationId: session.id,
+      seq: row.m_seq,
+      sender: { type: 'visitor' },
+      kind: 'message',
+      content: row.m_content,
+      text: row.m_text,
+      clientMessageId,
+      status: row.m_status,
+      createdAt: new Date(row.m_created_at).toISOString(),
+    };
+    return { session, earlier: { response: row.m_response, message } };
   }
 
-  /** Creates the session with its first turn and the turn's events (one transaction). */
+  /**
+   * Creates the session, its conversation (same id) with the first messages, the first turn's log
+   * and the turn's events (one transaction).
+   */
   async insert(
     organizationId: OrganizationId,
-    fields: Omit<Partial<ChatSessionEntity>, 'organizationId'>,
-    first: Pick<TurnWrite, 'transcript' | 'log' | 'events'>,
+    fields: Omit<Partial<ChatSessionEntity>, 'organizationId'> & { id: string; chatbotId: string; turn: number },
+    first: Pick<TurnWrite, 'messages' | 'log' | 'events' | 'transition' | 'department' | 'preview' | 'at'>,
   ): Promise<void> {
     const session = { ...fields, organizationId };
     await this.dataSource.transaction(async (em) => {
       await em.getRepository(ChatSessionEntity).insert(session as QueryDeepPartialEntity<ChatSessionEntity>);
-      await em.getRepository(ChatSessionTurnEntity).insert({
-        sessionId: session.id,
+      await em.query(INSERT_BOT_CONVERSATION(!first.preview), [
+        session.id,
         organizationId,
-        turn: session.turn,
-        transcript: first.transcript,
-        log: first.log,
-      } as unknown as QueryDeepPartialEntity<ChatSessionTurnEntity>);
+        session.chatbotId,
+        'web',
+        first.preview,
+        messagesParam(session.id, first.messages, session.turn, first.at),
+        first.transition === 'open' ? 'open' : first.transition === 'resolved' ? 'resolved' : 'pending',
+        first.department,
+      ]);
+      if (first.log.length > 0) {
+        await em.query(
+          `INSERT INTO session_turn_logs (id, session_id, organization_id, turn, steps, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, now(), now())`,
+          [newId(), session.id, organizationId, session.turn, JSON.stringify(first.log)],
+        );
+      }
       await insertOutboxEvents(em, first.events);
     });
   }
 
   /**
-   * Saves a turn if nobody saved one since `expectedTurn` (optimistic concurrency) and appends
-   * what it said and did to `chat_session_turns` — one statement, whose cost does not grow with
-   * the conversation. False on a conflict: another turn saved first, or (unique index) a turn with
-   * the same clientMessageId did; either way nothing was written. The turn's events, if any, are
-   * inserted into the outbox by the same statement, only when the update matched (a turn without
-   * events does not touch the outbox).
+   * Saves a turn if nobody saved one since `expectedTurn` (optimistic concurrency) and appends its
+   * messages to the conversation and its steps to the log — one statement, whose cost does not grow
+   * with the conversation. Undefined on a conflict: another turn saved first, or (unique index) the
+   * visitor's clientMessageId is already stored; either way nothing was written. The turn's events
+   * and one `message.created` per message go into the outbox by the same statement, only when the
+   * update matched.
    */
-  async saveTurn(organizationId: OrganizationId, id: string, expectedTurn: number, write: TurnWrite): Promise<boolean> {
-    const events = write.events.length > 0 ? `, ${outboxInsertCte('updated', '$15')}` : '';
-    const rows = await this.dataSource
-      .query<unknown[]>(
-        `WITH updated AS (
-         UPDATE chat_sessions
-            SET state = $3, awaiting = $4, status = $5, completed = $6, result = $7,
-                expires_at = $8, turn = turn + 1, updated_at = now(),
+  async saveTurn(
+    organizationId: OrganizationId,
+    id: string,
+    expectedTurn: number,
+    write: TurnWrite,
+  ): Promise<SavedTurn | undefined> {
+    const params: unknown[] = [];
+    const p = (value: unknown): string => `$${params.push(value)}`;
+    const update = `UPDATE chat_sessions
+            SET state = ${p(JSON.stringify(write.state))}, awaiting = ${p(write.awaiting === null ? null : JSON.stringify(write.awaiting))},
+                status = ${p(write.status)}, completed = ${p(write.completed)}, result = ${p(JSON.stringify(write.result))},
+                expires_at = ${p(write.expiresAt)}, turn = turn + 1, updated_at = now(),
                 -- Indexed: refreshed at most every 10 minutes, so most turns are HOT updates.
                 last_activity_at = CASE WHEN last_activity_at < now() - interval '10 minutes'
                                         THEN now() ELSE last_activity_at END
-          WHERE id = $1 AND turn = $2 AND organization_id = $14
-          RETURNING id, organization_id, turn)${events}
-       INSERT INTO chat_session_turns
-              (id, session_id, organization_id, turn, transcript, log, client_message_id, response, created_at, updated_at)
-       SELECT $9, id, organization_id, turn, $10, $11, $12, $13, now(), now() FROM updated
-       RETURNING turn`,
-        [
-          id,
-          expectedTurn,
-          JSON.stringify(write.state),
-          write.awaiting === null ? null : JSON.stringify(write.awaiting),
-          write.status,
-          write.completed,
-          JSON.stringify(write.result),
-          write.expiresAt,
-          newId(),
-          JSON.stringify(write.transcript),
-          JSON.stringify(write.log),
-          write.clientMessageId,
-          write.response === undefined ? null : JSON.stringify(write.response),
-          organizationId,
-          ...(events ? [outboxRowsParam(write.events)] : []),
-        ],
+          WHERE id = ${p(id)} AND turn = ${p(expectedTurn)} AND organization_id = ${p(organizationId)}
+          RETURNING id, organization_id, turn`;
+    const conversation = conversationTurnCtes({
+      gate: 'updated',
+      messages: p(messagesParam(id, write.messages, expectedTurn + 1, write.at)),
+      count: write.messages.length,
+      transition: p(write.transition),
+      department: p(write.department),
+      events: !write.preview,
+    });
+    const log =
+      write.log.length > 0
+        ? `, logged AS (
+           INSERT INTO session_turn_logs (id, session_id, organization_id, turn, steps, created_at, updated_at)
+           SELECT ${p(newId())}::uuid, id, organization_id, turn, ${p(JSON.stringify(write.log))}::jsonb, now(), now() FROM updated)`
+        : '';
+    const events = write.events.length > 0 ? `, ${outboxInsertCte('updated', p(outboxRowsParam(write.events)))}` : '';
+    const rows = await this.dataSource
+      .query<{ turn: number; base: number }[]>(
+        `WITH updated AS (${update}), ${conversation}${log}${events}
+         SELECT u.turn, (SELECT base FROM conv) AS base FROM updated u`,
+        params,
       )
       .catch((error: unknown) => {
         if (isUniqueViolation(error) && (error as { constraint?: string }).constraint === CLIENT_MESSAGE_INDEX) {
@@ -154,26 +219,50 @@ export class SessionsRepository {
         }
         throw error;
       });
-    return rows.length === 1;
+    const [row] = rows;
+    return row ? { turn: row.turn, baseSeq: row.base } : undefined;
   }
 
-  /** The whole transcript of a session of the organization, turn after turn. */
+  /** A session's conversation as the visitor sees it (no private notes), oldest first. */
   async transcript(organizationId: OrganizationId, sessionId: string): Promise<TranscriptEntry[]> {
-    const rows = await this.dataSource.query<{ transcript: TranscriptEntry[] }[]>(
-      'SELECT transcript FROM chat_session_turns WHERE session_id = $1 AND organization_id = $2 ORDER BY turn',
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        seq: number;
+        sender_type: TranscriptEntry['role'];
+        name: string | null;
+        content: unknown;
+        created_at: Date;
+      }[]
+    >(
+      `SELECT m.id, m.seq, m.sender_type, u.name, m.content, m.created_at
+         FROM conversation_messages m LEFT JOIN users u ON u.id = m.sender_id
+        WHERE m.conversation_id = $1 AND m.organization_id = $2 AND m.kind <> 'note'
+        ORDER BY m.seq`,
       [sessionId, organizationId],
     );
-    return rows.flatMap((r) => r.transcript);
+    return rows.map((r) => {
+      const blockId = r.sender_type === 'bot' ? (r.content as { blockId?: unknown }).blockId : undefined;
+      return {
+        id: r.id,
+        seq: r.seq,
+        role: r.sender_type,
+        at: new Date(r.created_at).toISOString(),
+        ...(typeof blockId === 'string' ? { blockId } : {}),
+        ...(r.name ? { name: r.name } : {}),
+        content: r.content,
+      };
+    });
   }
 
   /** The execution log of a session of the organization, or undefined when there is none. */
   async log(organizationId: OrganizationId, sessionId: string): Promise<LogStep[] | undefined> {
-    const rows = await this.dataSource.query<{ log: LogStep[] | null }[]>(
-      `SELECT t.log FROM chat_sessions s LEFT JOIN chat_session_turns t ON t.session_id = s.id
-        WHERE s.organization_id = $1 AND s.id = $2 ORDER BY t.turn`,
+    const rows = await this.dataSource.query<{ steps: LogStep[] | null }[]>(
+      `SELECT l.steps FROM chat_sessions s LEFT JOIN session_turn_logs l ON l.session_id = s.id
+        WHERE s.organization_id = $1 AND s.id = $2 ORDER BY l.turn`,
       [organizationId, sessionId],
     );
-    return rows.length === 0 ? undefined : rows.flatMap((r) => r.log ?? []);
+    return rows.length === 0 ? undefined : rows.flatMap((r) => r.steps ?? []);
   }
 
   /** Results of a chatbot (previews excluded), oldest first by id, filtered. */
@@ -204,17 +293,28 @@ export class SessionsRepository {
     return query.getMany();
   }
 
+  /** Erases sessions of a chatbot with their conversations (the history: messages, notes) and logs. */
   async deleteResults(organizationId: OrganizationId, chatbotId: string, ids: readonly string[]): Promise<number> {
-    const result = await this.repo
-      .createQueryBuilder()
-      .delete()
-      .where('organization_id = :organizationId AND chatbot_id = :chatbotId AND id = ANY(:ids)', {
+    return this.dataSource.transaction(async (em) => {
+      await em.query('DELETE FROM conversations WHERE organization_id = $1 AND chatbot_id = $2 AND id = ANY($3)', [
         organizationId,
         chatbotId,
         ids,
-      })
-      .execute();
-    return result.affected ?? 0;
+      ]);
+      const [, affected] = await em.query<[unknown, number]>(
+        'DELETE FROM chat_sessions WHERE organization_id = $1 AND chatbot_id = $2 AND id = ANY($3)',
+        [organizationId, chatbotId, ids],
+      );
+      return affected ?? 0;
+    });
+  }
+
+  /** Keeps a session alive while a human talks with its visitor (no bot turn pushes its expiry). */
+  async extendExpiry(organizationId: OrganizationId, id: string, expiresAt: Date): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE chat_sessions SET expires_at = GREATEST(expires_at, $3) WHERE id = $1 AND organization_id = $2',
+      [id, organizationId, expiresAt],
+    );
   }
 
   /** Starts, completions and where unfinished sessions stopped (the input they were waiting at). */
@@ -245,12 +345,7 @@ export class SessionsRepository {
    * across every organization: the retention job (`prune-sessions`) is system work.
    */
   pruneBefore(cutoff: Date, batchSize = 1_000): Promise<number> {
-    return this.deleteInBatches(
-      `DELETE FROM chat_sessions WHERE id IN (
-         SELECT id FROM chat_sessions WHERE last_activity_at < $1 LIMIT $2)`,
-      [cutoff],
-      batchSize,
-    );
+    return this.deleteInBatches('last_activity_at < $1', [cutoff], batchSize);
   }
 
   /**
@@ -260,20 +355,35 @@ export class SessionsRepository {
    */
   pruneUnansweredBefore(cutoff: Date, floor: Date, batchSize = 1_000): Promise<number> {
     return this.deleteInBatches(
-      `DELETE FROM chat_sessions WHERE id IN (
-         SELECT id FROM chat_sessions
-          WHERE last_activity_at < $1 AND last_activity_at >= $2 AND result->'answers' = '{}'::jsonb
-          LIMIT $3)`,
+      `last_activity_at < $1 AND last_activity_at >= $2 AND result->'answers' = '{}'::jsonb`,
       [cutoff, floor],
       batchSize,
     );
   }
 
-  private async deleteInBatches(sql: string, params: unknown[], batchSize: number): Promise<number> {
+  /**
+   * Deletes the sessions matching `where`, a batch per transaction. Their conversations go with
+   * them when only the bot ever spoke in them (never answered by an agent); the others stay, with
+   * their history, without a session.
+   */
+  private async deleteInBatches(where: string, params: unknown[], batchSize: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows = await this.dataSource.query<unknown[]>(sql, [...params, batchSize]);
-      const count = (rows as unknown as [unknown, number])[1] ?? 0;
+      const count = await this.dataSource.transaction(async (em) => {
+        const rows = await em.query<{ id: string }[]>(
+          `SELECT id FROM chat_sessions WHERE ${where} LIMIT $${params.length + 1} FOR UPDATE SKIP LOCKED`,
+          [...params, batchSize],
+        );
+        const ids = rows.map((r) => r.id);
+        if (ids.length === 0) return 0;
+        await em.query(
+          `DELETE FROM conversations
+            WHERE id = ANY($1) AND first_reply_at IS NULL AND assignee_id IS NULL AND status <> 'open'`,
+          [ids],
+        );
+        await em.query('DELETE FROM chat_sessions WHERE id = ANY($1)', [ids]);
+        return ids.length;
+      });
       total += count;
       if (count < batchSize) return total;
     }

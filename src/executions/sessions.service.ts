@@ -9,20 +9,28 @@ import { type AppConfig, InjectConfig } from '@/config';
 import { newId } from '@/database/base.entity';
 import { flowDocumentSchema } from '@/flows';
 import { InjectTypedQueue, type TypedQueue } from '@/queue/typed-queue';
+import { ConversationStore } from '@/chat/conversation-store.service';
+import { messageCreated } from '@/chat/conversation-store.service';
+import { type MessageView, type NewMessage, viewOf } from '@/chat/message-view';
+import { CommittedEvents } from '@/events/committed-events';
+import type { AnyDomainEvent } from '@/events/event-catalogue';
 import {
+  botMessages,
   type ChatTurn,
   progressOf,
   resultOf,
   type SessionFlow,
   sessionStatusOf,
-  transcriptOf,
+  visitorMessage,
   withIds,
 } from './chat-view';
-import type { EngineInput, LogStep, ReplyPayload } from './engine/engine-types';
-import type { ChatSessionEntity, TranscriptEntry } from './entities/chat-session.entity';
+import type { EngineInput, ReplyPayload } from './engine/engine-types';
+import type { ChatSessionEntity } from './entities/chat-session.entity';
 import {
   BotNotAvailable,
+  HandBackPositionUnknown,
   InvalidReply,
+  NotHandedOff,
   OriginNotAllowed,
   SessionBusy,
   SessionEnded,
@@ -31,7 +39,7 @@ import {
   SessionQueueFull,
 } from './executions.exception';
 import { describeFlow, FlowCache } from './flow-cache';
-import { sessionEvents } from './session-events';
+import { conversationTransition, sessionEvents } from './session-events';
 import { SessionTurnQueue } from './session-turn-queue';
 import { SessionsRepository } from './sessions.repository';
 import type { TurnOutcome } from './turn-runner';
@@ -47,6 +55,12 @@ const SAVE_ATTEMPTS = 16;
 const SAVE_BUDGET_MS = 10_000;
 const RETRY_PAUSE_MS = { base: 10, max: 250 };
 const PREVIEW_TTL_SECONDS = 24 * 3600;
+
+/** A visitor's turn as answered, with the visitor's stored message (null for commands run without one). */
+export interface RepliedTurn {
+  readonly turn: ChatTurn;
+  readonly message: MessageView | null;
+}
 
 export interface StartOptions {
   variables?: Record<string, unknown>;
@@ -65,7 +79,7 @@ export interface StartOptions {
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
   /** Messages being applied by this process, by session and clientMessageId. */
-  private readonly inFlight = new Map<string, Promise<ChatTurn>>();
+  private readonly inFlight = new Map<string, Promise<RepliedTurn>>();
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -76,6 +90,8 @@ export class SessionsService {
     @InjectTypedQueue('executions') private readonly queue: TypedQueue<'executions'>,
     private readonly access: VisitorAccess,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly store: ConversationStore,
+    private readonly committed: CommittedEvents,
   ) {}
 
   /** A visitor starts a conversation with a published bot (not of a suspended organization). */
@@ -149,7 +165,7 @@ export class SessionsService {
       undefined,
       { type: 'start', ...(variables ? { variables } : {}) },
     );
-    const view = this.view(sessionId, 0, outcome, flow);
+    const view = this.view(sessionId, outcome, flow);
     const now = new Date();
     const result = resultOf(outcome.state, flow.savedVariables);
     const events = sessionEvents({ ...row, id: sessionId, preview: row.preview ?? false }, outcome, {
@@ -159,6 +175,7 @@ export class SessionsService {
       previousResult: undefined,
       result,
     });
+    const messages = botMessages(view.messages);
     await this.sessions.insert(
       row.organizationId,
       {
@@ -173,8 +190,17 @@ export class SessionsService {
         lastActivityAt: now,
         expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
       },
-      { transcript: transcriptOf(undefined, view.messages, now.toISOString()), log: outcome.log, events },
+      {
+        messages,
+        log: outcome.log,
+        events,
+        transition: conversationTransition(undefined, view.status),
+        department: outcome.handoff?.departmentId ?? null,
+        preview: row.preview ?? false,
+        at: now,
+      },
     );
+    this.announce(row.organizationId, sessionId, 0, messages, events, now, row.preview ?? false);
     // Unanswered sessions are pruned after SESSION_UNANSWERED_RETENTION_HOURS: an idle job due
     // later would only outlive its session in Redis (an answer schedules the next turn's).
     const idleSeconds = outcome.awaiting?.idleTimeoutSeconds ?? 0;
@@ -189,6 +215,20 @@ export class SessionsService {
    * concurrent turns are applied one after the other, in arrival order.
    */
   async reply(sessionId: string, clientMessageId: string, reply: ReplyPayload, command?: string): Promise<ChatTurn> {
+    return (await this.replyWithMessage(sessionId, clientMessageId, reply, command)).turn;
+  }
+
+  /**
+   * `reply`, with the visitor's message as stored (for sockets' acknowledgements). While a human
+   * owns the conversation (the bot handed it over), the message is stored for the agent and the bot
+   * does not run: the answer has no bot messages and no awaited input.
+   */
+  async replyWithMessage(
+    sessionId: string,
+    clientMessageId: string,
+    reply: ReplyPayload,
+    command?: string,
+  ): Promise<RepliedTurn> {
     if (command === undefined && reply.text === undefined && reply.value === undefined && !reply.fileUrls?.length) {
       throw new InvalidReply('send text, value, fileUrls or command');
     }
@@ -201,10 +241,11 @@ export class SessionsService {
     const turn = this.turns.run(sessionId, async () => {
       const deadline = Date.now() + SAVE_BUDGET_MS;
       for (let attempt = 1; ; attempt++) {
-        const { session, earlierResponse } = await this.liveForTurn(sessionId, clientMessageId);
-        if (earlierResponse !== undefined) return earlierResponse as ChatTurn;
+        const { session, earlier } = await this.liveForTurn(sessionId, clientMessageId);
+        if (earlier !== undefined) return { turn: earlier.response as ChatTurn, message: earlier.message };
+        if (session.status === 'handoff') return this.toHuman(session, clientMessageId, payload);
         if (session.status !== 'active') throw new SessionEnded(session.status);
-        const saved = await this.advance(session, input, payload, clientMessageId);
+        const saved = await this.advance(session, input, { reply: payload, clientMessageId });
         if (saved) return saved;
         if (!(await this.pauseBeforeRetry(attempt, deadline))) throw new SessionBusy();
       }
@@ -213,20 +254,63 @@ export class SessionsService {
     return turn.finally(() => this.inFlight.delete(key));
   }
 
+  /** A visitor's message while a human owns the conversation: stored for the agent, the bot stays quiet. */
+  private async toHuman(
+    session: ChatSessionEntity,
+    clientMessageId: string,
+    payload: ReplyPayload | { command: string },
+  ): Promise<RepliedTurn> {
+    const flow = await this.flowOf(session);
+    const turn: ChatTurn = {
+      sessionId: session.id,
+      status: 'handoff',
+      messages: [],
+      input: null,
+      actions: [],
+      progress: progressOf(session.state, flow.inputCount, session.completed),
+    };
+    const appended = await this.store.append(
+      session.organizationId,
+      session.id,
+      [visitorMessage(payload, clientMessageId, turn)],
+      'visitor',
+    );
+    const [message] = appended.messages;
+    const ttl = (flow.settings ?? defaultChatbotSettings).sessionExpirySeconds * 1000;
+    if (!session.preview) {
+      await this.sessions.extendExpiry(session.organizationId, session.id, new Date(Date.now() + ttl));
+    }
+    return { turn: appended.duplicate ? (appended.response as ChatTurn) : turn, message: message ?? null };
+  }
+
   /**
    * An agent hands a handed-off conversation back to the bot: the engine resumes at `groupId` or
    * after the handoff block, and the conversation is `pending` again (an activity line says so).
+   * Runs in the session's line like the visitor's turns.
    */
-  // eslint-disable-next-line @typescript-eslint/require-await
   async handBack(
     organizationId: OrganizationId,
     sessionId: string,
     options: { groupId?: string; byUserId: string; byName: string },
   ): Promise<ChatTurn> {
-    void organizationId;
-    void sessionId;
-    void options;
-    throw new Error('handBack: being written (message store)');
+    return this.turns.run(sessionId, async () => {
+      const deadline = Date.now() + SAVE_BUDGET_MS;
+      for (let attempt = 1; ; attempt++) {
+        const session = await this.sessions.find(organizationId, sessionId);
+        if (!session || session.status !== 'handoff' || session.expiresAt <= new Date()) throw new NotHandedOff();
+        const activity: NewMessage = {
+          id: newId(),
+          sender: { type: 'system' },
+          kind: 'activity',
+          content: { type: 'handed_back', byUserId: options.byUserId, groupId: options.groupId ?? null },
+          text: `${options.byName} handed the conversation back to the bot`,
+        };
+        const input: EngineInput = { type: 'resume', ...(options.groupId ? { groupId: options.groupId } : {}) };
+        const saved = await this.advance(session, input, { activity, handedBackBy: options.byUserId });
+        if (saved) return saved.turn;
+        if (!(await this.pauseBeforeRetry(attempt, deadline))) throw new SessionBusy();
+      }
+    });
   }
 
   /** What the session waits for and the transcript so far. */
@@ -255,7 +339,7 @@ export class SessionsService {
           const session = await this.sessions.find(organizationId, sessionId);
           if (!session || session.turn !== turn || session.status !== 'active' || !session.awaiting) return 'stale';
           if (session.expiresAt <= new Date()) return 'stale';
-          if (await this.advance(session, { type: 'idle' }, undefined, undefined)) return 'ran';
+          if (await this.advance(session, { type: 'idle' }, {})) return 'ran';
         }
       });
     } catch (error) {
@@ -265,13 +349,21 @@ export class SessionsService {
     }
   }
 
-  /** Runs one turn on a loaded session and saves it; undefined when another turn saved first. */
+  /**
+   * Runs one turn on a loaded session and saves it; undefined when another turn saved first. `by`
+   * says who sent it: the visitor (their payload and clientMessageId), an agent handing back (an
+   * activity line first), nobody (idle events).
+   */
   private async advance(
     session: ChatSessionEntity,
     input: EngineInput,
-    reply: ReplyPayload | { command: string } | undefined,
-    clientMessageId: string | undefined,
-  ): Promise<ChatTurn | undefined> {
+    by: {
+      reply?: ReplyPayload | { command: string };
+      clientMessageId?: string;
+      activity?: NewMessage;
+      handedBackBy?: string;
+    },
+  ): Promise<RepliedTurn | undefined> {
     const flow = await this.flowOf(session);
     const outcome = await this.runner.run(
       {
@@ -287,38 +379,77 @@ export class SessionsService {
     if (outcome.error && outcome.error.code !== 'engine.loop_limit') {
       if (outcome.error.code === 'engine.session_ended') throw new SessionEnded(session.status);
       if (outcome.error.code === 'engine.unexpected_input') throw new SessionBusy(outcome.error.message);
-      if (outcome.error.code === 'engine.no_idle_event') return this.view(session.id, session.turn, outcome, flow);
+      if (outcome.error.code === 'engine.no_idle_event')
+        return { turn: this.view(session.id, outcome, flow), message: null };
       if (outcome.error.code === 'engine.unknown_command') throw new InvalidReply(outcome.error.message, 'command');
+      if (outcome.error.code === 'engine.not_handed_off') throw new NotHandedOff();
+      if (outcome.error.code === 'engine.unknown_group') throw new InvalidReply(outcome.error.message, 'groupId');
+      if (outcome.error.code === 'engine.handoff_position_unknown') throw new HandBackPositionUnknown();
       throw new InvalidReply(outcome.error.message);
     }
-    const view = this.view(session.id, session.turn, outcome, flow);
+    const view = this.view(session.id, outcome, flow);
     const now = new Date();
     const ttl = (flow.settings ?? defaultChatbotSettings).sessionExpirySeconds * 1000;
-    const transcript: TranscriptEntry[] = transcriptOf(reply, view.messages, now.toISOString());
-    const log: LogStep[] = outcome.log;
     const result = resultOf(outcome.state, flow.savedVariables);
     const events = sessionEvents(session, outcome, {
       turn: session.turn + 1,
       status: view.status,
       previousResult: session.result,
       result,
+      previousStatus: session.status,
+      ...(by.handedBackBy ? { handedBackBy: by.handedBackBy } : {}),
     });
+    const visitor = by.reply === undefined ? undefined : visitorMessage(by.reply, by.clientMessageId, view);
+    const messages: NewMessage[] = [
+      ...(visitor ? [visitor] : []),
+      ...(by.activity ? [by.activity] : []),
+      ...botMessages(view.messages),
+    ];
     const saved = await this.sessions.saveTurn(session.organizationId, session.id, session.turn, {
       state: outcome.state,
       awaiting: outcome.awaiting,
       status: view.status,
       completed: view.status !== 'active',
-      transcript,
-      log,
+      messages,
+      log: outcome.log,
       result,
       expiresAt: session.preview ? session.expiresAt : new Date(now.getTime() + ttl),
-      clientMessageId: clientMessageId ?? null,
-      response: clientMessageId === undefined ? undefined : view,
+      transition: conversationTransition(session.status, view.status),
+      department: outcome.handoff?.departmentId ?? null,
       events,
+      preview: session.preview,
+      at: now,
     });
     if (!saved) return undefined;
+    const views = this.announce(
+      session.organizationId,
+      session.id,
+      saved.baseSeq,
+      messages,
+      events,
+      now,
+      session.preview,
+    );
     await this.scheduleIdle(session.organizationId, session.id, session.turn + 1, outcome);
-    return view;
+    return { turn: view, message: visitor ? (views[0] ?? null) : null };
+  }
+
+  /**
+   * After commit: the turn's events, with one `message.created` per stored message (numbered from
+   * `baseSeq + 1`), for this process's sockets. The views of the messages.
+   */
+  private announce(
+    organizationId: OrganizationId,
+    conversationId: string,
+    baseSeq: number,
+    messages: readonly NewMessage[],
+    events: readonly AnyDomainEvent[],
+    at: Date,
+    preview: boolean,
+  ): MessageView[] {
+    const views = messages.map((m, i) => viewOf(conversationId, baseSeq + i + 1, m, at));
+    if (!preview) this.committed.emit([...views.map((v) => messageCreated(organizationId, v, at)), ...events]);
+    return views;
   }
 
   /** The session if it exists and has not expired. */
@@ -359,12 +490,12 @@ export class SessionsService {
     return cached;
   }
 
-  private view(sessionId: string, turn: number, outcome: TurnOutcome, flow: SessionFlow): ChatTurn {
+  private view(sessionId: string, outcome: TurnOutcome, flow: SessionFlow): ChatTurn {
     const status = sessionStatusOf(outcome);
     return {
       sessionId,
       status,
-      messages: withIds(outcome.messages, turn),
+      messages: withIds(outcome.messages),
       input: status === 'active' ? outcome.awaiting : null,
       actions: outcome.actions,
       progress: progressOf(outcome.state, flow.inputCount, status === 'completed'),

@@ -7,12 +7,19 @@ import type { SessionState } from '../engine/session-state';
 export const sessionStatuses = ['active', 'completed', 'handoff', 'failed'] as const;
 export type SessionStatus = (typeof sessionStatuses)[number];
 
-/** One line of the transcript: what the bot said or what the visitor answered. */
+/**
+ * One line of a session's transcript as the visitor sees it (the conversation's history without
+ * private notes): what the bot said, what the visitor answered, what agents wrote, activity lines.
+ */
 export interface TranscriptEntry {
-  readonly role: 'bot' | 'visitor';
+  readonly id: string;
+  readonly seq: number;
+  readonly role: 'bot' | 'visitor' | 'agent' | 'system';
   readonly at: string;
   readonly blockId?: string;
-  /** Bot: the message as sent; visitor: the reply payload. */
+  /** Agents: their name. */
+  readonly name?: string;
+  /** Bot: the message as sent; visitor: the reply payload; agent: `{ text }`; system: `{ type, text }`. */
   readonly content: unknown;
 }
 
@@ -26,8 +33,9 @@ export interface SessionResult {
 
 /**
  * A conversation of a visitor with a published chatbot version (or a draft, for previews).
- * Everything a turn needs is in this row; what a turn said and did is appended to
- * `chat_session_turns`, so a turn is one read and one write statement of constant size.
+ * Everything a turn needs is in this row; what a turn said goes into the conversation's history
+ * (the conversation has the session's id) and what it did into `session_turn_logs`, so a turn is one
+ * read and one write statement of constant size.
  */
 @Entity('chat_sessions')
 @Index('ix_chat_sessions_org_bot', ['organizationId', 'chatbotId', 'id'])
@@ -91,14 +99,10 @@ export class ChatSessionEntity extends BaseEntity {
   origin!: string | null;
 }
 
-/**
- * What one turn appended: its transcript lines and execution log, and for a visitor's message its
- * `clientMessageId` and the answer given, to answer a retry again (unique per session). Append-only.
- */
-@Entity('chat_session_turns')
-@Unique('uq_chat_session_turns_turn', ['sessionId', 'turn'])
-@Index('uq_chat_session_turns_client_message', ['sessionId', 'clientMessageId'], { unique: true })
-export class ChatSessionTurnEntity extends BaseEntity {
+/** The engine's execution log of one turn (steps: block, outcome, timing, error). Append-only. */
+@Entity('session_turn_logs')
+@Unique('uq_session_turn_logs_turn', ['sessionId', 'turn'])
+export class SessionTurnLogEntity extends BaseEntity {
   @Column({ type: 'uuid' })
   sessionId!: string;
 
@@ -110,18 +114,7 @@ export class ChatSessionTurnEntity extends BaseEntity {
   turn!: number;
 
   @Column({ type: 'jsonb' })
-  transcript!: TranscriptEntry[];
-
-  @Column({ type: 'jsonb' })
-  log!: LogStep[];
-
-  /** Null for turns the visitor did not send (the start, idle events). */
-  @Column({ type: 'text', nullable: true })
-  clientMessageId!: string | null;
-
-  /** The answer of this turn as sent (a `ChatTurn`), for a retried `clientMessageId`. */
-  @Column({ type: 'jsonb', nullable: true })
-  response!: unknown;
+  steps!: LogStep[];
 
   @ManyToOne(() => ChatSessionEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'session_id' })

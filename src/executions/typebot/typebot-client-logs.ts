@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newId } from '@/database/base.entity';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -74,10 +75,12 @@ export class TypebotClientLogs {
    */
   async append(sessionId: string, logs: readonly TypebotClientLog[]): Promise<number> {
     if (logs.length === 0) return 0;
-    const [session] = await this.dataSource.query<{ awaiting: { blockId?: string } | null; kept: number }[]>(
-      `SELECT s.awaiting,
-              (SELECT count(*)::int FROM chat_session_turns t, jsonb_array_elements(t.log) step
-                WHERE t.session_id = s.id AND step->>'kind' = 'client:log') AS kept
+    const [session] = await this.dataSource.query<
+      { awaiting: { blockId?: string } | null; kept: number; organization_id: string; turn: number }[]
+    >(
+      `SELECT s.awaiting, s.organization_id, s.turn,
+              (SELECT count(*)::int FROM session_turn_logs l, jsonb_array_elements(l.steps) step
+                WHERE l.session_id = s.id AND step->>'kind' = 'client:log') AS kept
          FROM chat_sessions s WHERE s.id = $1`,
       [sessionId],
     );
@@ -85,10 +88,12 @@ export class TypebotClientLogs {
     const room = Math.max(0, MAX_CLIENT_LOGS_PER_SESSION - session.kept);
     const steps = logs.slice(0, room).map((log) => clientLogStep(log, session.awaiting?.blockId));
     if (steps.length === 0) return 0;
+    // The log of the session's current turn (a turn that logged nothing has no row yet).
     await this.dataSource.query(
-      `UPDATE chat_session_turns SET log = log || $2::jsonb, updated_at = now()
-        WHERE session_id = $1 AND turn = (SELECT max(turn) FROM chat_session_turns WHERE session_id = $1)`,
-      [sessionId, JSON.stringify(steps)],
+      `INSERT INTO session_turn_logs (id, session_id, organization_id, turn, steps, created_at, updated_at)
+       VALUES ($3, $1, $4, $5, $2, now(), now())
+       ON CONFLICT (session_id, turn) DO UPDATE SET steps = session_turn_logs.steps || EXCLUDED.steps, updated_at = now()`,
+      [sessionId, JSON.stringify(steps), newId(), session.organization_id, session.turn],
     );
     return steps.length;
   }

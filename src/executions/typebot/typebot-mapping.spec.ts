@@ -77,11 +77,10 @@ function answersAsRecorded(
 ) {
   const imported = importTypebot(json);
   if (!imported.ok) throw new Error('the flow does not import');
-  let n = 0;
   const chatTurn = (result: EngineResult): ChatTurn =>
     turn({
       status: result.status === 'completed' ? 'completed' : 'active',
-      messages: withIds(result.messages, n++),
+      messages: withIds(result.messages),
       input: result.awaiting,
     });
   const c = new Conversation(imported.flow);
