@@ -1,10 +1,18 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@/access/access.decorators';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { UuidParam } from '@/common/validation/uuid-param';
 import type { ChatTurn } from './chat-view';
-import { ChatTurnDto, SendMessageDto, SessionViewDto, StartedSessionDto, StartSessionDto } from './dto/chat.dto';
+import {
+  ChatTurnDto,
+  HistoryQueryDto,
+  MessageViewDto,
+  SendMessageDto,
+  SessionViewDto,
+  StartedSessionDto,
+  StartSessionDto,
+} from './dto/chat.dto';
 import { SessionNotFound } from './executions.exception';
 import { SessionTokens } from './session-token';
 import { SessionsService } from './sessions.service';
@@ -122,5 +130,28 @@ export class ChatController {
   ) {
     await this.admit(id, ip, origin, authorization, token);
     return this.sessions.resume(id);
+  }
+
+  @Get('sessions/:id/messages')
+  @Public()
+  @sessionTokenHeader
+  @ApiOperation({
+    summary: 'What the visitor missed: messages after `after` (bot, visitor, agents, activity; never private notes)',
+    description:
+      'For clients without the socket (or reconnecting): poll with the id of the last message you have. ' +
+      'Oldest first, at most `limit`.',
+  })
+  @ApiOkResponse({ type: [MessageViewDto] })
+  @ApiProblems(400, 403, 404, 429)
+  async history(
+    @UuidParam('id') id: string,
+    @Query() query: HistoryQueryDto,
+    @Ip() ip: string,
+    @Headers('origin') origin: string | undefined,
+    @Headers('authorization') authorization?: string,
+    @Headers('x-session-token') token?: string,
+  ) {
+    await this.admit(id, ip, origin, authorization, token);
+    return this.sessions.visitorHistory(id, query.after, query.limit);
   }
 }

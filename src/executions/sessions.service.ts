@@ -313,6 +313,21 @@ export class SessionsService {
     });
   }
 
+  /**
+   * What the visitor missed in their conversation after message `afterId` (every visible message
+   * without it), oldest first: agents' messages included, private notes never.
+   */
+  async visitorHistory(sessionId: string, afterId: string | undefined, limit: number): Promise<MessageView[]> {
+    const session = await this.live(sessionId);
+    return this.store.history(
+      session.organizationId,
+      session.id,
+      afterId === undefined ? {} : { afterId },
+      limit,
+      false,
+    );
+  }
+
   /** What the session waits for and the transcript so far. */
   async resume(sessionId: string) {
     const session = await this.live(sessionId);

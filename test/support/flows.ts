@@ -33,3 +33,51 @@ export const idleQuestionFlow = (timeoutSeconds = 60) => ({
     { id: 'e2', from: { blockId: 'in' }, to: { groupId: 'g3' } },
   ],
 });
+
+/**
+ * A bot that hands over to a human: it asks what the visitor needs, hands off ("Connecting you…",
+ * in department `departmentId` when given), and after a hand-back asks "Anything else?" and says
+ * goodbye. Group `survey` is a place an agent may resume at instead.
+ */
+export const handoffFlow = (departmentId?: string) => ({
+  schemaVersion: 1,
+  events: [{ id: 'start', type: 'start' }],
+  variables: [
+    { id: 'need', name: 'need' },
+    { id: 'more', name: 'more' },
+    { id: 'score', name: 'score' },
+  ],
+  groups: [
+    {
+      id: 'ask',
+      blocks: [
+        { id: 'hello', type: 'text', options: { text: 'Hi! What do you need?' } },
+        { id: 'need-in', type: 'textInput', options: { variableId: 'need' } },
+      ],
+    },
+    {
+      id: 'human',
+      blocks: [
+        {
+          id: 'handoff',
+          type: 'handoff',
+          options: { message: 'Connecting you to a human…', ...(departmentId ? { departmentId } : {}) },
+        },
+        { id: 'back', type: 'text', options: { text: 'Back with the bot. Anything else?' } },
+        { id: 'more-in', type: 'textInput', options: { variableId: 'more' } },
+        { id: 'bye', type: 'text', options: { text: 'Bye! ({{more}})' } },
+      ],
+    },
+    {
+      id: 'survey',
+      blocks: [
+        { id: 'rate', type: 'text', options: { text: 'How did we do?' } },
+        { id: 'score-in', type: 'textInput', options: { variableId: 'score' } },
+      ],
+    },
+  ],
+  edges: [
+    { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'ask' } },
+    { id: 'e1', from: { blockId: 'need-in' }, to: { groupId: 'human' } },
+  ],
+});

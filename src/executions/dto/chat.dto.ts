@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsObject,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  MaxLength,
+} from 'class-validator';
+import { LimitQueryDto } from '@/common/pagination/keyset';
 import { OptionalNotNull } from '@/common/validation/field-validators';
 import { BUBBLE_BLOCK_TYPES, INPUT_BLOCK_TYPES, type BubbleBlockType } from '@/flows';
 import { MaxJsonBytes, PrefilledVariablesWithinLimits, VISITOR_INPUT_LIMITS } from './visitor-input-limits';
@@ -63,7 +74,7 @@ export class SendMessageDto {
 }
 
 export class ChatMessageDto {
-  @ApiProperty({ description: 'Stable id of the message within the session' })
+  @ApiProperty({ format: 'uuid', description: 'The id of the message in the conversation history' })
   id!: string;
 
   @ApiProperty({ enum: BUBBLE_BLOCK_TYPES })
@@ -136,8 +147,23 @@ export class StartedSessionDto extends ChatTurnDto {
 }
 
 export class TranscriptEntryDto {
-  @ApiProperty({ enum: ['bot', 'visitor'] })
-  role!: 'bot' | 'visitor';
+  @ApiProperty({ format: 'uuid', description: 'The message id in the conversation' })
+  id!: string;
+
+  @ApiProperty({ description: 'Position in the conversation (1, 2, 3…)' })
+  seq!: number;
+
+  @ApiProperty({
+    enum: ['bot', 'visitor', 'agent', 'system'],
+    description: 'system: activity lines ("handed back to the bot")',
+  })
+  role!: 'bot' | 'visitor' | 'agent' | 'system';
+
+  @ApiPropertyOptional({ description: "Agents' name" })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Bot messages: the block that sent it' })
+  blockId?: string;
 
   @ApiProperty({ format: 'date-time' })
   at!: string;
@@ -187,4 +213,63 @@ export class LogStepDto {
 
   @ApiPropertyOptional({ description: "client:log steps: the client's details (JSON, truncated)" })
   detail?: string;
+}
+
+export class HistoryQueryDto extends LimitQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The last message the client has: only later ones are returned' })
+  @OptionalNotNull()
+  @IsUUID()
+  after?: string;
+}
+
+export class MessageSenderDto {
+  @ApiProperty({ enum: ['bot', 'visitor', 'agent', 'system'] })
+  type!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Agents: their user id' })
+  id?: string;
+
+  @ApiPropertyOptional({ description: 'Agents: their name' })
+  name?: string;
+}
+
+/** A message of a conversation's history (REST, sockets and `message.created` events). */
+export class MessageViewDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  conversationId!: string;
+
+  @ApiProperty({
+    description: 'Position in the conversation (1, 2, 3…): a client asks for what came after the last it has',
+  })
+  seq!: number;
+
+  @ApiProperty({ type: MessageSenderDto })
+  sender!: MessageSenderDto;
+
+  @ApiProperty({
+    enum: ['message', 'note', 'activity'],
+    description: 'note: private to agents (never sent to visitors)',
+  })
+  kind!: string;
+
+  @ApiProperty({
+    description:
+      'Bot: the message as the chat API sent it; visitor: the reply payload; agent: `{ text }`; activity: `{ type, … }`',
+  })
+  content!: unknown;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Plain text' })
+  text!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  clientMessageId!: string | null;
+
+  @ApiProperty({ enum: ['sent', 'delivered', 'read', 'failed'] })
+  status!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
 }
