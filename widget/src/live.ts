@@ -49,6 +49,8 @@ export class LiveConnection {
       auth: (cb) => cb({ token, ...(lastSeenId() ? { lastSeenId: lastSeenId() } : {}) }),
       reconnectionDelay: 2_000,
       reconnectionDelayMax: 30_000,
+      // A server without the gateway is not asked forever (about 8 minutes of retries).
+      reconnectionAttempts: 20,
       timeout: 10_000,
     });
     this.socket.on('connect', () => handlers.connected());

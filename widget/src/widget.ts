@@ -275,7 +275,14 @@ export class ParleyWidget {
   private async onConnected(): Promise<void> {
     const live = this.live;
     if (!live) return;
-    const missed = await live.sync(this.lastSeen?.id).catch(() => []);
+    const after = this.lastSeen?.id;
+    const missed = await live.sync(after).catch(() => []);
+    if (after === undefined) {
+      // No message seen over the socket yet: what the conversation holds is what the REST answers
+      // (or the resumed transcript) already showed. It only sets where "after" starts.
+      for (const message of missed) this.noteSeen(message);
+      return;
+    }
     for (const message of missed) this.onLiveMessage(message);
   }
 
