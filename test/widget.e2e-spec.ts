@@ -8,6 +8,8 @@ import {
   openWidgetPage,
   sendText,
   waitForBubble,
+  widgetError,
+  widgetSession,
   type Browser,
 } from './support/browser';
 import { publishChatbot } from './support/chatbots';
@@ -168,9 +170,37 @@ describe('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromi
     await waitForBubble(page, 'Thanks! We will write to ada@example.com.', 'bot');
     await page.locator('#parley-widget .restart').waitFor({ state: 'visible' });
 
-    const sessions = await t.sql<{ count: string }>('SELECT count(*) FROM chat_sessions');
-    expect(sessions[0]?.count).toBe('1'); // the reload resumed the session, it did not start another
+    const stored = await widgetSession(page, t.url, publicId);
+    const sessions = await t.sql<{ id: string }>('SELECT id FROM chat_sessions');
+    expect(sessions.map((s) => s.id)).toEqual([stored?.sessionId]);
+    // the reload resumed the session, it did not start another
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the problem's message when the API refuses an answer (400) and keeps the input", async () => {
+    const page = await browser.newPage();
+    await page.route('**/api/v1/sessions/*/messages', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          code: 'session.invalid_input',
+          status: 400,
+          title: 'Bad Request',
+          detail: 'No such choice.',
+        }),
+      }),
+    );
+    await page.goto(`${t.url}/widget.js`); // this origin, to forget the previous test's session
+    await page.evaluate('localStorage.clear()');
+    await openWidgetPage(page, t.url, publicId);
+    await waitForBubble(page, 'What is your name?', 'bot');
+    await sendText(page, 'Linus');
+    await page.locator('#parley-widget .error', { hasText: 'No such choice.' }).waitFor();
+    expect(await widgetError(page)).toBe('No such choice.');
+    expect(await bubbleTexts(page, 'visitor')).toEqual([]);
+    expect(await page.locator('#parley-widget .composer input').inputValue()).toBe('Linus');
     await page.close();
   });
 

@@ -91,3 +91,13 @@ export async function clickChoice(page: Page, label: string): Promise<void> {
 /** The widget's error line (a refused answer's problem message), '' when none. */
 export const widgetError = async (page: Page): Promise<string> =>
   ((await page.locator(`${WIDGET} .error`).textContent()) ?? '').trim();
+
+/** The session the widget keeps for a bot in the page's localStorage (what a reload resumes). */
+export async function widgetSession(
+  page: Page,
+  apiBase: string,
+  publicId: string,
+): Promise<{ sessionId: string; sessionToken: string; lastSeenId?: string } | undefined> {
+  const raw: unknown = await page.evaluate(`localStorage.getItem(${JSON.stringify(`parley:${apiBase}:${publicId}`)})`);
+  return typeof raw === 'string' ? JSON.parse(raw) : undefined;
+}
