@@ -10,6 +10,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
+# The web widget (bundled into dist/widget/widget.js by npm run build).
+COPY widget ./widget
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim AS runtime

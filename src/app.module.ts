@@ -12,6 +12,7 @@ import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
 import { RedisModule } from '@/redis/redis.module';
 import { UsersModule } from '@/users/users.module';
+import { WidgetModule } from '@/widget/widget.module';
 
 /**
  * The root module. Built from the resolved configuration because what a process runs depends on
@@ -37,6 +38,7 @@ export class AppModule {
         AuthModule.register(config),
         ChatbotsModule.register(config),
         ExecutionsModule.register(config),
+        WidgetModule,
         ...extraModules,
       ],
     };

@@ -96,6 +96,7 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return session.body.sessionId;
       case 'bots':
       case 'typebots':
+      case 'widget':
         return chatbot.body.publicId;
       case 'departments':
         return department.body.id;

@@ -1,0 +1,230 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import {
+  bubbleTexts,
+  clickChoice,
+  launchBrowser,
+  openWidgetPage,
+  sendText,
+  waitForBubble,
+  widgetError,
+  widgetSession,
+  type Browser,
+} from './support/browser';
+import { publishChatbot } from './support/chatbots';
+import { register, type Account } from './support/identity';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** Greets, asks a name (text), a topic (buttons), an email (with a retry message), then thanks. */
+const widgetFlow = {
+  schemaVersion: 1,
+  events: [{ id: 'start', type: 'start' }],
+  variables: [
+    { id: 'v-name', name: 'name' },
+    { id: 'v-topic', name: 'topic' },
+    { id: 'v-email', name: 'email' },
+  ],
+  groups: [
+    {
+      id: 'g-hello',
+      blocks: [
+        { id: 'hello', type: 'text', options: { text: 'Hello! I am the **Parley** bot.' } },
+        { id: 'ask-name', type: 'text', options: { text: 'What is your name?' } },
+        { id: 'name', type: 'textInput', options: { variableId: 'v-name', placeholder: 'Your name' } },
+      ],
+    },
+    {
+      id: 'g-topic',
+      blocks: [
+        { id: 'ask-topic', type: 'text', options: { text: 'Nice to meet you, {{name}}! What brings you here?' } },
+        {
+          id: 'topic',
+          type: 'choiceInput',
+          options: { variableId: 'v-topic' },
+          items: [
+            { id: 'sales', label: 'Sales' },
+            { id: 'support', label: 'Support' },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'g-email',
+      blocks: [
+        { id: 'ask-email', type: 'text', options: { text: 'You picked {{topic}}. Your email, please?' } },
+        {
+          id: 'email',
+          type: 'emailInput',
+          options: {
+            variableId: 'v-email',
+            placeholder: 'name@example.com',
+            retryMessage: 'That email does not look right, try again.',
+          },
+        },
+      ],
+    },
+    {
+      id: 'g-thanks',
+      blocks: [{ id: 'thanks', type: 'text', options: { text: 'Thanks! We will write to {{email}}.' } }],
+    },
+  ],
+  edges: [
+    { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'g-hello' } },
+    { id: 'e1', from: { blockId: 'name' }, to: { groupId: 'g-topic' } },
+    { id: 'e2', from: { blockId: 'topic' }, to: { groupId: 'g-email' } },
+    { id: 'e3', from: { blockId: 'email' }, to: { groupId: 'g-thanks' } },
+  ],
+};
+
+describe('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromium', () => {
+  let t: TestApp;
+  let admin: Account;
+  let browser: Browser;
+  let publicId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await register(t);
+    browser = await launchBrowser();
+    ({ publicId } = await publishChatbot(t, admin, { name: 'Widget bot', flow: widgetFlow }));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('serves the script with an ETag, a 5-minute cache, 304 on If-None-Match, loadable cross-origin', async () => {
+    const script = await t.request('GET', '/widget.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^application\/javascript/);
+    expect(script.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(script.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(script.text.length).toBeGreaterThan(1000);
+    const etag = script.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+
+    const again = await t.request('GET', '/widget.js', { headers: { 'if-none-match': `W/${etag}, "other"` } });
+    expect([again.status, again.text, again.headers.get('etag')]).toEqual([304, '', etag]);
+    const stale = await t.request('GET', '/widget.js', { headers: { 'if-none-match': '"other"' } });
+    expect(stale.status).toBe(200);
+    expect((await t.request('GET', '/api/v1/widget.js')).status).toBe(404);
+  });
+
+  it('serves a demo page with the id escaped, no inline script and its own Content-Security-Policy', async () => {
+    const page = await t.request('GET', `/widget/${encodeURIComponent('<b>"x"</b>')}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('data-bot="&lt;b&gt;&quot;x&quot;&lt;/b&gt;"');
+    expect(page.text).not.toContain('<b>');
+    expect(page.text).not.toMatch(/<script>/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain(`script-src 'self'`);
+    expect(csp.split('; ').find((d) => d.startsWith('script-src'))).toBe(`script-src 'self'`); // no inline script
+    expect(csp).toMatch(/img-src [^;]*https:/);
+
+    const docs = await t.request('GET', '/docs-json');
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/widget.js', '/widget/{publicId}']));
+  });
+
+  it('chats through the widget, keeps the conversation across a reload and shows the retry message', async () => {
+    const page: Page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    // The live-chat socket may not connect (REST alone is enough); anything else failing is a bug.
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (response.status() >= 400 && url.pathname !== '/favicon.ico' && !url.pathname.startsWith('/socket.io/'))
+        problems.push(`${response.status()} ${url.pathname}`);
+    });
+
+    await openWidgetPage(page, t.url, publicId);
+    await waitForBubble(page, 'What is your name?', 'bot');
+    // markdown, safely: **Parley** is a <strong>, not text with stars
+    expect(await page.locator('#parley-widget .msg.bot strong').first().textContent()).toBe('Parley');
+    expect(await page.locator('#parley-widget .composer input').getAttribute('placeholder')).toBe('Your name');
+
+    await sendText(page, 'Ada <img src=x onerror=alert(1)>');
+    await waitForBubble(page, 'Nice to meet you, Ada', 'bot');
+    expect(await page.locator('#parley-widget img').count()).toBe(0);
+    await clickChoice(page, 'Support');
+    await waitForBubble(page, 'You picked Support. Your email, please?', 'bot');
+    expect(await bubbleTexts(page, 'visitor')).toEqual(['Ada <img src=x onerror=alert(1)>', 'Support']);
+
+    await page.reload();
+    await page.locator('#parley-widget .panel').waitFor({ state: 'visible' });
+    await waitForBubble(page, 'You picked Support. Your email, please?', 'bot');
+    expect(await bubbleTexts(page)).toEqual([
+      'Hello! I am the Parley bot.',
+      'What is your name?',
+      'Ada <img src=x onerror=alert(1)>',
+      'Nice to meet you, Ada <img src=x onerror=alert(1)>! What brings you here?',
+      'Support',
+      'You picked Support. Your email, please?',
+    ]);
+    expect(await page.locator('#parley-widget .composer input').getAttribute('type')).toBe('email');
+
+    await sendText(page, 'not-an-email');
+    await waitForBubble(page, 'That email does not look right, try again.', 'bot');
+    await sendText(page, 'ada@example.com');
+    await waitForBubble(page, 'Thanks! We will write to ada@example.com.', 'bot');
+    await page.locator('#parley-widget .restart').waitFor({ state: 'visible' });
+
+    const stored = await widgetSession(page, t.url, publicId);
+    const sessions = await t.sql<{ id: string }>('SELECT id FROM chat_sessions');
+    expect(sessions.map((s) => s.id)).toEqual([stored?.sessionId]);
+    // the reload resumed the session, it did not start another
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the problem's message when the API refuses an answer (400) and keeps the input", async () => {
+    const page = await browser.newPage();
+    await page.route('**/api/v1/sessions/*/messages', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          code: 'session.invalid_input',
+          status: 400,
+          title: 'Bad Request',
+          detail: 'No such choice.',
+        }),
+      }),
+    );
+    await page.goto(`${t.url}/widget.js`); // this origin, to forget the previous test's session
+    await page.evaluate('localStorage.clear()');
+    await openWidgetPage(page, t.url, publicId);
+    await waitForBubble(page, 'What is your name?', 'bot');
+    await sendText(page, 'Linus');
+    await page.locator('#parley-widget .error', { hasText: 'No such choice.' }).waitFor();
+    expect(await widgetError(page)).toBe('No such choice.');
+    expect(await bubbleTexts(page, 'visitor')).toEqual([]);
+    expect(await page.locator('#parley-widget .composer input').inputValue()).toBe('Linus');
+    await page.close();
+  });
+
+  it('works embedded on another site: the API base is the script origin', async () => {
+    // The customer's page, on another origin (another port).
+    const html = `<!doctype html><html><head><style>div { color: red !important; }</style></head><body>
+      <h1>Shop</h1><script src="${t.url}/widget.js" data-bot="${publicId}" async></script></body></html>`;
+    const shop = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`);
+      await page.locator('#parley-widget .launcher').click();
+      const greeting = await waitForBubble(page, 'What is your name?', 'bot');
+      // the host page's CSS does not reach into the shadow root
+      expect(await greeting.evaluate((node) => node.ownerDocument.defaultView?.getComputedStyle(node).color)).not.toBe(
+        'rgb(255, 0, 0)',
+      );
+      await sendText(page, 'Grace');
+      await waitForBubble(page, 'Nice to meet you, Grace!', 'bot');
+    } finally {
+      await page.close();
+      shop.closeAllConnections();
+      await new Promise((resolve) => shop.close(resolve));
+    }
+  });
+});
