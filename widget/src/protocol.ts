@@ -77,8 +77,13 @@ export interface StartedSession extends Turn {
 }
 
 export interface TranscriptEntry {
+  /** The message's id in the conversation (the same id sockets and REST answers use). */
+  id?: string;
+  seq?: number;
   role: string;
   at?: string;
+  /** Agents: their name. */
+  name?: string;
   content: unknown;
 }
 

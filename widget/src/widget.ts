@@ -13,6 +13,7 @@ import {
   type PictureChoice,
   type Reply,
   type SessionStatus,
+  type TranscriptEntry,
   type Turn,
   type TypingEvent,
 } from './protocol';
@@ -160,7 +161,7 @@ export class ParleyWidget {
         if (stored.lastSeenId) this.lastSeen = { id: stored.lastSeenId, seq: 0 };
         this.status = view.status;
         this.human = view.status === 'handoff';
-        for (const entry of view.transcript) this.renderTranscriptEntry(entry.role, entry.content);
+        for (const entry of view.transcript) this.renderTranscriptEntry(entry);
         this.renderInput(view.input);
         this.connectLive();
         return;
@@ -442,7 +443,15 @@ export class ParleyWidget {
     return true;
   }
 
-  private renderTranscriptEntry(role: string, content: unknown): void {
+  private renderTranscriptEntry(entry: TranscriptEntry): void {
+    const { role, content } = entry;
+    // Entries carry the history's ids: a message shown here is not shown again when a socket pushes it.
+    if (entry.id) {
+      this.shown.add(entry.id);
+      if (typeof entry.seq === 'number' && (!this.lastSeen || entry.seq >= this.lastSeen.seq)) {
+        this.lastSeen = { id: entry.id, seq: entry.seq };
+      }
+    }
     if (role === 'bot') {
       const message = asBotMessage(content);
       if (message) {
@@ -455,7 +464,7 @@ export class ParleyWidget {
     if (text === undefined || text === '') return;
     if (role === 'visitor') this.addVisitorBubble(text);
     else if (role === 'agent') {
-      const name = isObject(content) && typeof content.name === 'string' ? content.name : 'Agent';
+      const name = entry.name ?? (isObject(content) && typeof content.name === 'string' ? content.name : 'Agent');
       this.addBubble('agent', text, name);
     } else this.addSystemLine(text);
   }
