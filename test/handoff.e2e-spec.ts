@@ -92,22 +92,20 @@ describe('bot-to-human handoff and back, in one message history', () => {
     expect(toAgent.body).toMatchObject({ status: 'handoff', messages: [], input: null });
     const again = await say(s, 'm2', 'hello?');
     expect(again.body).toEqual(toAgent.body);
-    const agentReply = await t.app
-      .get(ConversationStore)
-      .append(
-        org(),
-        s.sessionId,
-        [
-          {
-            id: newId(),
-            sender: { type: 'agent', id: admin.userId },
-            kind: 'message',
-            content: { text: 'Hi, Ada here' },
-            text: 'Hi, Ada here',
-          },
-        ],
-        'agent',
-      );
+    const agentReply = await t.app.get(ConversationStore).append(
+      org(),
+      s.sessionId,
+      [
+        {
+          id: newId(),
+          sender: { type: 'agent', id: admin.userId },
+          kind: 'message',
+          content: { text: 'Hi, Ada here' },
+          text: 'Hi, Ada here',
+        },
+      ],
+      'agent',
+    );
     expect(agentReply.messages[0]).toMatchObject({ seq: 5, sender: { type: 'agent', id: admin.userId } });
     const answered = await conversation(s.sessionId);
     expect(answered).toMatchObject({ waiting_since: null });
@@ -216,5 +214,44 @@ describe('bot-to-human handoff and back, in one message history', () => {
       preview.body.sessionId,
     ]);
     expect(announced).toEqual([]);
+  });
+
+  it("keeps Typebot's embed talking: a text input while a human owns the chat, agents' messages on the next call", async () => {
+    const started = await t.request('POST', `/api/v1/typebots/${publicId}/startChat`, { body: {} });
+    expect(started.status).toBe(200);
+    const token = started.body.sessionId as string;
+    const conversationId = started.body.resultId as string;
+    const cont = (body: Record<string, unknown>) =>
+      t.request('POST', `/api/v1/sessions/${token}/continueChat`, { body });
+    const richText = (res: { body: { messages: { content: { richText?: unknown } }[] } }) =>
+      res.body.messages.map((m) => JSON.stringify(m.content.richText ?? m.content));
+    const handedOff = await cont({ message: { type: 'text', text: 'a human please' } });
+    expect(handedOff.status).toBe(200);
+    expect(richText(handedOff).join(' ')).toContain('Connecting you to a human');
+    expect(handedOff.body.input).toMatchObject({ id: 'parley-live-chat', type: 'text input' });
+    await t.app
+      .get(ConversationStore)
+      .append(
+        org(),
+        conversationId,
+        [
+          {
+            id: newId(),
+            sender: { type: 'agent', id: admin.userId },
+            kind: 'message',
+            content: { text: 'Ada here' },
+            text: 'Ada here',
+          },
+        ],
+        'agent',
+      );
+    const poll = await cont({});
+    expect(poll.status).toBe(200);
+    expect(richText(poll).join(' ')).toContain('Ada here');
+    expect(poll.body.input).toMatchObject({ id: 'parley-live-chat' });
+    const written = await cont({ message: { type: 'text', text: 'thanks!' } });
+    expect(written.status).toBe(200);
+    expect(written.body.messages).toEqual([]); // Ada's message was shown once
+    expect((await history(conversationId)).at(-1)).toMatchObject({ sender_type: 'visitor', text: 'thanks!' });
   });
 });

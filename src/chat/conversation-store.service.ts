@@ -132,6 +132,11 @@ export class ConversationStore {
     }
   }
 
+  /** Agents' messages and activity lines the visitor was not shown yet, now marked as seen (see the repository). */
+  takeUnseenByVisitor(organizationId: OrganizationId, conversationId: string): Promise<MessageView[]> {
+    return this.repo.takeUnseenByVisitor(organizationId, conversationId);
+  }
+
   /** What came after the cursor (oldest first); notes only for agents. */
   async history(
     organizationId: OrganizationId,

@@ -137,4 +137,33 @@ export class MessagesRepository {
     );
     return row?.seq;
   }
+
+  /**
+   * What the visitor has not been shown of agents' messages and activity lines (after
+   * `visitor_last_read_seq`), marking everything up to now as read by the visitor; for clients that
+   * cannot be pushed to (Typebot's embed). Under the conversation's row lock.
+   */
+  async takeUnseenByVisitor(organizationId: OrganizationId, conversationId: string): Promise<MessageView[]> {
+    return this.dataSource.transaction(async (em) => {
+      const [conversation] = await em.query<{ seen: number; last_seq: number }[]>(
+        `SELECT visitor_last_read_seq AS seen, last_seq FROM conversations
+          WHERE id = $1 AND organization_id = $2 FOR UPDATE`,
+        [conversationId, organizationId],
+      );
+      if (!conversation) return [];
+      const rows = await em.query<MessageRow[]>(
+        `${SELECT_MESSAGE}
+          WHERE m.conversation_id = $1 AND m.seq > $2 AND m.sender_type IN ('agent', 'system') AND m.kind <> 'note'
+          ORDER BY m.seq`,
+        [conversationId, conversation.seen],
+      );
+      if (conversation.last_seq > conversation.seen) {
+        await em.query('UPDATE conversations SET visitor_last_read_seq = $2 WHERE id = $1', [
+          conversationId,
+          conversation.last_seq,
+        ]);
+      }
+      return rows.map(messageViewOfRow);
+    });
+  }
 }

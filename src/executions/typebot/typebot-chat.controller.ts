@@ -4,10 +4,12 @@ import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags
 import { Public } from '@/access/access.decorators';
 import { WithProblemMessage } from '@/common/errors/problem-message';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
+import { ConversationStore } from '@/chat/conversation-store.service';
+import type { ChatTurn } from '../chat-view';
 import { SessionEnded, SessionNotFound } from '../executions.exception';
 import { SessionTokens } from '../session-token';
 import { SessionsService } from '../sessions.service';
-import { VisitorAccess } from '../visitor-access';
+import { type SessionOwner, VisitorAccess } from '../visitor-access';
 import { VisitorRateLimit } from '../visitor-rate-limit';
 import { TypebotBots } from './typebot-bots';
 import {
@@ -26,6 +28,7 @@ import {
   parseClientLogsRequest,
   TypebotClientLogs,
 } from './typebot-client-logs';
+import { typebotLiveChatTurn } from './typebot-live-chat';
 import { TypebotProblemFilter } from './typebot-problem.filter';
 import {
   concatTurns,
@@ -55,6 +58,7 @@ export class TypebotChatController {
     private readonly limits: VisitorRateLimit,
     private readonly access: VisitorAccess,
     private readonly clientLogs: TypebotClientLogs,
+    private readonly store: ConversationStore,
   ) {}
 
   @Post('typebots/:publicId/startChat')
@@ -89,8 +93,9 @@ export class TypebotChatController {
       request.reply && started.input
         ? concatTurns(started, await this.sessions.reply(started.sessionId, randomUUID(), request.reply))
         : started;
+    const owner = turn.status === 'handoff' ? await this.access.owner(started.sessionId) : undefined;
     return toTypebotResponse(
-      turn,
+      await this.withLiveChat(owner, turn),
       { sessionToken: this.tokens.sign(started.sessionId), typebot },
       { textBubbleContentFormat: request.textBubbleContentFormat, progressBar: progressBarEnabled(typebot.theme) },
     );
@@ -130,15 +135,33 @@ export class TypebotChatController {
     if (request.reply) {
       // Typebot clients send no message id: each call is a new message.
       const turn = await this.sessions.reply(sessionId, randomUUID(), request.reply);
-      return toTypebotContinueResponse(turn, options);
+      return toTypebotContinueResponse(await this.withLiveChat(owner, turn), options);
     }
     const current = await this.sessions.resume(sessionId);
+    // While a human owns the conversation, a continueChat without a message asks what agents wrote.
+    if (current.status === 'handoff') {
+      const turn: ChatTurn = {
+        sessionId,
+        status: 'handoff',
+        messages: [],
+        input: null,
+        actions: [],
+        progress: current.progress,
+      };
+      return toTypebotContinueResponse(await this.withLiveChat(owner, turn), options);
+    }
     // Typebot's widget reports an embed's awaited event without data as a continueChat with no message.
     if (current.status === 'active' && current.input?.type === 'embedEvent') {
       return toTypebotContinueResponse(await this.sessions.reply(sessionId, randomUUID(), { text: '' }), options);
     }
     if (current.status !== 'active') throw new SessionEnded(current.status);
     return toTypebotContinueResponse(reaskedTurn(current), options);
+  }
+
+  /** A handed-off turn as Typebot clients see it: agents' unseen messages and a text input (see typebot-live-chat). */
+  private async withLiveChat(owner: SessionOwner | undefined, turn: ChatTurn): Promise<ChatTurn> {
+    if (turn.status !== 'handoff' || !owner) return turn;
+    return typebotLiveChatTurn(turn, await this.store.takeUnseenByVisitor(owner.organizationId, turn.sessionId));
   }
 
   @Post(['sessions/:sessionId/clientLogs', 'api/v2/sessions/:sessionId/clientLogs'])
