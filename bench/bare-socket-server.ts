@@ -18,7 +18,6 @@ export const socketServerOptions: Partial<ServerOptions> = {
   pingInterval: 25_000,
   pingTimeout: 20_000,
   maxHttpBufferSize: 64 * 1024,
-  connectionStateRecovery: undefined,
   cors: { origin: true },
 };
 
