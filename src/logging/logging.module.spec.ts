@@ -20,8 +20,8 @@ describe('request log lines', () => {
       },
     });
     const log = pinoHttp(pinoHttpOptions('info'), sink);
-    server = createServer((req: IncomingMessage & { id?: string }, res) => {
-      req.id = 'req-1';
+    server = createServer((req, res) => {
+      (req as IncomingMessage & { id?: string }).id = 'req-1';
       log(req, res);
       res.statusCode = req.url?.startsWith('/fail') ? 503 : 200;
       res.end('{}');
