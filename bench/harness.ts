@@ -22,7 +22,7 @@ export function startServer(script: string, env: Record<string, string>): Promis
       output += chunk.toString();
       const match = /listening(?: on)? (http:\/\/[^\s"]+)/.exec(output);
       if (match?.[1]) {
-        // Keep draining the child's output: a full pipe would block its (synchronous) logger.
+        // Keep draining the child's output: a full pipe would stall its logger.
         child.stdout?.off('data', onData);
         child.stdout?.on('data', () => undefined);
         resolve({

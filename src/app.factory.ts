@@ -118,10 +118,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     done();
   });
 
+  // The two possible option sets are built once, not for every request.
+  const publicCors = corsOptionsFor('/api/v1/sessions/x', config.http.corsOrigins);
+  const dashboardCors = corsOptionsFor('/', config.http.corsOrigins);
   await app.register(
     cors,
     () => (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) =>
-      callback(null, corsOptionsFor(request.url, config.http.corsOrigins)),
+      callback(null, publicChatPaths.test(request.url) ? publicCors : dashboardCors),
   );
   app.setGlobalPrefix(API_PREFIX, { exclude: unprefixed });
   app.useGlobalPipes(createValidationPipe());

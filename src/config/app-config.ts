@@ -91,6 +91,8 @@ export interface ExecutionsConfig {
   readonly visitorLimits: VisitorLimitsConfig;
   /** Turns of one session waiting behind the running one, per process, before 429 session.busy. */
   readonly sessionTurnQueueLimit: number;
+  /** Session rows cached in process between turns (0: no cache). */
+  readonly sessionCacheMaxEntries: number;
 }
 
 /** Rate limits of the public chat routes: requests per window (0: no limit). */
@@ -218,6 +220,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
         messagesPerSession: env.CHAT_MESSAGE_LIMIT_PER_SESSION,
       },
       sessionTurnQueueLimit: env.SESSION_TURN_QUEUE_LIMIT,
+      sessionCacheMaxEntries: env.SESSION_CACHE_MAX_ENTRIES,
     },
   };
 }

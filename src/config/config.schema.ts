@@ -181,6 +181,8 @@ const executionsSchema = z.object({
   CHAT_MESSAGE_LIMIT_PER_SESSION: int(60, 0, 1_000_000),
   /** Messages of one session a process queues behind the running one before answering 429. */
   SESSION_TURN_QUEUE_LIMIT: int(32, 0, 10_000),
+  /** Session rows a process keeps in memory between turns (LRU, see session-cache.ts); 0 turns it off. */
+  SESSION_CACHE_MAX_ENTRIES: int(10_000, 0, 1_000_000),
 });
 
 export const envSchema = coreSchema

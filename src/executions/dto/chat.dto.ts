@@ -9,11 +9,14 @@ import {
   IsUUID,
   Length,
   MaxLength,
+  length,
+  maxLength,
 } from 'class-validator';
 import { LimitQueryDto } from '@/common/pagination/keyset';
 import { OptionalNotNull } from '@/common/validation/field-validators';
+import { registerPrecompiledCheck } from '@/common/validation/validation';
 import { BUBBLE_BLOCK_TYPES, INPUT_BLOCK_TYPES, type BubbleBlockType } from '@/flows';
-import { MaxJsonBytes, PrefilledVariablesWithinLimits, VISITOR_INPUT_LIMITS } from './visitor-input-limits';
+import { jsonBytes, MaxJsonBytes, PrefilledVariablesWithinLimits, VISITOR_INPUT_LIMITS } from './visitor-input-limits';
 
 export class StartSessionDto {
   @ApiPropertyOptional({
@@ -273,3 +276,32 @@ export class MessageViewDto {
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 }
+
+const sendMessageFields = new Set(['clientMessageId', 'text', 'value', 'command']);
+
+/**
+ * The chat turn's body without reflection (it is checked on every visitor message): the
+ * `SendMessageDto` of a body that passes its decorators for certain, else `undefined` and the
+ * global pipe's full check answers (same 400s). Uses class-validator's own `length`/`maxLength`
+ * (which count characters as the decorators do). Bodies with `fileUrls` or a structured `value`
+ * (object, array) always take the full check.
+ */
+export function acceptSendMessage(body: unknown): SendMessageDto | undefined {
+  if (typeof body !== 'object' || body === null || Object.getPrototypeOf(body) !== Object.prototype) return undefined;
+  const fields = body as Record<string, unknown>;
+  for (const key of Object.keys(fields)) if (!sendMessageFields.has(key)) return undefined;
+  const { clientMessageId, text, value, command } = fields;
+  if (typeof clientMessageId !== 'string' || !length(clientMessageId, 1, 100)) return undefined;
+  if (text !== undefined && (typeof text !== 'string' || !maxLength(text, 10_000))) return undefined;
+  if (command !== undefined && (typeof command !== 'string' || !length(command, 1, 100))) return undefined;
+  if (
+    value !== undefined &&
+    ((typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') ||
+      jsonBytes(value) > VISITOR_INPUT_LIMITS.valueBytes)
+  ) {
+    return undefined;
+  }
+  return Object.assign(new SendMessageDto(), fields);
+}
+
+registerPrecompiledCheck(SendMessageDto, acceptSendMessage);

@@ -13,6 +13,7 @@ const config: ExecutionsConfig = {
   pruneCron: '0 3 * * *',
   visitorLimits: { windowSeconds: 60, startsPerIp: 0, startsPerBot: 0, messagesPerIp: 0, messagesPerSession: 0 },
   sessionTurnQueueLimit: 32,
+  sessionCacheMaxEntries: 0,
 };
 
 describe('effectRunnerProviders', () => {
