@@ -30,6 +30,8 @@ const WAITING_BATCH = 50;
 export class AssignmentService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AssignmentService.name);
   private unsubscribe?: () => void;
+  /** Background assignment runs (an agent came online, a seat was freed), awaited on shutdown. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly repo: AssignmentRepository,
@@ -44,8 +46,14 @@ export class AssignmentService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
+    await this.idle();
+  }
+
+  /** Resolves when the background assignment runs started so far are done. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
   // ---------------------------------------------------------------- automatic assignment
