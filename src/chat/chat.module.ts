@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@/config';
 import { workerProviders } from '@/queue/queue.module';
-import { UsersCoreModule } from '@/users/users.module';
 import { AssignmentRepository } from './assignment.repository';
 import { AssignmentService } from './assignment.service';
 import { CannedResponsesController } from './canned-responses.controller';
@@ -19,7 +18,8 @@ import { MessagesRepository } from './messages.repository';
 
 /**
  * Live chat for agents: the inbox and actions (REST here, the agent socket through the exported
- * services), canned responses, assignment, presence. `executions` is the app's one
+ * services), canned responses, assignment, presence. Other modules' tables (memberships, users,
+ * departments) are read by name in this module's SQL. `executions` is the app's one
  * `ExecutionsModule.register(config)` (for `SessionsService.handBack`), passed in so it is not
  * registered twice.
  */
@@ -28,7 +28,7 @@ export class ChatModule {
   static register(config: AppConfig, executions: DynamicModule): DynamicModule {
     return {
       module: ChatModule,
-      imports: [ChatCoreModule, UsersCoreModule, executions],
+      imports: [ChatCoreModule, executions],
       controllers: config.role.api ? [ConversationsController, CannedResponsesController, ChatSettingsController] : [],
       providers: [
         MessagesRepository,
