@@ -6,6 +6,7 @@ import { TurnIdempotency1796151938188 } from './1796151938188-TurnIdempotency';
 import { EndedSessions1796152208141 } from './1796152208141-EndedSessions';
 import { OutboxEvents1796155800000 } from './1796155800000-OutboxEvents';
 import { LiveChat1796160000000 } from './1796160000000-LiveChat';
+import { LiveChatInbox1796160100000 } from './1796160100000-LiveChatInbox';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -21,4 +22,5 @@ export const migrations: MixedList<Function> = [
   EndedSessions1796152208141,
   OutboxEvents1796155800000,
   LiveChat1796160000000,
+  LiveChatInbox1796160100000,
 ];

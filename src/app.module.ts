@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuthModule } from '@/auth/auth.module';
+import { ChatModule } from '@/chat/chat.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
 import { ExecutionsModule } from '@/executions/executions.module';
 import { type AppConfig, ConfigModule } from '@/config';
@@ -22,6 +23,7 @@ import { WidgetModule } from '@/widget/widget.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, extraModules: readonly Type[] = []): DynamicModule {
+    const executions = ExecutionsModule.register(config);
     return {
       module: AppModule,
       imports: [
@@ -37,7 +39,8 @@ export class AppModule {
         UsersModule.register(config),
         AuthModule.register(config),
         ChatbotsModule.register(config),
-        ExecutionsModule.register(config),
+        executions,
+        ChatModule.register(config, executions),
         WidgetModule,
         ...extraModules,
       ],

@@ -229,22 +229,20 @@ describe('bot-to-human handoff and back, in one message history', () => {
     expect(handedOff.status).toBe(200);
     expect(richText(handedOff).join(' ')).toContain('Connecting you to a human');
     expect(handedOff.body.input).toMatchObject({ id: 'parley-live-chat', type: 'text input' });
-    await t.app
-      .get(ConversationStore)
-      .append(
-        org(),
-        conversationId,
-        [
-          {
-            id: newId(),
-            sender: { type: 'agent', id: admin.userId },
-            kind: 'message',
-            content: { text: 'Ada here' },
-            text: 'Ada here',
-          },
-        ],
-        'agent',
-      );
+    await t.app.get(ConversationStore).append(
+      org(),
+      conversationId,
+      [
+        {
+          id: newId(),
+          sender: { type: 'agent', id: admin.userId },
+          kind: 'message',
+          content: { text: 'Ada here' },
+          text: 'Ada here',
+        },
+      ],
+      'agent',
+    );
     const poll = await cont({});
     expect(poll.status).toBe(200);
     expect(richText(poll).join(' ')).toContain('Ada here');

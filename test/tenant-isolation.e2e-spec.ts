@@ -1,4 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
+import { insertConversation } from './support/conversations';
 import { addMember, register, type Account } from './support/identity';
 import { operationsOf, pathParams, requestBodyOf } from './support/openapi-walker';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -54,8 +55,28 @@ describe('tenant isolation across every documented route with an id', () => {
       token: session.body.sessionToken,
       body: { clientMessageId: 'a1', text: 'Secret Visitor A' },
     });
+    const conversation = await insertConversation(t, {
+      organizationId: a.organizationId,
+      chatbotId: chatbot.body.id,
+      departmentId: department.body.id,
+      assigneeId: agent.userId,
+      labels: ['secret-label-a'],
+      contact: { name: 'Secret Contact A', email: 'secret.contact.a@example.com' },
+      messages: [{ senderType: 'visitor', text: 'Secret Conversation Message A' }],
+    });
+    const [message] = await t.sql<{ id: string }>('SELECT id FROM conversation_messages WHERE conversation_id = $1', [
+      conversation,
+    ]);
+    const canned = await t.request('POST', '/api/v1/canned-responses', {
+      token: a.accessToken,
+      body: { shortCode: 'secret-a', content: 'Secret Canned A' },
+    });
+    expect(canned.status).toBe(201);
     return {
       ids: [
+        conversation,
+        message!.id,
+        canned.body.id,
         a.organizationId,
         a.userId,
         agent.userId,
@@ -77,6 +98,10 @@ describe('tenant isolation across every documented route with an id', () => {
         'Secret Template A',
         chatbot.body.publicId,
         'Secret Visitor A',
+        'Secret Contact A',
+        'secret-label-a',
+        'Secret Conversation Message A',
+        'Secret Canned A',
       ],
     };
   }
@@ -138,6 +163,12 @@ describe('tenant isolation across every documented route with an id', () => {
     ).toBe('pending');
     const keys = await t.request('GET', '/api/v1/api-keys', { token: a.accessToken });
     expect(keys.body.items[0].revokedAt).toBeNull();
+    const conversations = await t.request('GET', '/api/v1/conversations', { token: a.accessToken });
+    expect(conversations.body.items).toEqual([
+      expect.objectContaining({ status: 'open', priority: 'none', labels: ['secret-label-a'], lastSeq: 1 }),
+    ]);
+    const canned = await t.request('GET', '/api/v1/canned-responses', { token: a.accessToken });
+    expect(canned.body.items).toEqual([expect.objectContaining({ shortCode: 'secret-a', content: 'Secret Canned A' })]);
     const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });
     expect(bots.body.items).toEqual([
       expect.objectContaining({ name: 'Secret Bot A', status: 'published', latestVersion: 1, draftRevision: 1 }),

@@ -26,6 +26,7 @@ export type EventSubscriber = {
  */
 export const eventSubscribers = [
   { name: 'metrics', events: eventTypes, queue: 'events', job: 'record' },
+  { name: 'chat-assignment', events: ['conversation.bot_handoff'], queue: 'chat', job: 'assign-handoff' },
 ] as const satisfies readonly EventSubscriber[];
 
 export const subscribersOf = (type: EventType): readonly EventSubscriber[] =>

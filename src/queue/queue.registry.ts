@@ -39,6 +39,15 @@ export interface QueueJobs {
      */
     'prune-sessions': { organizationId: null };
   };
+  /** Live chat: assignment after a handoff, the end of snoozes. */
+  chat: {
+    /** Subscriber `chat-assignment`: assign a handed-over conversation (`conversation.bot_handoff`). */
+    'assign-handoff': EventJob;
+    /** A snooze ends: reopen the conversation if it is still snoozed and due (delayed job). */
+    unsnooze: { organizationId: string; conversationId: string };
+    /** Reopen every due snooze (a repeating job; catches up missed delayed jobs). Platform-wide. */
+    'reopen-snoozed': { organizationId: null };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -59,6 +68,7 @@ export type JobPayload<Q extends QueueName, J extends JobName<Q>> = QueueJobs[Q]
 export const queueRegistry = {
   system: ['ping'],
   executions: ['idle', 'prune-sessions'],
+  chat: ['assign-handoff', 'unsnooze', 'reopen-snoozed'],
   events: ['record'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 

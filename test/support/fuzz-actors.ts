@@ -1,4 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
+import { insertConversation } from './conversations';
 import { addMember, register, type Account } from './identity';
 import type { ParamResolver } from './fuzz-cases';
 import type { TestApp } from './test-app';
@@ -69,6 +70,18 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   const typebot = await t.request('POST', `/api/v1/typebots/${chatbot.body.publicId}/startChat`, { body: {} });
   expectStatus('typebot session', typebot, 200);
 
+  const conversation = await insertConversation(t, {
+    organizationId: admin.organizationId,
+    chatbotId: chatbot.body.id,
+    departmentId: department.body.id,
+    contact: { name: 'Fuzz Contact', email: 'fuzz.contact@example.com' },
+  });
+  const canned = await t.request('POST', '/api/v1/canned-responses', {
+    ...as,
+    body: { shortCode: 'fuzz', content: 'Fuzz canned response' },
+  });
+  expectStatus('canned response', canned, 201);
+
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
     { role: 'visitor', headers: bearer(session.body.sessionToken) },
@@ -110,6 +123,12 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return template.body.id;
       case 'organizations':
         return bystander.organizationId;
+      case 'conversations':
+        return conversation;
+      case 'canned-responses':
+        return canned.body.id;
+      case 'agents':
+        return agent.userId;
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }
