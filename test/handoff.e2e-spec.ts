@@ -164,6 +164,25 @@ describe('bot-to-human handoff and back, in one message history', () => {
     ]);
   });
 
+  it('an agent hands back over REST; viewers and other tenants cannot', async () => {
+    const s = await start();
+    await say(s, 'm1', 'human please');
+    const route = `/api/v1/conversations/${s.sessionId}/handback`;
+    const other = await register(t);
+    expect((await t.request('POST', route, { token: other.accessToken, body: {} })).status).toBe(404);
+    const back = await t.request('POST', route, { token: admin.accessToken, body: { groupId: 'survey' } });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ id: s.sessionId, status: 'pending', assignee: null });
+    const lines = await history(s.sessionId);
+    expect(lines.slice(-2).map((m) => [m.sender_type, m.kind, m.text])).toEqual([
+      ['system', 'activity', 'Ada handed the conversation back to the bot'],
+      ['bot', 'message', 'How did we do?'],
+    ]);
+    expect((await t.request('POST', route, { token: admin.accessToken, body: {} })).status).toBe(409);
+    const next = await say(s, 'm2', '5');
+    expect(next.body.status).toBe('completed'); // the survey was the last thing the bot had to say
+  });
+
   it('hands back at a chosen group, and refuses what cannot be handed back', async () => {
     const s = await start();
     await expect(handBack(s)).rejects.toMatchObject({ code: 'conversation.not_handed_off' });

@@ -164,9 +164,13 @@ describe('tenant isolation across every documented route with an id', () => {
     const keys = await t.request('GET', '/api/v1/api-keys', { token: a.accessToken });
     expect(keys.body.items[0].revokedAt).toBeNull();
     const conversations = await t.request('GET', '/api/v1/conversations', { token: a.accessToken });
-    expect(conversations.body.items).toEqual([
-      expect.objectContaining({ status: 'open', priority: 'none', labels: ['secret-label-a'], lastSeq: 1 }),
-    ]);
+    // The seeded conversation, and the bot session's own (same id as the session), both untouched.
+    expect(conversations.body.items).toHaveLength(2);
+    expect(conversations.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ status: 'open', priority: 'none', labels: ['secret-label-a'], lastSeq: 1 }),
+      ]),
+    );
     const canned = await t.request('GET', '/api/v1/canned-responses', { token: a.accessToken });
     expect(canned.body.items).toEqual([expect.objectContaining({ shortCode: 'secret-a', content: 'Secret Canned A' })]);
     const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });

@@ -111,12 +111,17 @@ describe('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromi
     expect((await t.request('GET', '/api/v1/widget.js')).status).toBe(404);
   });
 
-  it('serves a demo page with the id escaped, no inline script and its own Content-Security-Policy', async () => {
-    const page = await t.request('GET', `/widget/${encodeURIComponent('<b>"x"</b>')}`);
+  it('serves a demo page for published bots only, with no inline script and its own Content-Security-Policy', async () => {
+    const unknown = await t.request('GET', `/widget/${encodeURIComponent('<b>"x"</b>')}`);
+    expect([unknown.status, unknown.headers.get('content-type')]).toEqual([
+      404,
+      'application/problem+json; charset=utf-8',
+    ]);
+    expect(unknown.text).not.toContain('<b>');
+    const page = await t.request('GET', `/widget/${publicId}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(page.text).toContain('data-bot="&lt;b&gt;&quot;x&quot;&lt;/b&gt;"');
-    expect(page.text).not.toContain('<b>');
+    expect(page.text).toContain(`data-bot="${publicId}"`);
     expect(page.text).not.toMatch(/<script>/);
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain(`script-src 'self'`);

@@ -448,25 +448,7 @@ export class ConversationsService {
       if (error instanceof DomainException && error.code === 'session.not_found') throw new ConversationNotFromBot();
       throw error;
     }
-    await this.store.append(
-      organizationId,
-      id,
-      [
-        {
-          id: newId(),
-          sender: { type: 'system' },
-          kind: 'activity',
-          content: {
-            type: 'handed_back',
-            text: `${byName} handed the conversation back to the bot`,
-            byUserId,
-            groupId: groupId ?? null,
-          },
-          text: `${byName} handed the conversation back to the bot`,
-        },
-      ],
-      'quiet',
-    );
+    // The bot's turn wrote the activity line, the status change and their events in its statement.
     if (conversation.status === 'open' && conversation.assignee) {
       this.assignment.afterFreed(organizationId, conversation.assignee.id);
     }

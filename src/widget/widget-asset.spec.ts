@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyReply } from 'fastify';
 import { demoPage, escapeHtml, loadWidgetAsset, matchesEtag, widgetBundleCandidates } from './widget-asset';
+import type { PublishedChatbots } from '@/chatbots/published-chatbots.service';
 import { WidgetController } from './widget.controller';
 import { WidgetNotBuilt } from './widget.exception';
 
@@ -42,7 +43,7 @@ describe('widget asset', () => {
   });
 
   it('answers 503 widget.not_built when the bundle was missing at boot', () => {
-    const controller = new WidgetController(undefined);
+    const controller = new WidgetController(undefined, {} as PublishedChatbots);
     expect(() => controller.script(undefined, {} as FastifyReply)).toThrow(WidgetNotBuilt);
   });
 });

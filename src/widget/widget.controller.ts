@@ -2,6 +2,8 @@ import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
+import { BotNotAvailable } from '@/executions/executions.exception';
 import { Public } from '@/access/access.decorators';
 import { ApiProblems } from '@/common/openapi/api-problems.decorator';
 import { DEMO_PAGE_CSP, demoPage, matchesEtag, type WidgetAsset } from './widget-asset';
@@ -15,7 +17,10 @@ const crossOrigin = { 'cross-origin-resource-policy': 'cross-origin' };
 @ApiTags('widget')
 @Controller()
 export class WidgetController {
-  constructor(@Inject(WIDGET_ASSET) private readonly asset: WidgetAsset | undefined) {}
+  constructor(
+    @Inject(WIDGET_ASSET) private readonly asset: WidgetAsset | undefined,
+    private readonly chatbots: PublishedChatbots,
+  ) {}
 
   @Get('widget.js')
   @Public()
@@ -54,7 +59,11 @@ export class WidgetController {
   })
   @ApiParam({ name: 'publicId', description: 'The public id of a published bot' })
   @ApiOkResponse({ description: 'The demo page', content: { 'text/html': { schema: { type: 'string' } } } })
-  demo(@Param('publicId') publicId: string, @Res() reply: FastifyReply): FastifyReply {
+  @ApiProblems(404)
+  async demo(@Param('publicId') publicId: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    // Only for a bot that answers: no page (and no page title echoing any id) for anything else.
+    const bot = await this.chatbots.findByPublicIdCapability(publicId);
+    if (!bot || bot.status !== 'published' || !bot.publishedVersion) throw new BotNotAvailable();
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(demoPage(publicId));
   }
 }

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { ChatbotsCoreModule } from '@/chatbots/chatbots.module';
 import { loadWidgetAsset } from './widget-asset';
 import { WidgetController } from './widget.controller';
 import { RESPONSE_HEADERS, WIDGET_ASSET } from './widget.tokens';
@@ -10,6 +11,7 @@ import { RESPONSE_HEADERS, WIDGET_ASSET } from './widget.tokens';
  * (outside the /api/v1 prefix).
  */
 @Module({
+  imports: [ChatbotsCoreModule],
   controllers: [WidgetController],
   providers: [{ provide: WIDGET_ASSET, useFactory: () => loadWidgetAsset() }],
 })
