@@ -41,7 +41,8 @@ import {
 import { describeFlow, FlowCache } from './flow-cache';
 import { conversationTransition, sessionEvents } from './session-events';
 import { SessionTurnQueue } from './session-turn-queue';
-import { SessionsRepository } from './sessions.repository';
+import { SESSION_CACHE_TTL_MS, SessionCache } from './session-cache';
+import { SessionsRepository, type TurnWrite } from './sessions.repository';
 import type { TurnOutcome } from './turn-runner';
 import { TurnRunner } from './turn-runner';
 import { originAllowed, VisitorAccess } from './visitor-access';
@@ -62,6 +63,19 @@ export interface RepliedTurn {
   readonly message: MessageView | null;
 }
 
+/** A session row as this process last saved or read it, with the answers it gave lately (for resends). */
+interface CachedSession {
+  readonly turn: number;
+  readonly session: ChatSessionEntity;
+  readonly recent: readonly { readonly clientMessageId: string; readonly replied: RepliedTurn }[];
+}
+
+/** Answers kept per cached session for resends that reach this process. */
+const RECENT_REPLIES = 4;
+
+/** The cached row was not current (another process moved the session on): read it again. */
+class StaleSession extends Error {}
+
 export interface StartOptions {
   variables?: Record<string, unknown>;
   origin?: string;
@@ -80,6 +94,13 @@ export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
   /** Messages being applied by this process, by session and clientMessageId. */
   private readonly inFlight = new Map<string, Promise<RepliedTurn>>();
+  /**
+   * Session rows between turns (`SessionCache`): a turn of a cached session does not read it. The
+   * save is conditional on the cached `turn`, so a stale entry (another process saved since) only
+   * loses that UPDATE and reads the row again; before a call to the outside world the row is
+   * checked first. Only sessions the bot owns are served from it.
+   */
+  private readonly cache: SessionCache<CachedSession>;
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -92,7 +113,12 @@ export class SessionsService {
     @InjectConfig() private readonly config: AppConfig,
     private readonly store: ConversationStore,
     private readonly committed: CommittedEvents,
-  ) {}
+  ) {
+    this.cache = new SessionCache<CachedSession>({
+      maxEntries: config.executions.sessionCacheMaxEntries,
+      ttlMs: SESSION_CACHE_TTL_MS,
+    });
+  }
 
   /** A visitor starts a conversation with a published bot (not of a suspended organization). */
   async start(publicId: string, options: StartOptions): Promise<ChatTurn & { sessionId: string }> {
@@ -241,17 +267,51 @@ export class SessionsService {
     const turn = this.turns.run(sessionId, async () => {
       const deadline = Date.now() + SAVE_BUDGET_MS;
       for (let attempt = 1; ; attempt++) {
-        const { session, earlier } = await this.liveForTurn(sessionId, clientMessageId);
-        if (earlier !== undefined) return { turn: earlier.response as ChatTurn, message: earlier.message };
+        const cached = attempt === 1 ? this.cachedForTurn(sessionId) : undefined;
+        const known = cached?.recent.find((r) => r.clientMessageId === clientMessageId);
+        if (known) return known.replied;
+        let session: ChatSessionEntity;
+        if (cached) {
+          session = cached.session;
+        } else {
+          const found = await this.liveForTurn(sessionId, clientMessageId);
+          if (found.earlier !== undefined) {
+            return { turn: found.earlier.response as ChatTurn, message: found.earlier.message };
+          }
+          session = found.session;
+        }
         if (session.status === 'handoff') return this.toHuman(session, clientMessageId, payload);
         if (session.status !== 'active') throw new SessionEnded(session.status);
-        const saved = await this.advance(session, input, { reply: payload, clientMessageId });
+        const saved = await this.advance(session, input, {
+          reply: payload,
+          clientMessageId,
+          // A cached row is checked before the turn calls the outside world.
+          ...(cached ? { check: () => this.checkCurrent(session, clientMessageId) } : {}),
+        }).catch((error: unknown) => {
+          if (error instanceof StaleSession) return undefined;
+          throw error;
+        });
         if (saved) return saved;
+        this.cache.invalidate(sessionId);
+        if (cached) continue; // the cache was stale: read the row (no pause, not a lost race)
         if (!(await this.pauseBeforeRetry(attempt, deadline))) throw new SessionBusy();
       }
     });
     this.inFlight.set(key, turn);
     return turn.finally(() => this.inFlight.delete(key));
+  }
+
+  /** The cached row of a live session the bot owns, if this process has it. */
+  private cachedForTurn(sessionId: string): CachedSession | undefined {
+    const entry = this.cache.get(sessionId)?.row;
+    if (!entry || entry.session.status !== 'active' || entry.session.expiresAt <= new Date()) return undefined;
+    return entry;
+  }
+
+  /** Throws `StaleSession` when the session moved on since it was cached, or this message was applied. */
+  private async checkCurrent(session: ChatSessionEntity, clientMessageId: string): Promise<void> {
+    const found = await this.sessions.findForTurnBySessionToken(session.id, clientMessageId);
+    if (!found || found.earlier !== undefined || found.session.turn !== session.turn) throw new StaleSession();
   }
 
   /** A visitor's message while a human owns the conversation: stored for the agent, the bot stays quiet. */
@@ -377,6 +437,8 @@ export class SessionsService {
       clientMessageId?: string;
       activity?: NewMessage;
       handedBackBy?: string;
+      /** See `TurnContext.beforeOutsideEffects`. */
+      check?: () => Promise<void>;
     },
   ): Promise<RepliedTurn | undefined> {
     const flow = await this.flowOf(session);
@@ -387,6 +449,7 @@ export class SessionsService {
         sessionId: session.id,
         flow: flow.flow,
         runEffects: session.runEffects,
+        ...(by.check ? { beforeOutsideEffects: by.check } : {}),
       },
       session.state,
       input,
@@ -420,7 +483,7 @@ export class SessionsService {
       ...(by.activity ? [by.activity] : []),
       ...botMessages(view.messages),
     ];
-    const saved = await this.sessions.saveTurn(session.organizationId, session.id, session.turn, {
+    const write = {
       state: outcome.state,
       awaiting: outcome.awaiting,
       status: view.status,
@@ -434,7 +497,8 @@ export class SessionsService {
       events,
       preview: session.preview,
       at: now,
-    });
+    };
+    const saved = await this.sessions.saveTurn(session.organizationId, session.id, session.turn, write);
     if (!saved) return undefined;
     const views = this.announce(
       session.organizationId,
@@ -447,6 +511,29 @@ export class SessionsService {
     );
     await this.scheduleIdle(session.organizationId, session.id, session.turn + 1, outcome);
     return { turn: view, message: visitor ? (views[0] ?? null) : null };
+  }
+
+  /** Caches the session as saved (a new object: cached rows are never mutated), with this answer. */
+  private remember(
+    session: ChatSessionEntity,
+    turn: number,
+    write: Pick<TurnWrite, 'state' | 'awaiting' | 'status' | 'completed' | 'result' | 'expiresAt'>,
+    clientMessageId: string | undefined,
+    replied: RepliedTurn,
+  ): void {
+    if (!this.cache.enabled) return;
+    const earlier = this.cache.get(session.id)?.row.recent ?? [];
+    const recent = clientMessageId ? [{ clientMessageId, replied }, ...earlier].slice(0, RECENT_REPLIES) : earlier;
+    const saved = Object.assign(Object.create(Object.getPrototypeOf(session) as object) as ChatSessionEntity, session, {
+      state: write.state,
+      awaiting: write.awaiting,
+      status: write.status,
+      completed: write.completed,
+      result: write.result,
+      expiresAt: write.expiresAt,
+      turn,
+    });
+    this.cache.set(session.id, { turn, session: saved, recent });
   }
 
   /**

@@ -31,6 +31,12 @@ export interface TurnContext {
   readonly flow: FlowDocument;
   /** Previews may skip effects that touch the outside world. */
   readonly runEffects: boolean;
+  /**
+   * Called once before the first effect that reaches the outside world (HTTP, OpenAI): a turn run
+   * on a cached session row checks there that the row is still current, so a stale copy never
+   * makes a call twice. Throwing stops the turn.
+   */
+  readonly beforeOutsideEffects?: () => Promise<void>;
 }
 
 /** Everything one visitor turn produced, across engine steps and effects. */
@@ -78,6 +84,7 @@ export class TurnRunner {
     let handoff: HandoffEffect | undefined;
     let input = first;
     let current = state;
+    let checked = false;
     for (let round = 0; ; round++) {
       const linkedFlows = current ? await this.linked.load(ctx.organizationId, requiredFlowRefs(current)) : {};
       const result = runEngine(ctx.flow, current, input, { now, random: Math.random, linkedFlows });
@@ -133,6 +140,10 @@ export class TurnRunner {
       }
       if (awaited.kind === 'wait') {
         actions.push({ type: 'wait', seconds: awaited.seconds, afterMessageCount: offset + awaited.afterMessageCount });
+      }
+      if (!checked && ctx.beforeOutsideEffects && (awaited.kind === 'httpRequest' || awaited.kind === 'openAiChat')) {
+        await ctx.beforeOutsideEffects();
+        checked = true;
       }
       input = await this.carryOut(ctx, awaited, aiUsage);
     }
