@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuthModule } from '@/auth/auth.module';
+import { ChatGatewayModule } from '@/chat/gateway/chat-gateway.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
 import { ExecutionsModule } from '@/executions/executions.module';
 import { type AppConfig, ConfigModule } from '@/config';
@@ -21,6 +22,9 @@ import { UsersModule } from '@/users/users.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, extraModules: readonly Type[] = []): DynamicModule {
+    // Built once: the live-chat gateways import these very instances (modules are keyed by reference).
+    const auth = AuthModule.register(config);
+    const executions = ExecutionsModule.register(config);
     return {
       module: AppModule,
       imports: [
@@ -34,9 +38,10 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         UsersModule.register(config),
-        AuthModule.register(config),
+        auth,
         ChatbotsModule.register(config),
-        ExecutionsModule.register(config),
+        executions,
+        ...(config.role.api ? [ChatGatewayModule.register({ auth, executions })] : []),
         ...extraModules,
       ],
     };
