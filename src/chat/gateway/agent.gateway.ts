@@ -14,13 +14,7 @@ import { ConversationNotFound, MessageNotFound } from '../chat.exception';
 import { ConversationStore } from '../conversation-store.service';
 import { PRESENCE_TTL_SECONDS, PresenceService } from '../presence.service';
 import { AgentAuth } from './agent-auth';
-import {
-  AgentReadDto,
-  AgentSendDto,
-  AgentSyncDto,
-  ConversationRefDto,
-  PresenceSetDto,
-} from './dto/agent-socket.dto';
+import { AgentReadDto, AgentSendDto, AgentSyncDto, ConversationRefDto, PresenceSetDto } from './dto/agent-socket.dto';
 import { GatewayPorts } from './gateway-ports';
 import { GatewayRepository } from './gateway.repository';
 import { RealtimeFanout } from './realtime-fanout';
@@ -240,7 +234,8 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     const timer = this.expiry.get(socket);
     if (timer) clearTimeout(timer);
     const data = socket.data as Partial<AgentSocketData>;
-    if (this.closing || !data.userId || !data.organizationId || !data.role || !this.isAgent({ role: data.role })) return;
+    if (this.closing || !data.userId || !data.organizationId || !data.role || !this.isAgent({ role: data.role }))
+      return;
     const { userId, organizationId } = data;
     try {
       if (this.hasLocalSocket(userId, organizationId, socket.id)) return;

@@ -20,7 +20,10 @@ export class GatewayRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The user's name and their departments in the organization (one round trip). */
-  async agentProfile(organizationId: OrganizationId, userId: string): Promise<{ name: string; departmentIds: string[] }> {
+  async agentProfile(
+    organizationId: OrganizationId,
+    userId: string,
+  ): Promise<{ name: string; departmentIds: string[] }> {
     const [row] = await this.db.query<{ name: string | null; departments: string[] | null }[]>(
       `SELECT u.name,
               ARRAY(SELECT d.department_id::text FROM department_members d
@@ -34,15 +37,18 @@ export class GatewayRepository {
   async summary(organizationId: OrganizationId, conversationId: string): Promise<AgentConversationSummary | undefined> {
     const [row] = await this.db.query<
       { id: string; status: ConversationStatus; assignee_id: string | null; last_seq: number }[]
-    >(
-      `SELECT id, status, assignee_id, last_seq FROM conversations WHERE id = $1 AND organization_id = $2`,
-      [conversationId, organizationId],
-    );
+    >(`SELECT id, status, assignee_id, last_seq FROM conversations WHERE id = $1 AND organization_id = $2`, [
+      conversationId,
+      organizationId,
+    ]);
     return row ? { id: row.id, status: row.status, assigneeId: row.assignee_id, lastSeq: row.last_seq } : undefined;
   }
 
   /** What the visitor is shown of a conversation: status and the assignee's name. */
-  async visitorView(organizationId: OrganizationId, conversationId: string): Promise<VisitorConversationView | undefined> {
+  async visitorView(
+    organizationId: OrganizationId,
+    conversationId: string,
+  ): Promise<VisitorConversationView | undefined> {
     const [row] = await this.db.query<
       { id: string; status: ConversationStatus; assignee_id: string | null; assignee_name: string | null }[]
     >(
@@ -60,13 +66,18 @@ export class GatewayRepository {
   }
 
   /** Moves the visitor's read marker forward to `messageId`; its seq, or undefined when no such message. */
-  async visitorRead(organizationId: OrganizationId, conversationId: string, messageId: string): Promise<number | undefined> {
+  async visitorRead(
+    organizationId: OrganizationId,
+    conversationId: string,
+    messageId: string,
+  ): Promise<number | undefined> {
     const [row] = await this.db.query<{ seq: number }[]>(
       `WITH m AS (SELECT seq FROM conversation_messages
                    WHERE id = $3 AND conversation_id = $2 AND organization_id = $1 AND kind <> 'note')
-       UPDATE conversations c SET visitor_last_read_seq = GREATEST(c.visitor_last_read_seq, m.seq)
-         FROM m WHERE c.id = $2 AND c.organization_id = $1
-       RETURNING m.seq`,
+       , moved AS (UPDATE conversations c SET visitor_last_read_seq = GREATEST(c.visitor_last_read_seq, m.seq)
+                     FROM m WHERE c.id = $2 AND c.organization_id = $1
+                   RETURNING m.seq)
+       SELECT seq FROM moved`, // a SELECT: TypeORM answers an UPDATE with [rows, count]
       [organizationId, conversationId, messageId],
     );
     return row?.seq;

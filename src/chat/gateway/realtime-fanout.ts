@@ -126,8 +126,15 @@ export class RealtimeFanout implements OnModuleInit, OnModuleDestroy {
             ?.to([orgRoom, rooms.conversation(event.data.conversationId)])
             .emit('conversation.updated', { ...event.data, occurredAt });
           break;
-        default:
-          break;
+        case 'session.started':
+        case 'session.completed':
+        case 'session.handoff_requested':
+        case 'ai.usage_recorded':
+        case 'result.updated':
+        case 'chatbot.published':
+        case 'invitation.created':
+        case 'auth.password_reset_requested':
+          break; // not for sockets
       }
       if (visitorVisible.has(event.type) && 'conversationId' in event.data) {
         visitorUpdates.set(event.data.conversationId, org);

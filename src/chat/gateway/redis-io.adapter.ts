@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { Namespace, Server, type ServerOptions } from 'socket.io';
+import { Namespace, type Server, type ServerOptions } from 'socket.io';
 import type { AppConfig } from '@/config';
 
 /** The path of the Socket.IO endpoint (engine.io default). */
@@ -27,6 +27,8 @@ export class RedisIoAdapter extends IoAdapter {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly servers = new Set<Server>();
+  /** The pub/sub channel prefix: the install's Redis prefix (processes of one install share it). */
+  private readonly key: string;
 
   constructor(app: INestApplicationContext, config: AppConfig) {
     super(app);
@@ -39,8 +41,6 @@ export class RedisIoAdapter extends IoAdapter {
     this.key = `${config.redis.keyPrefix}:socket.io`;
   }
 
-  private readonly key: string;
-
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, {
       ...(options as Partial<ServerOptions>),
@@ -49,7 +49,7 @@ export class RedisIoAdapter extends IoAdapter {
       // A handshake's payload is small; messages stay within the REST body limits.
       maxHttpBufferSize: 256 * 1024,
       serveClient: false,
-    } as Partial<ServerOptions> as ServerOptions) as Server;
+    } as Partial<ServerOptions> as ServerOptions);
     server.adapter(createAdapter(this.pub, this.sub, { key: this.key, publishOnSpecificResponseChannel: true }));
     this.servers.add(server);
     return server;

@@ -23,7 +23,8 @@ export type Ack<T extends object = object> = ({ readonly ok: true } & T) | Faile
 export type AckCallback<T extends object = object> = (answer: Ack<T>) => void;
 
 /** Who is typing or has read. */
-export type Participant = { readonly type: 'visitor' } | { readonly type: 'agent'; readonly id: string; readonly name?: string };
+export type Participant =
+  { readonly type: 'visitor' } | { readonly type: 'agent'; readonly id: string; readonly name?: string };
 
 export interface TypingEvent {
   readonly conversationId: string;
@@ -117,7 +118,10 @@ export interface AgentClientToServer {
   'message.send': (payload: AgentSendPayload, ack?: AckCallback<{ message: MessageView }>) => void;
   'typing.start': (payload: { readonly conversationId: string }, ack?: AckCallback) => void;
   'typing.stop': (payload: { readonly conversationId: string }, ack?: AckCallback) => void;
-  read: (payload: { readonly conversationId: string; readonly messageId: string }, ack?: AckCallback<{ seq: number }>) => void;
+  read: (
+    payload: { readonly conversationId: string; readonly messageId: string },
+    ack?: AckCallback<{ seq: number }>,
+  ) => void;
   sync: (
     payload: { readonly conversationId: string; readonly after?: string },
     ack?: AckCallback<{ messages: MessageView[] }>,
@@ -147,7 +151,11 @@ export interface AgentSocketData {
   organizationId: string;
   role: OrgRole;
   /** `sid` of the token and how it was issued, for the revocation checks. */
-  session: { readonly via: 'local' | 'keycloak'; readonly sessionId: string | undefined; readonly issuedAt: number | undefined };
+  session: {
+    readonly via: 'local' | 'keycloak';
+    readonly sessionId: string | undefined;
+    readonly issuedAt: number | undefined;
+  };
   /** `exp` of the token, epoch seconds. */
   expiresAt: number | undefined;
   departmentIds: string[];

@@ -35,6 +35,16 @@ export async function validatePayload<T extends object>(dto: Constructor<T>, pay
   return instance;
 }
 
+/** For events that carry nothing (`typing.start` on `/visitor`): nothing, or an empty object. */
+export function validateEmpty(payload: unknown): void {
+  if (payload === undefined || payload === null) return;
+  if (typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new SocketPayloadInvalid([{ field: '', message: 'the payload must be an object' }]);
+  }
+  const fields = Object.keys(payload).map((field) => ({ field, message: `property ${field} should not exist` }));
+  if (fields.length > 0) throw new SocketPayloadInvalid(fields);
+}
+
 const logger = new Logger('SocketHandlers');
 
 /** What a socket is told about a failure: domain errors by their code, anything else as `internal.error`. */
@@ -64,15 +74,17 @@ export function connectError(error: unknown): Error & { data: SocketError } {
 export function answer<T extends object>(
   ack: unknown,
   emitError: (error: SocketError) => void,
-  work: () => Promise<T>,
+  work: () => Promise<T> | T,
 ): void {
   const reply = typeof ack === 'function' ? (ack as (a: Ack<T>) => void) : undefined;
-  work().then(
-    (result) => reply?.({ ok: true, ...result }),
-    (error: unknown) => {
-      const e = socketErrorOf(error);
-      if (reply) reply({ ok: false, error: e });
-      else emitError(e);
-    },
-  );
+  Promise.resolve()
+    .then(work)
+    .then(
+      (result) => reply?.({ ok: true, ...result }),
+      (error: unknown) => {
+        const e = socketErrorOf(error);
+        if (reply) reply({ ok: false, error: e });
+        else emitError(e);
+      },
+    );
 }

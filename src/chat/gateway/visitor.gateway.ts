@@ -15,7 +15,7 @@ import { VisitorAccess } from '@/executions/visitor-access';
 import { Unauthenticated } from '@/auth/auth.exception';
 import { ConversationStore } from '../conversation-store.service';
 import { MessageNotFound } from '../chat.exception';
-import { EmptyDto, VisitorReadDto, VisitorSendDto, VisitorSyncDto } from './dto/visitor-socket.dto';
+import { VisitorReadDto, VisitorSendDto, VisitorSyncDto } from './dto/visitor-socket.dto';
 import { GatewayPorts } from './gateway-ports';
 import { GatewayRepository } from './gateway.repository';
 import { RealtimeFanout } from './realtime-fanout';
@@ -28,7 +28,7 @@ import {
   type VisitorServerToClient,
   type VisitorSocketData,
 } from './socket-events';
-import { answer, connectError, validatePayload } from './socket-validation';
+import { answer, connectError, validateEmpty, validatePayload } from './socket-validation';
 
 type VisitorSocket = Socket<VisitorClientToServer, VisitorServerToClient, NoInterServerEvents, VisitorSocketData>;
 export type VisitorNamespace = Namespace<
@@ -133,15 +133,15 @@ export class VisitorGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       }),
     );
     socket.on('typing.start', (payload, ack) =>
-      answer(ack, emitError, async () => {
-        await validatePayload(EmptyDto, payload);
+      answer(ack, emitError, () => {
+        validateEmpty(payload);
         if (this.typing.allow(socket.id)) this.fanout.visitorTyping(socket, 'typing.start');
         return {};
       }),
     );
     socket.on('typing.stop', (payload, ack) =>
-      answer(ack, emitError, async () => {
-        await validatePayload(EmptyDto, payload);
+      answer(ack, emitError, () => {
+        validateEmpty(payload);
         this.typing.forget(socket.id);
         this.fanout.visitorTyping(socket, 'typing.stop');
         return {};
@@ -152,7 +152,12 @@ export class VisitorGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         const dto = await validatePayload(VisitorReadDto, payload);
         const seq = await this.repo.visitorRead(asOrganizationId(organizationId), sessionId, dto.messageId);
         if (seq === undefined) throw new MessageNotFound(dto.messageId);
-        this.fanout.read(socket, { conversationId: sessionId, reader: { type: 'visitor' }, messageId: dto.messageId, seq });
+        this.fanout.read(socket, {
+          conversationId: sessionId,
+          reader: { type: 'visitor' },
+          messageId: dto.messageId,
+          seq,
+        });
         return { seq };
       }),
     );

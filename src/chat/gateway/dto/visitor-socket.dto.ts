@@ -33,6 +33,3 @@ export class VisitorSyncDto {
   @IsUUID()
   after?: string;
 }
-
-/** `typing.start` / `typing.stop` carry nothing. */
-export class EmptyDto {}
