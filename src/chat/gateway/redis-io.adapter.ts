@@ -55,19 +55,28 @@ export class RedisIoAdapter extends IoAdapter {
     return server;
   }
 
-  override async close(server: Server | Namespace): Promise<void> {
-    if (server instanceof Namespace) return; // closed with its server
-    if (!this.servers.delete(server)) return;
+  override close(server: Server | Namespace): Promise<void> {
+    if (server instanceof Namespace || !this.servers.delete(server)) return Promise.resolve(); // namespaces go with their server
     // Not `server.close()`: that would close Fastify's HTTP server under it.
     server.local.disconnectSockets(true);
-    for (const nsp of server._nsps.values()) {
-      nsp.local.disconnectSockets(true);
-      await Promise.resolve(nsp.adapter.close()).catch(() => undefined);
-    }
+    // The adapters' subscriptions go with the subscriber client (`dispose`), even while Redis is down.
+    for (const nsp of server._nsps.values()) nsp.local.disconnectSockets(true);
     server.engine.close();
+    return Promise.resolve();
   }
 
+  /** Quits the pub/sub clients (politely when Redis answers, at once when it does not: never waits on it). */
   override async dispose(): Promise<void> {
-    await Promise.all([this.pub, this.sub].map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all(
+      [this.pub, this.sub].map(async (client) => {
+        if (client.status === 'ready') {
+          await Promise.race([
+            client.quit().catch(() => undefined),
+            new Promise((done) => setTimeout(done, 1_000).unref()),
+          ]);
+        }
+        client.disconnect();
+      }),
+    );
   }
 }
