@@ -10,6 +10,8 @@ export interface ConnectRefusal {
 export type AnySocket = Socket;
 
 const opened = new Set<Socket>();
+/** Waits still running (`next`): cancelled by `closeSockets`, so no timer outlives a test. */
+const waits = new Set<() => void>();
 
 /** A socket.io client for `namespace` of the app (websocket transport, no reconnection). */
 export function socketFor(
@@ -76,16 +78,21 @@ export function next<T = any>(
   timeoutMs = 10_000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const cancel = (): void => {
+      clearTimeout(timer);
       socket.off(event, listener);
+      waits.delete(cancel);
+    };
+    const timer = setTimeout(() => {
+      cancel();
       reject(new Error(`no ${event} within ${timeoutMs} ms`));
     }, timeoutMs);
     const listener = (payload: T): void => {
       if (!matches(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, listener);
+      cancel();
       resolve(payload);
     };
+    waits.add(cancel);
     socket.on(event, listener);
   });
 }
@@ -101,11 +108,21 @@ export function collect<T = any>(socket: Socket, event: string): T[] {
 export function disconnected(socket: Socket, timeoutMs = 15_000): Promise<string> {
   return new Promise((resolve, reject) => {
     if (socket.disconnected && !socket.active) return resolve('already');
-    const timer = setTimeout(() => reject(new Error(`not disconnected within ${timeoutMs} ms`)), timeoutMs);
-    socket.once('disconnect', (reason) => {
+    const cancel = (): void => {
       clearTimeout(timer);
+      socket.off('disconnect', onDisconnect);
+      waits.delete(cancel);
+    };
+    const timer = setTimeout(() => {
+      cancel();
+      reject(new Error(`not disconnected within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onDisconnect = (reason: string): void => {
+      cancel();
       resolve(reason);
-    });
+    };
+    waits.add(cancel);
+    socket.on('disconnect', onDisconnect);
   });
 }
 
@@ -113,6 +130,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /** Closes every socket these helpers opened (afterAll/afterEach). */
 export function closeSockets(): void {
+  for (const cancel of [...waits]) cancel();
   for (const socket of opened) socket.disconnect();
   opened.clear();
 }
