@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config';
 import { AppModule } from './app.module';
+import { RedisIoAdapter } from './chat/gateway/redis-io.adapter';
 import { clientErrorHandler, frameworkErrorHandler } from './common/errors/framework-errors';
 import { setupOpenApi } from './common/openapi/swagger';
 import { packageVersion } from './common/package-info';
@@ -129,6 +130,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix(API_PREFIX, { exclude: unprefixed });
   app.useGlobalPipes(createValidationPipe());
   if (config.http.docsEnabled) setupOpenApi(app, packageVersion());
+  // Live-chat sockets (`/socket.io`, namespaces /visitor and /agent) on Fastify's HTTP server.
+  if (config.role.api) app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   try {
     await app.init();
   } catch (error) {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuthModule } from '@/auth/auth.module';
 import { ChatModule } from '@/chat/chat.module';
+import { ChatGatewayModule } from '@/chat/gateway/chat-gateway.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
 import { ExecutionsModule } from '@/executions/executions.module';
 import { type AppConfig, ConfigModule } from '@/config';
@@ -23,7 +24,10 @@ import { WidgetModule } from '@/widget/widget.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, extraModules: readonly Type[] = []): DynamicModule {
+    // Built once: the live-chat modules import these very instances (modules are keyed by reference).
+    const auth = AuthModule.register(config);
     const executions = ExecutionsModule.register(config);
+    const chat = ChatModule.register(config, executions);
     return {
       module: AppModule,
       imports: [
@@ -37,10 +41,11 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         UsersModule.register(config),
-        AuthModule.register(config),
+        auth,
         ChatbotsModule.register(config),
         executions,
-        ChatModule.register(config, executions),
+        chat,
+        ...(config.role.api ? [ChatGatewayModule.register({ auth, executions, chat })] : []),
         WidgetModule,
         ...extraModules,
       ],

@@ -125,7 +125,7 @@ export class AuthModule {
         KeycloakProvisioning,
         ...keycloakProviders(config),
       ],
-      exports: [Authenticator, AccessTokenService],
+      exports: [Authenticator, AccessTokenService, SessionDenylist],
     };
   }
 }

@@ -67,7 +67,7 @@ export class ExecutionsModule {
         ...workerProviders(config, [ExecutionsProcessor, PruneSchedule]),
       ],
       // For live chat: visitors' sockets (token, access checks, turns) and agents' hand-back.
-      exports: [SessionsService, SessionTokens, VisitorAccess],
+      exports: [SessionsService, SessionTokens, VisitorAccess, VisitorRateLimit],
     };
   }
 }
