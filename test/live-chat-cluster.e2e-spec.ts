@@ -100,9 +100,13 @@ describe('live chat across two API processes', () => {
     expect(await typing).toEqual({ conversationId: s.sessionId, sender: { type: 'visitor' } });
   });
 
-  // Needs the message store: a visitor's message.send while a human owns the conversation is stored for the agent.
-  it("delivers a visitor's message.send on one process to the agent on the other", async () => {
-    const s = await session();
+  it("delivers a visitor's message.send on one process (a bot turn) to the agent on the other", async () => {
+    const publicId = (await a.sql<{ public_id: string }>('SELECT public_id FROM chatbots WHERE id = $1', [botId]))[0]!
+      .public_id;
+    const s = (await a.request('POST', `/api/v1/bots/${publicId}/sessions`, { body: {} })).body as {
+      sessionId: string;
+      sessionToken: string;
+    };
     const visitor = await connect(a, '/visitor', { token: s.sessionToken });
     const agentSocket = await connect(b, '/agent', { token: agent.accessToken });
     await request(agentSocket, 'conversation.join', { conversationId: s.sessionId });
