@@ -7,6 +7,7 @@ import { EndedSessions1796152208141 } from './1796152208141-EndedSessions';
 import { OutboxEvents1796155800000 } from './1796155800000-OutboxEvents';
 import { LiveChat1796160000000 } from './1796160000000-LiveChat';
 import { LiveChatInbox1796160100000 } from './1796160100000-LiveChatInbox';
+import { HotTurnUpdates1796160200000 } from './1796160200000-HotTurnUpdates';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -23,4 +24,5 @@ export const migrations: MixedList<Function> = [
   OutboxEvents1796155800000,
   LiveChat1796160000000,
   LiveChatInbox1796160100000,
+  HotTurnUpdates1796160200000,
 ];

@@ -77,7 +77,11 @@ export const conversationTurnCtes = (c: TurnCtes): string => `
   conv AS (
     UPDATE conversations cv
        SET last_seq = cv.last_seq + ${c.count}, updated_at = now(),
-           last_message_at = CASE WHEN ${c.count} > 0 THEN now() ELSE cv.last_message_at END,
+           -- Indexed (the inbox's order): while the bot owns the conversation, refreshed at most once a
+           -- minute so most turns are HOT updates; exact when the status changes.
+           last_message_at = CASE WHEN ${c.count} > 0 AND (${c.transition}::text IS NOT NULL
+                                       OR cv.last_message_at < now() - interval '1 minute')
+                                  THEN now() ELSE cv.last_message_at END,
            status = COALESCE(${c.transition}::text, cv.status),
            waiting_since = CASE ${c.transition}::text WHEN 'open' THEN now() WHEN 'pending' THEN NULL
                                 WHEN 'resolved' THEN NULL ELSE cv.waiting_since END,

@@ -509,8 +509,10 @@ export class SessionsService {
       now,
       session.preview,
     );
+    const replied: RepliedTurn = { turn: view, message: visitor ? (views[0] ?? null) : null };
+    this.remember(session, saved.turn, write, by.clientMessageId, replied);
     await this.scheduleIdle(session.organizationId, session.id, session.turn + 1, outcome);
-    return { turn: view, message: visitor ? (views[0] ?? null) : null };
+    return replied;
   }
 
   /** Caches the session as saved (a new object: cached rows are never mutated), with this answer. */
