@@ -121,9 +121,10 @@ export class AssignmentService implements OnModuleInit, OnModuleDestroy {
   /** Someone came online or freed a seat: give them waiting conversations (in the background). */
   afterFreed(organizationId: OrganizationId, userId: string | null, exclude?: string): void {
     if (userId === null) return;
-    this.assignWaiting(organizationId, { forUserId: userId, ...(exclude ? { exclude } : {}) }).catch((error: unknown) =>
-      this.logger.error(`Assigning waiting conversations failed: ${String(error)}`),
-    );
+    const run = this.assignWaiting(organizationId, { forUserId: userId, ...(exclude ? { exclude } : {}) })
+      .catch((error: unknown) => this.logger.error(`Assigning waiting conversations failed: ${String(error)}`))
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
   }
 
   private cursorKey(organizationId: OrganizationId, departmentId: string | null): string {
