@@ -304,6 +304,22 @@ describe('live chat: handoff → assignment, end to end', () => {
     expect((await conversation(admin, newer.id)).assignee).toBeNull();
   });
 
+  it('a resolved conversation nobody took, reopened by the visitor, goes to a free agent', async () => {
+    const { admin, agents, publicId } = await team(1, { assignmentStrategy: 'round_robin', defaultCapacity: 5 });
+    const [agent] = agents as [Account];
+    const v = await visitor(publicId);
+    await handOff(v);
+    await sleep(SETTLE_MS);
+    const resolved = await t.request('POST', `/api/v1/conversations/${v.id}/resolve`, as(admin));
+    expect(resolved.body).toMatchObject({ status: 'resolved', assignee: null });
+    await goOnline(admin, agent);
+    await sleep(SETTLE_MS);
+    const sent = await request(v.socket, 'message.send', { clientMessageId: randomUUID(), text: 'Still there?' });
+    expect(sent).toMatchObject({ ok: true });
+    expect((await assigned(admin, v.id)).id).toBe(agent.userId);
+    expect((await conversation(admin, v.id)).status).toBe('open');
+  });
+
   it('never assigns to another department, another organization, or a busy agent of the department', async () => {
     const admin = await register(t, { name: 'Admin' });
     const busy = await member(admin, 'Busy Bea');

@@ -2,6 +2,7 @@ import { asOrganizationId } from '@/access/organization-id';
 import type { Redis } from 'ioredis';
 import type { AssignmentRepository } from './assignment.repository';
 import { AssignmentService } from './assignment.service';
+import type { CommittedEvents } from '@/events/committed-events';
 import type { ConversationChanges } from './conversation-changes';
 import type { PresenceService } from './presence.service';
 
@@ -15,6 +16,7 @@ describe('AssignmentService background runs', () => {
       {} as ConversationChanges,
       { onChange: () => () => undefined } as unknown as PresenceService,
       {} as Redis,
+      { on: () => () => undefined } as unknown as CommittedEvents,
     );
     service.afterFreed(asOrganizationId('00000000-0000-0000-0000-000000000001'), 'u1');
     let idle = false;
