@@ -1,6 +1,7 @@
-import type { OrganizationId } from '@/access/organization-id';
+import { asOrganizationId, type OrganizationId } from '@/access/organization-id';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { CommittedEvents } from '@/events/committed-events';
 import { domainEvent } from '@/events/outbox.sql';
 import { InjectRedis } from '@/redis/redis.module';
 import { pickAgent } from './assignment';
@@ -29,7 +30,7 @@ const WAITING_BATCH = 50;
 @Injectable()
 export class AssignmentService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AssignmentService.name);
-  private unsubscribe?: () => void;
+  private readonly unsubscribe: (() => void)[] = [];
   /** Background assignment runs (an agent came online, a seat was freed), awaited on shutdown. */
   private readonly running = new Set<Promise<unknown>>();
 
@@ -38,16 +39,33 @@ export class AssignmentService implements OnModuleInit, OnModuleDestroy {
     private readonly changes: ConversationChanges,
     private readonly presence: PresenceService,
     @InjectRedis() private readonly redis: Redis,
+    private readonly committed: CommittedEvents,
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.presence.onChange((organizationId, userId, status) => {
-      if (status === 'online') this.afterFreed(organizationId, userId);
-    });
+    this.unsubscribe.push(
+      this.presence.onChange((organizationId, userId, status) => {
+        if (status === 'online') this.afterFreed(organizationId, userId);
+      }),
+      // A resolved or snoozed conversation reopened (the visitor wrote, a snooze ended) with nobody
+      // assigned waits like a handoff: give it to a free agent now (no-op when it has an assignee).
+      this.committed.on((events) => {
+        for (const event of events) {
+          if (event.type !== 'conversation.status_changed' || event.organizationId === null) continue;
+          const { status, previousStatus, conversationId } = event.data;
+          if (status !== 'open' || (previousStatus !== 'resolved' && previousStatus !== 'snoozed')) continue;
+          this.track(
+            this.assign(asOrganizationId(event.organizationId), conversationId).catch((error: unknown) =>
+              this.logger.error(`Assigning a reopened conversation failed: ${String(error)}`),
+            ),
+          );
+        }
+      }),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe.splice(0)) off();
     await this.idle();
   }
 
@@ -121,9 +139,17 @@ export class AssignmentService implements OnModuleInit, OnModuleDestroy {
   /** Someone came online or freed a seat: give them waiting conversations (in the background). */
   afterFreed(organizationId: OrganizationId, userId: string | null, exclude?: string): void {
     if (userId === null) return;
-    this.assignWaiting(organizationId, { forUserId: userId, ...(exclude ? { exclude } : {}) }).catch((error: unknown) =>
-      this.logger.error(`Assigning waiting conversations failed: ${String(error)}`),
+    this.track(
+      this.assignWaiting(organizationId, { forUserId: userId, ...(exclude ? { exclude } : {}) }).catch(
+        (error: unknown) => this.logger.error(`Assigning waiting conversations failed: ${String(error)}`),
+      ),
     );
+  }
+
+  /** Keeps a background run until it settles (`idle()`, shutdown). */
+  private track(run: Promise<unknown>): void {
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
   }
 
   private cursorKey(organizationId: OrganizationId, departmentId: string | null): string {
