@@ -443,6 +443,7 @@ export class ConversationsService {
         ...(groupId !== undefined ? { groupId } : {}),
         byUserId,
         byName,
+        previousAssigneeId: conversation.assignee?.id ?? null,
       });
     } catch (error) {
       if (error instanceof DomainException && error.code === 'session.not_found') throw new ConversationNotFromBot();

@@ -100,6 +100,7 @@ describe('sessionEvents', () => {
       status: 'active',
       previousStatus: 'handoff',
       handedBackBy: 'u1',
+      previousAssigneeId: 'u2',
       previousResult: empty,
       result: empty,
     });
@@ -107,6 +108,10 @@ describe('sessionEvents', () => {
       [
         'conversation.status_changed',
         { conversationId: 's1', status: 'pending', previousStatus: 'open', byUserId: 'u1', snoozedUntil: null },
+      ],
+      [
+        'conversation.assigned',
+        { conversationId: 's1', assigneeId: null, previousAssigneeId: 'u2', departmentId: null, byUserId: 'u1' },
       ],
     ]);
   });

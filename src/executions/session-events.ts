@@ -36,6 +36,8 @@ export interface TurnFacts {
   readonly previousStatus?: SessionStatus;
   /** The agent who handed the conversation back to the bot (hand-back turns). */
   readonly handedBackBy?: string;
+  /** Hand-back: who had the conversation (it goes back to the bot unassigned). */
+  readonly previousAssigneeId?: string | null;
 }
 
 const emptyResult: SessionResult = { variables: {}, answers: {} };

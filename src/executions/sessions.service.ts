@@ -351,7 +351,7 @@ export class SessionsService {
   async handBack(
     organizationId: OrganizationId,
     sessionId: string,
-    options: { groupId?: string; byUserId: string; byName: string },
+    options: { groupId?: string; byUserId: string; byName: string; previousAssigneeId?: string | null },
   ): Promise<ChatTurn> {
     return this.turns.run(sessionId, async () => {
       const deadline = Date.now() + SAVE_BUDGET_MS;
@@ -366,7 +366,11 @@ export class SessionsService {
           text: `${options.byName} handed the conversation back to the bot`,
         };
         const input: EngineInput = { type: 'resume', ...(options.groupId ? { groupId: options.groupId } : {}) };
-        const saved = await this.advance(session, input, { activity, handedBackBy: options.byUserId });
+        const saved = await this.advance(session, input, {
+          activity,
+          handedBackBy: options.byUserId,
+          previousAssigneeId: options.previousAssigneeId ?? null,
+        });
         if (saved) return saved.turn;
         if (!(await this.pauseBeforeRetry(attempt, deadline))) throw new SessionBusy();
       }
@@ -437,6 +441,7 @@ export class SessionsService {
       clientMessageId?: string;
       activity?: NewMessage;
       handedBackBy?: string;
+      previousAssigneeId?: string | null;
       /** See `TurnContext.beforeOutsideEffects`. */
       check?: () => Promise<void>;
     },
@@ -476,6 +481,7 @@ export class SessionsService {
       result,
       previousStatus: session.status,
       ...(by.handedBackBy ? { handedBackBy: by.handedBackBy } : {}),
+      ...(by.previousAssigneeId ? { previousAssigneeId: by.previousAssigneeId } : {}),
     });
     const visitor = by.reply === undefined ? undefined : visitorMessage(by.reply, by.clientMessageId, view);
     const messages: NewMessage[] = [
