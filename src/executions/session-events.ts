@@ -114,7 +114,18 @@ function conversationEvents(session: SessionRef, outcome: TurnOutcome, facts: Tu
     };
     events.push(domainEvent('conversation.bot_handoff', org, handoff, now));
   }
-  if (transition === 'resolved')
+  if (transition === 'resolved') {
     events.push(domainEvent('conversation.resolved', org, { conversationId, byUserId }, now));
+  }
+  if (transition === 'pending' && facts.previousAssigneeId) {
+    const unassigned = {
+      conversationId,
+      assigneeId: null,
+      previousAssigneeId: facts.previousAssigneeId,
+      departmentId: null,
+      byUserId,
+    };
+    events.push(domainEvent('conversation.assigned', org, unassigned, now));
+  }
   return events;
 }
