@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import type { Pool, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { asOrganizationId, type OrganizationId } from '@/access/organization-id';
 import type { Awaiting, LogStep } from './engine/engine-types';
@@ -68,6 +71,9 @@ export interface ResultFilter {
 
 @Injectable()
 export class SessionsRepository {
+  /** Names of the prepared turn statements, by text. */
+  private readonly statementNames = new Map<string, string>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private get repo() {
@@ -207,20 +213,31 @@ export class SessionsRepository {
            SELECT ${p(newId())}::uuid, id, organization_id, turn, ${p(JSON.stringify(write.log))}::jsonb, now(), now() FROM updated)`
         : '';
     const events = write.events.length > 0 ? `, ${outboxInsertCte('updated', p(outboxRowsParam(write.events)))}` : '';
-    const rows = await this.dataSource
-      .query<{ turn: number; base: number }[]>(
-        `WITH updated AS (${update}), ${conversation}${log}${events}
-         SELECT u.turn, (SELECT base FROM conv) AS base FROM updated u`,
-        params,
-      )
-      .catch((error: unknown) => {
-        if (isUniqueViolation(error) && (error as { constraint?: string }).constraint === CLIENT_MESSAGE_INDEX) {
-          return [];
-        }
-        throw error;
-      });
+    const text = `WITH updated AS (${update}), ${conversation}${log}${events}
+         SELECT u.turn, (SELECT base FROM conv) AS base FROM updated u`;
+    const rows = await this.prepared<{ turn: number; base: number }>(text, params).catch((error: unknown) => {
+      if (isUniqueViolation(error) && (error as { constraint?: string }).constraint === CLIENT_MESSAGE_INDEX) {
+        return [];
+      }
+      throw error;
+    });
     const [row] = rows;
     return row ? { turn: row.turn, baseSeq: row.base } : undefined;
+  }
+
+  /**
+   * Runs `text` as a named prepared statement: the turn's statement has a few shapes (message
+   * count, log, events), each parsed and planned once per connection instead of at every turn.
+   */
+  private async prepared<R>(text: string, values: unknown[]): Promise<R[]> {
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `parley_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      if (this.statementNames.size < 1_000) this.statementNames.set(text, name);
+    }
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const result = await pool.query<R & QueryResultRow>({ name, text, values });
+    return result.rows;
   }
 
   /** A session's conversation as the visitor sees it (no private notes), oldest first. */
