@@ -72,6 +72,7 @@ function replyText(content: unknown): string | undefined {
 export class ParleyWidget {
   private readonly api: ChatApi;
   private readonly store: SessionStore;
+  private readonly host: HTMLElement;
   private readonly root: HTMLDivElement;
   private readonly log: HTMLDivElement;
   private readonly typingRow: HTMLDivElement;
@@ -83,6 +84,13 @@ export class ParleyWidget {
   /** `open` or `snoozed`: a human owns the conversation and free text goes to them. */
   private human = false;
   private assigneeId: string | undefined;
+  /** Agents' names by user id (from `conversation.updated` and their messages). */
+  private readonly agentNames = new Map<string, string>();
+  /**
+   * The "<name> joined" line of the current assignee: `conversation.updated` and the `assigned`
+   * activity line both announce an assignment, whichever comes first shows it, once.
+   */
+  private joinLine: { assigneeId: string; element: HTMLElement; viaActivity: boolean; viaUpdate: boolean } | undefined;
   private busy = false;
   private started = false;
   /** Ids of what is shown: bot message ids (`<turn>.<n>`), message view ids, our client message ids. */
@@ -96,6 +104,7 @@ export class ParleyWidget {
     private readonly options: WidgetOptions,
     host: HTMLElement,
   ) {
+    this.host = host;
     this.api = new ChatApi(options.apiBase);
     this.store = new SessionStore(options.apiBase, options.publicId);
     const shadow = host.attachShadow({ mode: 'open' });
@@ -206,6 +215,8 @@ export class ParleyWidget {
     this.lastSeen = undefined;
     this.human = false;
     this.assigneeId = undefined;
+    this.joinLine = undefined;
+    this.setLiveState(undefined);
     this.log.replaceChildren();
     this.composer.replaceChildren();
     this.started = true;
@@ -265,12 +276,25 @@ export class ParleyWidget {
       this.live = new LiveConnection(this.options.apiBase, session.sessionToken, () => this.lastSeen?.id, {
         message: (message) => this.onLiveMessage(message),
         conversation: (update) => this.onConversation(update),
-        typing: (on, by) => this.onTyping(on, by),
-        connected: () => void this.onConnected(),
+        typing: (on, sender) => this.onTyping(on, sender),
+        connected: () => {
+          this.setLiveState('connected');
+          void this.onConnected();
+        },
+        disconnected: () => {
+          this.setLiveState('offline');
+          this.setRemoteTyping(false);
+        },
       });
     } catch {
       this.live = undefined; // REST alone
     }
+  }
+
+  /** `data-live` on the host element: `connected` while the socket is, `offline` after it dropped. */
+  private setLiveState(state: 'connected' | 'offline' | undefined): void {
+    if (state) this.host.dataset.live = state;
+    else delete this.host.dataset.live;
   }
 
   private async onConnected(): Promise<void> {
@@ -321,12 +345,13 @@ export class ParleyWidget {
         this.addVisitorBubble(message.text ?? replyText(message.content) ?? '');
         break;
       case 'agent':
+        if (message.sender.id && message.sender.name) this.agentNames.set(message.sender.id, message.sender.name);
         this.addBubble('agent', message.text ?? replyText(message.content) ?? '', message.sender.name ?? 'Agent');
         this.setRemoteTyping(false);
         this.markRead();
         break;
       case 'system':
-        this.addSystemLine(message.text ?? replyText(message.content) ?? '');
+        this.addActivity(message.content, message.text ?? replyText(message.content) ?? '');
         break;
     }
   }
@@ -334,7 +359,9 @@ export class ParleyWidget {
   private onConversation(update: ConversationUpdate): void {
     if (update.assignee !== undefined) {
       const id = update.assignee?.id;
-      if (id && id !== this.assigneeId && update.assignee?.name) this.addSystemLine(`${update.assignee.name} joined`);
+      const name = update.assignee?.name;
+      if (id && name) this.agentNames.set(id, name);
+      if (id && id !== this.assigneeId && name) this.announceJoin(id, 'update');
       this.assigneeId = id;
     }
     if (update.status === undefined) return;
@@ -352,6 +379,34 @@ export class ParleyWidget {
     }
   }
 
+  /** An activity line of the history ("Assigned to Ada" shows as "Ada joined", once with `conversation.updated`'s). */
+  private addActivity(content: unknown, text: string): void {
+    if (isObject(content) && content.type === 'assigned' && typeof content.assigneeId === 'string') {
+      this.announceJoin(content.assigneeId, 'activity', text);
+      return;
+    }
+    if (text !== '') this.addSystemLine(text);
+  }
+
+  private announceJoin(assigneeId: string, via: 'activity' | 'update', fallback?: string): void {
+    const name = this.agentNames.get(assigneeId);
+    const text = name ? `${name} joined` : (fallback ?? 'An agent joined');
+    const line = this.joinLine;
+    const key = via === 'activity' ? 'viaActivity' : 'viaUpdate';
+    if (line && line.assigneeId === assigneeId && !line[key]) {
+      // the other announcement of the same assignment
+      line[key] = true;
+      if (name) line.element.textContent = text;
+      return;
+    }
+    this.joinLine = {
+      assigneeId,
+      element: this.addSystemLine(text),
+      viaActivity: via === 'activity',
+      viaUpdate: via === 'update',
+    };
+  }
+
   private async refreshInput(): Promise<void> {
     const session = this.session;
     if (!session) return;
@@ -364,9 +419,10 @@ export class ParleyWidget {
     }
   }
 
-  private onTyping(on: boolean, by: TypingEvent['by']): void {
-    if (by?.type === 'visitor') return;
-    this.setRemoteTyping(on, by?.name);
+  private onTyping(on: boolean, sender: TypingEvent['sender']): void {
+    if (sender?.type === 'visitor') return;
+    const name = sender?.name ?? (sender?.id ? this.agentNames.get(sender.id) : undefined);
+    this.setRemoteTyping(on, name);
   }
 
   private setRemoteTyping(on: boolean, name?: string): void {
@@ -451,6 +507,10 @@ export class ParleyWidget {
       if (typeof entry.seq === 'number' && (!this.lastSeen || entry.seq >= this.lastSeen.seq)) {
         this.lastSeen = { id: entry.id, seq: entry.seq };
       }
+    }
+    if (role === 'system') {
+      this.addActivity(content, replyText(content) ?? '');
+      return;
     }
     if (role === 'bot') {
       const message = asBotMessage(content);
