@@ -289,6 +289,60 @@ describe('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromi
     await page.close();
   });
 
+  it('hands off over REST alone when the socket cannot connect: the agent reply and the hand-back come by polling', async () => {
+    const { publicId: restBot } = await publishChatbot(t, admin, { name: 'REST live bot', flow: handoffFlow() });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    let refused = 0;
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      refused++;
+      void ws.close();
+    });
+
+    await openWidgetPage(page, t.url, restBot);
+    await waitForBubble(page, 'Hi! What do you need?', 'bot');
+    await sendText(page, 'I need a human');
+    await waitForBubble(page, 'Connecting you to a human…', 'bot');
+    await page.locator('#parley-widget .composer input[placeholder="Type your message…"]').waitFor();
+    const sessionId = (await widgetSession(page, t.url, restBot))?.sessionId ?? '';
+    await sendText(page, 'hello?');
+    await waitForBubble(page, 'hello?', 'visitor');
+    await page.locator('#parley-widget .composer input:not([disabled])').waitFor();
+    const stored = await t.request('GET', `/api/v1/conversations/${sessionId}/messages`, { token: admin.accessToken });
+    expect(stored.status).toBe(200);
+    expect(stored.body.items.map((m: { text: string | null }) => m.text)).toContain('hello?');
+
+    const sent = await t.request('POST', `/api/v1/conversations/${sessionId}/messages`, {
+      token: admin.accessToken,
+      body: { clientMessageId: 'a1', text: 'Hi, I am Grace' },
+    });
+    expect(sent.status).toBe(201);
+    const reply = await waitForBubble(page, 'Hi, I am Grace', 'agent');
+    expect(await reply.locator('.sender').textContent()).toBe('Test User');
+
+    const back = await t.request('POST', `/api/v1/conversations/${sessionId}/handback`, {
+      token: admin.accessToken,
+      body: {},
+    });
+    expect(back.status).toBe(200);
+    await waitForBubble(page, 'Back with the bot. Anything else?', 'bot');
+    await page.locator('#parley-widget .composer input:not([placeholder="Type your message…"])').waitFor();
+    await sendText(page, 'nothing');
+    await waitForBubble(page, 'Bye! (nothing)', 'bot');
+
+    for (const text of ['Hi! What do you need?', 'Connecting you to a human…', 'hello?', 'Hi, I am Grace']) {
+      expect([text, await bubbles(page).filter({ hasText: text }).count()]).toEqual([text, 1]);
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(await page.locator('#parley-widget').getAttribute('data-live')).toBeNull();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("shows the problem's message when the API refuses an answer (400) and keeps the input", async () => {
     const page = await browser.newPage();
     await page.route('**/api/v1/sessions/*/messages', (route) =>

@@ -35,6 +35,9 @@ const HTTP_PROTOCOLS = new Set(['http:', 'https:']);
 const TYPING_THROTTLE_MS = 3_000;
 const TYPING_IDLE_MS = 2_500;
 const REMOTE_TYPING_TIMEOUT_MS = 15_000;
+/** Without the socket, while a human owns the conversation: how often the missed messages are asked for. */
+const POLL_MS = 4_000;
+const POLL_LIMITED_MS = 30_000;
 
 const el = <K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -99,6 +102,7 @@ export class ParleyWidget {
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private remoteTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly options: WidgetOptions,
@@ -173,6 +177,7 @@ export class ParleyWidget {
         for (const entry of view.transcript) this.renderTranscriptEntry(entry);
         this.renderInput(view.input);
         this.connectLive();
+        this.schedulePoll();
         return;
       } catch (error) {
         // Expired or unknown (404): start again. Anything else: say so, keep the stored session.
@@ -209,6 +214,8 @@ export class ParleyWidget {
   private restart(): void {
     this.live?.close();
     this.live = undefined;
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
     this.store.clear();
     this.session = undefined;
     this.shown.clear();
@@ -284,6 +291,7 @@ export class ParleyWidget {
         disconnected: () => {
           this.setLiveState('offline');
           this.setRemoteTyping(false);
+          this.schedulePoll();
         },
       });
     } catch {
@@ -369,6 +377,7 @@ export class ParleyWidget {
     if (human && !this.human) {
       this.human = true;
       this.renderInput(null);
+      this.schedulePoll();
     } else if (!human && this.human && update.status === 'pending') {
       // handed back to the bot: what does it wait for now?
       this.human = false;
@@ -407,12 +416,52 @@ export class ParleyWidget {
     };
   }
 
+  /**
+   * REST alone (the socket is not connected) while a human owns the conversation: asks for what came
+   * after the last message seen (`GET /api/v1/sessions/{id}/messages?after=`) every few seconds, and
+   * what the bot waits for once the conversation is handed back.
+   */
+  private schedulePoll(delay = POLL_MS): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    if (!this.session || !this.human || this.live?.connected) return;
+    this.pollTimer = setTimeout(() => void this.poll(), delay);
+  }
+
+  private async poll(): Promise<void> {
+    this.pollTimer = undefined;
+    const session = this.session;
+    if (!session || !this.human || this.live?.connected) return;
+    let delay = POLL_MS;
+    try {
+      const messages = await this.api.history(session.sessionId, session.sessionToken, this.lastSeen?.id);
+      if (session.sessionId !== this.session?.sessionId) return;
+      let handedBack = false;
+      for (const message of messages) {
+        const fresh = !this.shown.has(message.id);
+        if (
+          fresh &&
+          (message.sender.type === 'bot' || (isObject(message.content) && message.content.type === 'handed_back'))
+        ) {
+          handedBack = true;
+        }
+        this.onLiveMessage(message);
+      }
+      if (handedBack) await this.refreshInput();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return; // expired: the next send says so
+      if (error instanceof ApiError && error.status === 429) delay = POLL_LIMITED_MS;
+    }
+    if (session.sessionId === this.session?.sessionId) this.schedulePoll(delay);
+  }
+
   private async refreshInput(): Promise<void> {
     const session = this.session;
     if (!session) return;
     try {
       const view = await this.api.resume(session.sessionId, session.sessionToken);
       this.status = view.status;
+      if (view.status !== 'handoff') this.human = false;
       this.renderInput(view.input);
     } catch (error) {
       this.showError(error);
@@ -465,7 +514,10 @@ export class ParleyWidget {
 
   private async renderTurn(turn: Turn): Promise<void> {
     this.status = turn.status;
-    if (turn.status === 'handoff') this.human = true;
+    if (turn.status === 'handoff' && !this.human) {
+      this.human = true;
+      this.schedulePoll();
+    }
     const fresh = turn.messages.filter((m) => !m.id || !this.shown.has(m.id));
     const actionsAt = (count: number): Action[] => turn.actions.filter((a) => a.afterMessageCount === count);
     let redirected = false;
