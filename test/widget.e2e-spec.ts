@@ -223,7 +223,9 @@ describe('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromi
       'message.created',
       (m) => m.conversationId === sessionId && m.sender.type === 'visitor',
     );
+    const visitorTyping = next<{ conversationId: string; sender: { type: string } }>(agentSide, 'typing.start');
     await sendText(page, 'hello?');
+    expect(await visitorTyping).toEqual({ conversationId: sessionId, sender: { type: 'visitor' } });
     expect(await seen).toMatchObject({ text: 'hello?', clientMessageId: expect.any(String) });
 
     expect(await request(agentSide, 'typing.start', { conversationId: sessionId })).toEqual({ ok: true });
