@@ -3,17 +3,22 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import {
   bubbleTexts,
+  bubbles,
   clickChoice,
   launchBrowser,
   openWidgetPage,
   sendText,
+  typingIndicator,
   waitForBubble,
+  waitForLive,
   widgetError,
   widgetSession,
   type Browser,
 } from './support/browser';
 import { publishChatbot } from './support/chatbots';
-import { register, type Account } from './support/identity';
+import { handoffFlow } from './support/flows';
+import { addMember, register, type Account } from './support/identity';
+import { closeSockets, connect, next, request } from './support/sockets';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Greets, asks a name (text), a topic (buttons), an email (with a retry message), then thanks. */
@@ -89,6 +94,7 @@ describe('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromi
     browser = await launchBrowser();
     ({ publicId } = await publishChatbot(t, admin, { name: 'Widget bot', flow: widgetFlow }));
   });
+  afterEach(() => closeSockets());
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -179,6 +185,162 @@ describe('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromi
     const sessions = await t.sql<{ id: string }>('SELECT id FROM chat_sessions');
     expect(sessions.map((s) => s.id)).toEqual([stored?.sessionId]);
     // the reload resumed the session, it did not start another
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('hands off to a human live: the agent reads, types and replies; a reload keeps it all; hand-back returns to the bot', async () => {
+    const agent = await addMember(t, admin, 'agent');
+    const { publicId: liveBot } = await publishChatbot(t, admin, { name: 'Live bot', flow: handoffFlow() });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    const count = (text: string, who?: 'bot' | 'visitor' | 'agent' | 'system') =>
+      bubbles(page, who).filter({ hasText: text }).count();
+
+    await openWidgetPage(page, t.url, liveBot);
+    await waitForBubble(page, 'Hi! What do you need?', 'bot');
+    await waitForLive(page);
+    await sendText(page, 'I need a human');
+    await waitForBubble(page, 'Connecting you to a human…', 'bot');
+    // free text to the human now
+    const field = page.locator('#parley-widget .composer input');
+    await page.locator('#parley-widget .composer input[placeholder="Type your message…"]').waitFor();
+    const sessionId = (await widgetSession(page, t.url, liveBot))?.sessionId ?? '';
+    expect(sessionId).not.toBe('');
+
+    // The agent comes online (the waiting conversation is assigned to them) and joins it.
+    const agentSide = await connect(t, '/agent', { token: agent.accessToken });
+    await waitForBubble(page, 'A agent joined', 'system');
+    const joined = await request(agentSide, 'conversation.join', { conversationId: sessionId });
+    expect(joined).toMatchObject({ ok: true, conversation: { id: sessionId, assigneeId: agent.userId } });
+
+    const seen = next<{ conversationId: string; sender: { type: string }; text: string }>(
+      agentSide,
+      'message.created',
+      (m) => m.conversationId === sessionId && m.sender.type === 'visitor',
+    );
+    const visitorTyping = next<{ conversationId: string; sender: { type: string } }>(agentSide, 'typing.start');
+    await sendText(page, 'hello?');
+    expect(await visitorTyping).toEqual({ conversationId: sessionId, sender: { type: 'visitor' } });
+    expect(await seen).toMatchObject({ text: 'hello?', clientMessageId: expect.any(String) });
+
+    expect(await request(agentSide, 'typing.start', { conversationId: sessionId })).toEqual({ ok: true });
+    await page.locator('#parley-widget .typing', { hasText: 'A agent is typing…' }).waitFor();
+    expect(await typingIndicator(page)).toBe('A agent is typing…');
+    const sent = await request(agentSide, 'message.send', {
+      conversationId: sessionId,
+      clientMessageId: 'a1',
+      text: 'Hi, I am Ada',
+    });
+    expect(sent.ok).toBe(true);
+    const reply = await waitForBubble(page, 'Hi, I am Ada', 'agent');
+    expect(await reply.locator('.sender').textContent()).toBe('A agent');
+    expect(await typingIndicator(page)).toBe('');
+
+    const live = await bubbleTexts(page);
+    expect(live).toEqual([
+      'Hi! What do you need?',
+      'I need a human',
+      'Connecting you to a human…',
+      'A agent joined',
+      'hello?',
+      'A agent\n\nHi, I am Ada',
+    ]);
+
+    // A reload resumes the whole history once (the assignment line is the stored activity's).
+    await page.reload();
+    await page.locator('#parley-widget .panel').waitFor({ state: 'visible' });
+    await waitForBubble(page, 'Hi, I am Ada', 'agent');
+    await waitForLive(page);
+    const resumed = await bubbleTexts(page);
+    expect(resumed.filter((text) => !/joined|Assigned to/.test(text))).toEqual(
+      live.filter((text) => !/joined|Assigned to/.test(text)),
+    );
+    expect(resumed.filter((text) => /joined|Assigned to/.test(text))).toHaveLength(1);
+    expect(await page.locator('#parley-widget .msg.agent .sender').allTextContents()).toEqual(['A agent']);
+    expect(await field.getAttribute('placeholder')).toBe('Type your message…');
+
+    // The agent hands back: the bot speaks again and its input works.
+    const back = await t.request('POST', `/api/v1/conversations/${sessionId}/handback`, {
+      token: agent.accessToken,
+      body: {},
+    });
+    expect(back.status).toBe(200);
+    await waitForBubble(page, 'Back with the bot. Anything else?', 'bot');
+    await page.locator('#parley-widget .composer input:not([placeholder="Type your message…"])').waitFor();
+    await sendText(page, 'no thanks');
+    await waitForBubble(page, 'Bye! (no thanks)', 'bot');
+
+    for (const [text, who] of [
+      ['Hi! What do you need?', 'bot'],
+      ['I need a human', 'visitor'],
+      ['Connecting you to a human…', 'bot'],
+      ['hello?', 'visitor'],
+      ['Hi, I am Ada', 'agent'],
+      ['Back with the bot. Anything else?', 'bot'],
+      ['no thanks', 'visitor'],
+      ['Bye! (no thanks)', 'bot'],
+    ] as const) {
+      expect([text, await count(text, who)]).toEqual([text, 1]);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('hands off over REST alone when the socket cannot connect: the agent reply and the hand-back come by polling', async () => {
+    const { publicId: restBot } = await publishChatbot(t, admin, { name: 'REST live bot', flow: handoffFlow() });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    let refused = 0;
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      refused++;
+      void ws.close();
+    });
+
+    await openWidgetPage(page, t.url, restBot);
+    await waitForBubble(page, 'Hi! What do you need?', 'bot');
+    await sendText(page, 'I need a human');
+    await waitForBubble(page, 'Connecting you to a human…', 'bot');
+    await page.locator('#parley-widget .composer input[placeholder="Type your message…"]').waitFor();
+    const sessionId = (await widgetSession(page, t.url, restBot))?.sessionId ?? '';
+    await sendText(page, 'hello?');
+    await waitForBubble(page, 'hello?', 'visitor');
+    await page.locator('#parley-widget .composer input:not([disabled])').waitFor();
+    const stored = await t.request('GET', `/api/v1/conversations/${sessionId}/messages`, { token: admin.accessToken });
+    expect(stored.status).toBe(200);
+    expect(stored.body.items.map((m: { text: string | null }) => m.text)).toContain('hello?');
+
+    const sent = await t.request('POST', `/api/v1/conversations/${sessionId}/messages`, {
+      token: admin.accessToken,
+      body: { clientMessageId: 'a1', text: 'Hi, I am Grace' },
+    });
+    expect(sent.status).toBe(201);
+    const reply = await waitForBubble(page, 'Hi, I am Grace', 'agent');
+    expect(await reply.locator('.sender').textContent()).toBe('Test User');
+
+    const back = await t.request('POST', `/api/v1/conversations/${sessionId}/handback`, {
+      token: admin.accessToken,
+      body: {},
+    });
+    expect(back.status).toBe(200);
+    await waitForBubble(page, 'Back with the bot. Anything else?', 'bot');
+    await page.locator('#parley-widget .composer input:not([placeholder="Type your message…"])').waitFor();
+    await sendText(page, 'nothing');
+    await waitForBubble(page, 'Bye! (nothing)', 'bot');
+
+    for (const text of ['Hi! What do you need?', 'Connecting you to a human…', 'hello?', 'Hi, I am Grace']) {
+      expect([text, await bubbles(page).filter({ hasText: text }).count()]).toEqual([text, 1]);
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(await page.locator('#parley-widget').getAttribute('data-live')).toBeNull();
     expect(problems).toEqual([]);
     await page.close();
   });

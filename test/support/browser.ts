@@ -88,6 +88,15 @@ export async function clickChoice(page: Page, label: string): Promise<void> {
   await page.locator(`${WIDGET} .composer button.choice`, { hasText: label }).click();
 }
 
+/** Waits until the widget's live-chat socket is connected (`data-live="connected"` on its host element). */
+export async function waitForLive(page: Page): Promise<void> {
+  await page.locator(`${WIDGET}[data-live="connected"]`).waitFor({ state: 'attached' });
+}
+
+/** The widget's typing indicator ("Ada is typing…"), '' when nobody types. */
+export const typingIndicator = async (page: Page): Promise<string> =>
+  ((await page.locator(`${WIDGET} .typing`).textContent()) ?? '').trim();
+
 /** The widget's error line (a refused answer's problem message), '' when none. */
 export const widgetError = async (page: Page): Promise<string> =>
   ((await page.locator(`${WIDGET} .error`).textContent()) ?? '').trim();

@@ -1,9 +1,11 @@
 import {
+  asMessageView,
   asSessionView,
   asStartedSession,
   asTurn,
   isObject,
   problemMessage,
+  type MessageView,
   type Reply,
   type SessionView,
   type StartedSession,
@@ -74,6 +76,15 @@ export class ChatApi {
     );
     if (!turn) throw new ApiError(0, undefined, 'The chat sent an answer the widget does not understand.');
     return turn;
+  }
+
+  /** The conversation's messages after `after` (all without it): what a client without the socket polls. */
+  async history(sessionId: string, token: string, after: string | undefined): Promise<MessageView[]> {
+    const query = after ? `?after=${encodeURIComponent(after)}` : '';
+    const answer = await this.call('GET', `/api/v1/sessions/${encodeURIComponent(sessionId)}/messages${query}`, token);
+    if (!Array.isArray(answer))
+      throw new ApiError(0, undefined, 'The chat sent an answer the widget does not understand.');
+    return answer.map(asMessageView).filter((m): m is MessageView => m !== undefined);
   }
 
   async resume(sessionId: string, token: string): Promise<SessionView> {

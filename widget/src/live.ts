@@ -14,7 +14,9 @@ import {
 export interface LiveHandlers {
   message(message: MessageView): void;
   conversation(update: ConversationUpdate): void;
-  typing(on: boolean, by: TypingEvent['by']): void;
+  typing(on: boolean, sender: TypingEvent['sender']): void;
+  /** The socket is gone (and may come back): what it did not deliver comes from `sync` on reconnect. */
+  disconnected(): void;
   connected(): void;
 }
 
@@ -58,16 +60,14 @@ export class LiveConnection {
       const message = asMessageView(raw);
       if (message) handlers.message(message);
     });
-    this.socket.on('message.updated', (raw: unknown) => {
-      const message = asMessageView(raw);
-      if (message) handlers.message(message);
-    });
+    this.socket.on('disconnect', () => handlers.disconnected());
+    // `message.updated` ({ conversationId, messageId, status }) is a delivery status: nothing the widget shows.
     this.socket.on('conversation.updated', (raw: unknown) => {
       const update = asConversationUpdate(raw);
       if (update) handlers.conversation(update);
     });
-    this.socket.on('typing.start', (raw: unknown) => handlers.typing(true, asTypingEvent(raw).by));
-    this.socket.on('typing.stop', (raw: unknown) => handlers.typing(false, asTypingEvent(raw).by));
+    this.socket.on('typing.start', (raw: unknown) => handlers.typing(true, asTypingEvent(raw).sender));
+    this.socket.on('typing.stop', (raw: unknown) => handlers.typing(false, asTypingEvent(raw).sender));
   }
 
   get connected(): boolean {

@@ -121,8 +121,10 @@ export interface ConversationUpdate {
   assignee?: { id: string; name?: string } | null;
 }
 
+/** `typing.start` / `typing.stop`: who is typing in the conversation (an agent carries its name). */
 export interface TypingEvent {
-  by?: { type?: string; name?: string };
+  conversationId?: string;
+  sender?: { type?: string; id?: string; name?: string };
 }
 
 export type SendAck =
@@ -243,8 +245,12 @@ export function asConversationUpdate(value: unknown): ConversationUpdate | undef
 }
 
 export function asTypingEvent(value: unknown): TypingEvent {
-  const by = isObject(value) && isObject(value.by) ? value.by : undefined;
-  return by ? { by: { type: str(by.type), name: str(by.name) } } : {};
+  if (!isObject(value)) return {};
+  const sender = isObject(value.sender) ? value.sender : undefined;
+  return {
+    conversationId: str(value.conversationId),
+    ...(sender ? { sender: { type: str(sender.type), id: str(sender.id), name: str(sender.name) } } : {}),
+  };
 }
 
 /** The text an RFC 9457 problem answer shows to the visitor. */

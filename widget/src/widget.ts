@@ -35,6 +35,9 @@ const HTTP_PROTOCOLS = new Set(['http:', 'https:']);
 const TYPING_THROTTLE_MS = 3_000;
 const TYPING_IDLE_MS = 2_500;
 const REMOTE_TYPING_TIMEOUT_MS = 15_000;
+/** Without the socket, while a human owns the conversation: how often the missed messages are asked for. */
+const POLL_MS = 4_000;
+const POLL_LIMITED_MS = 30_000;
 
 const el = <K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -72,6 +75,7 @@ function replyText(content: unknown): string | undefined {
 export class ParleyWidget {
   private readonly api: ChatApi;
   private readonly store: SessionStore;
+  private readonly host: HTMLElement;
   private readonly root: HTMLDivElement;
   private readonly log: HTMLDivElement;
   private readonly typingRow: HTMLDivElement;
@@ -83,6 +87,13 @@ export class ParleyWidget {
   /** `open` or `snoozed`: a human owns the conversation and free text goes to them. */
   private human = false;
   private assigneeId: string | undefined;
+  /** Agents' names by user id (from `conversation.updated` and their messages). */
+  private readonly agentNames = new Map<string, string>();
+  /**
+   * The "<name> joined" line of the current assignee: `conversation.updated` and the `assigned`
+   * activity line both announce an assignment, whichever comes first shows it, once.
+   */
+  private joinLine: { assigneeId: string; element: HTMLElement; viaActivity: boolean; viaUpdate: boolean } | undefined;
   private busy = false;
   private started = false;
   /** Ids of what is shown: bot message ids (`<turn>.<n>`), message view ids, our client message ids. */
@@ -91,11 +102,13 @@ export class ParleyWidget {
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private remoteTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly options: WidgetOptions,
     host: HTMLElement,
   ) {
+    this.host = host;
     this.api = new ChatApi(options.apiBase);
     this.store = new SessionStore(options.apiBase, options.publicId);
     const shadow = host.attachShadow({ mode: 'open' });
@@ -164,6 +177,7 @@ export class ParleyWidget {
         for (const entry of view.transcript) this.renderTranscriptEntry(entry);
         this.renderInput(view.input);
         this.connectLive();
+        this.schedulePoll();
         return;
       } catch (error) {
         // Expired or unknown (404): start again. Anything else: say so, keep the stored session.
@@ -200,12 +214,16 @@ export class ParleyWidget {
   private restart(): void {
     this.live?.close();
     this.live = undefined;
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
     this.store.clear();
     this.session = undefined;
     this.shown.clear();
     this.lastSeen = undefined;
     this.human = false;
     this.assigneeId = undefined;
+    this.joinLine = undefined;
+    this.setLiveState(undefined);
     this.log.replaceChildren();
     this.composer.replaceChildren();
     this.started = true;
@@ -265,12 +283,26 @@ export class ParleyWidget {
       this.live = new LiveConnection(this.options.apiBase, session.sessionToken, () => this.lastSeen?.id, {
         message: (message) => this.onLiveMessage(message),
         conversation: (update) => this.onConversation(update),
-        typing: (on, by) => this.onTyping(on, by),
-        connected: () => void this.onConnected(),
+        typing: (on, sender) => this.onTyping(on, sender),
+        connected: () => {
+          this.setLiveState('connected');
+          void this.onConnected();
+        },
+        disconnected: () => {
+          this.setLiveState('offline');
+          this.setRemoteTyping(false);
+          this.schedulePoll();
+        },
       });
     } catch {
       this.live = undefined; // REST alone
     }
+  }
+
+  /** `data-live` on the host element: `connected` while the socket is, `offline` after it dropped. */
+  private setLiveState(state: 'connected' | 'offline' | undefined): void {
+    if (state) this.host.dataset.live = state;
+    else delete this.host.dataset.live;
   }
 
   private async onConnected(): Promise<void> {
@@ -321,12 +353,13 @@ export class ParleyWidget {
         this.addVisitorBubble(message.text ?? replyText(message.content) ?? '');
         break;
       case 'agent':
+        if (message.sender.id && message.sender.name) this.agentNames.set(message.sender.id, message.sender.name);
         this.addBubble('agent', message.text ?? replyText(message.content) ?? '', message.sender.name ?? 'Agent');
         this.setRemoteTyping(false);
         this.markRead();
         break;
       case 'system':
-        this.addSystemLine(message.text ?? replyText(message.content) ?? '');
+        this.addActivity(message.content, message.text ?? replyText(message.content) ?? '');
         break;
     }
   }
@@ -334,7 +367,9 @@ export class ParleyWidget {
   private onConversation(update: ConversationUpdate): void {
     if (update.assignee !== undefined) {
       const id = update.assignee?.id;
-      if (id && id !== this.assigneeId && update.assignee?.name) this.addSystemLine(`${update.assignee.name} joined`);
+      const name = update.assignee?.name;
+      if (id && name) this.agentNames.set(id, name);
+      if (id && id !== this.assigneeId && name) this.announceJoin(id, 'update');
       this.assigneeId = id;
     }
     if (update.status === undefined) return;
@@ -342,6 +377,7 @@ export class ParleyWidget {
     if (human && !this.human) {
       this.human = true;
       this.renderInput(null);
+      this.schedulePoll();
     } else if (!human && this.human && update.status === 'pending') {
       // handed back to the bot: what does it wait for now?
       this.human = false;
@@ -352,21 +388,90 @@ export class ParleyWidget {
     }
   }
 
+  /** An activity line of the history ("Assigned to Ada" shows as "Ada joined", once with `conversation.updated`'s). */
+  private addActivity(content: unknown, text: string): void {
+    if (isObject(content) && content.type === 'assigned' && typeof content.assigneeId === 'string') {
+      this.announceJoin(content.assigneeId, 'activity', text);
+      return;
+    }
+    if (text !== '') this.addSystemLine(text);
+  }
+
+  private announceJoin(assigneeId: string, via: 'activity' | 'update', fallback?: string): void {
+    const name = this.agentNames.get(assigneeId);
+    const text = name ? `${name} joined` : (fallback ?? 'An agent joined');
+    const line = this.joinLine;
+    const key = via === 'activity' ? 'viaActivity' : 'viaUpdate';
+    if (line && line.assigneeId === assigneeId && !line[key]) {
+      // the other announcement of the same assignment
+      line[key] = true;
+      if (name) line.element.textContent = text;
+      return;
+    }
+    this.joinLine = {
+      assigneeId,
+      element: this.addSystemLine(text),
+      viaActivity: via === 'activity',
+      viaUpdate: via === 'update',
+    };
+  }
+
+  /**
+   * REST alone (the socket is not connected) while a human owns the conversation: asks for what came
+   * after the last message seen (`GET /api/v1/sessions/{id}/messages?after=`) every few seconds, and
+   * what the bot waits for once the conversation is handed back.
+   */
+  private schedulePoll(delay = POLL_MS): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    if (!this.session || !this.human || this.live?.connected) return;
+    this.pollTimer = setTimeout(() => void this.poll(), delay);
+  }
+
+  private async poll(): Promise<void> {
+    this.pollTimer = undefined;
+    const session = this.session;
+    if (!session || !this.human || this.live?.connected) return;
+    let delay = POLL_MS;
+    try {
+      const messages = await this.api.history(session.sessionId, session.sessionToken, this.lastSeen?.id);
+      if (session.sessionId !== this.session?.sessionId) return;
+      let handedBack = false;
+      for (const message of messages) {
+        const fresh = !this.shown.has(message.id);
+        if (
+          fresh &&
+          (message.sender.type === 'bot' || (isObject(message.content) && message.content.type === 'handed_back'))
+        ) {
+          handedBack = true;
+        }
+        this.onLiveMessage(message);
+      }
+      if (handedBack) await this.refreshInput();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return; // expired: the next send says so
+      if (error instanceof ApiError && error.status === 429) delay = POLL_LIMITED_MS;
+    }
+    if (session.sessionId === this.session?.sessionId) this.schedulePoll(delay);
+  }
+
   private async refreshInput(): Promise<void> {
     const session = this.session;
     if (!session) return;
     try {
       const view = await this.api.resume(session.sessionId, session.sessionToken);
       this.status = view.status;
+      if (view.status !== 'handoff') this.human = false;
       this.renderInput(view.input);
     } catch (error) {
       this.showError(error);
     }
   }
 
-  private onTyping(on: boolean, by: TypingEvent['by']): void {
-    if (by?.type === 'visitor') return;
-    this.setRemoteTyping(on, by?.name);
+  private onTyping(on: boolean, sender: TypingEvent['sender']): void {
+    if (sender?.type === 'visitor') return;
+    const name = sender?.name ?? (sender?.id ? this.agentNames.get(sender.id) : undefined);
+    this.setRemoteTyping(on, name);
   }
 
   private setRemoteTyping(on: boolean, name?: string): void {
@@ -409,7 +514,10 @@ export class ParleyWidget {
 
   private async renderTurn(turn: Turn): Promise<void> {
     this.status = turn.status;
-    if (turn.status === 'handoff') this.human = true;
+    if (turn.status === 'handoff' && !this.human) {
+      this.human = true;
+      this.schedulePoll();
+    }
     const fresh = turn.messages.filter((m) => !m.id || !this.shown.has(m.id));
     const actionsAt = (count: number): Action[] => turn.actions.filter((a) => a.afterMessageCount === count);
     let redirected = false;
@@ -451,6 +559,10 @@ export class ParleyWidget {
       if (typeof entry.seq === 'number' && (!this.lastSeen || entry.seq >= this.lastSeen.seq)) {
         this.lastSeen = { id: entry.id, seq: entry.seq };
       }
+    }
+    if (role === 'system') {
+      this.addActivity(content, replyText(content) ?? '');
+      return;
     }
     if (role === 'bot') {
       const message = asBotMessage(content);
