@@ -83,6 +83,7 @@ describe('bot-to-human handoff and back, in one message history', () => {
         chatbotId: expect.any(String),
         departmentId: null,
         message: 'Connecting you to a human…',
+        contact: null,
       },
     ]);
 
@@ -270,5 +271,57 @@ describe('bot-to-human handoff and back, in one message history', () => {
     expect(written.status).toBe(200);
     expect(written.body.messages).toEqual([]); // Ada's message was shown once
     expect((await history(conversationId)).at(-1)).toMatchObject({ sender_type: 'visitor', text: 'thanks!' });
+  });
+
+  it('makes or matches the contact from what the visitor told the bot, by email (any case) or phone', async () => {
+    const leadFlow = {
+      schemaVersion: 1,
+      events: [{ id: 'start', type: 'start' }],
+      variables: [
+        { id: 'n', name: 'Name' },
+        { id: 'e', name: 'Email' },
+        { id: 'p', name: 'plan', saveInResults: true },
+      ],
+      groups: [
+        {
+          id: 'g',
+          blocks: [
+            { id: 'n-in', type: 'textInput', options: { variableId: 'n' } },
+            { id: 'e-in', type: 'emailInput', options: { variableId: 'e' } },
+            { id: 'p-in', type: 'textInput', options: { variableId: 'p' } },
+            { id: 'h', type: 'handoff', options: { message: 'One moment…' } },
+          ],
+        },
+      ],
+      edges: [{ id: 'e0', from: { eventId: 'start' }, to: { groupId: 'g' } }],
+    };
+    const lead = await publishChatbot(t, admin, { name: 'lead desk', flow: leadFlow });
+    const visit = async (name: string, email: string) => {
+      const s = (await t.request<Turn>('POST', `/api/v1/bots/${lead.publicId}/sessions`, { body: {} })).body;
+      await say(s, 'a', name);
+      await say(s, 'b', email);
+      expect((await say(s, 'c', 'pro')).body.status).toBe('handoff');
+      return s.sessionId;
+    };
+    const contactOf = async (conversationId: string) => {
+      for (let i = 0; i < 100; i++) {
+        const [row] = await t.sql<{ contact_id: string | null }>('SELECT contact_id FROM conversations WHERE id = $1', [
+          conversationId,
+        ]);
+        if (row?.contact_id) return row.contact_id;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`no contact linked to ${conversationId}`);
+    };
+    const first = await contactOf(await visit('Grace Hopper', 'Grace@Example.com'));
+    const second = await contactOf(await visit('G. Hopper', 'grace@example.com'));
+    expect(second).toBe(first);
+    expect(await t.sql('SELECT name, email, phone, attributes FROM contacts WHERE id = $1', [first])).toEqual([
+      { name: 'Grace Hopper', email: 'grace@example.com', phone: null, attributes: { plan: 'pro' } },
+    ]);
+    const listed = await t.request('GET', '/api/v1/conversations?status=open', { token: admin.accessToken });
+    expect(listed.body.items.filter((c: { contact: { id: string } | null }) => c.contact?.id === first)).toHaveLength(
+      2,
+    );
   });
 });

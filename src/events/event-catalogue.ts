@@ -49,13 +49,23 @@ export interface DomainEvents {
     sessionId: string | null;
     contactId: string | null;
   };
-  /** A bot handed the conversation to humans: it is `open`, waiting in `departmentId`'s queue (null: anyone). */
+  /**
+   * A bot handed the conversation to humans: it is `open`, waiting in `departmentId`'s queue (null:
+   * anyone). `contact`: what the visitor told the bot (name, email, phone variables; saved variables
+   * as attributes), matched to or made into the conversation's contact.
+   */
   'conversation.bot_handoff': {
     conversationId: string;
     sessionId: string | null;
     chatbotId: string | null;
     departmentId: string | null;
     message: string | null;
+    contact: {
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+      attributes: Record<string, unknown>;
+    } | null;
   };
   /** The conversation's assignee changed (`assigneeId` null: unassigned); `byUserId` null when automatic. */
   'conversation.assigned': {

@@ -94,6 +94,7 @@ describe('sessionEvents', () => {
       chatbotId: 'c1',
       departmentId: 'd1',
       message: null,
+      contact: null,
     });
     const handedBack = sessionEvents(live, outcome(), {
       turn: 4,

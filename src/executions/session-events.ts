@@ -4,6 +4,7 @@ import type { AnyDomainEvent } from '@/events/event-catalogue';
 import { domainEvent } from '@/events/outbox.sql';
 import type { SessionResult, SessionStatus } from './entities/chat-session.entity';
 import type { TurnOutcome } from './turn-runner';
+import type { VisitorContact } from './visitor-contact';
 import type { BotTransition } from '@/chat/conversation-store.sql';
 
 export interface SessionRef {
@@ -38,6 +39,8 @@ export interface TurnFacts {
   readonly handedBackBy?: string;
   /** Hand-back: who had the conversation (it goes back to the bot unassigned). */
   readonly previousAssigneeId?: string | null;
+  /** Handoff: what the visitor told the bot about themselves. */
+  readonly contact?: VisitorContact | null;
 }
 
 const emptyResult: SessionResult = { variables: {}, answers: {} };
@@ -111,6 +114,7 @@ function conversationEvents(session: SessionRef, outcome: TurnOutcome, facts: Tu
       chatbotId: session.chatbotId,
       departmentId: departmentId ?? null,
       message: message ?? null,
+      contact: facts.contact ?? null,
     };
     events.push(domainEvent('conversation.bot_handoff', org, handoff, now));
   }

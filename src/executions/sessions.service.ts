@@ -46,6 +46,7 @@ import { SessionsRepository, type TurnWrite } from './sessions.repository';
 import type { TurnOutcome } from './turn-runner';
 import { TurnRunner } from './turn-runner';
 import { originAllowed, VisitorAccess } from './visitor-access';
+import { visitorContactOf } from './visitor-contact';
 
 /**
  * When a turn of the same session saved first (from another process: this one queues them), the
@@ -200,6 +201,9 @@ export class SessionsService {
       status: view.status,
       previousResult: undefined,
       result,
+      ...(outcome.handoff
+        ? { contact: visitorContactOf(flow.flow.variables, outcome.state.variables, result.variables) }
+        : {}),
     });
     const messages = botMessages(view.messages);
     await this.sessions.insert(
@@ -482,6 +486,9 @@ export class SessionsService {
       previousStatus: session.status,
       ...(by.handedBackBy ? { handedBackBy: by.handedBackBy } : {}),
       ...(by.previousAssigneeId ? { previousAssigneeId: by.previousAssigneeId } : {}),
+      ...(outcome.handoff
+        ? { contact: visitorContactOf(flow.flow.variables, outcome.state.variables, result.variables) }
+        : {}),
     });
     const visitor = by.reply === undefined ? undefined : visitorMessage(by.reply, by.clientMessageId, view);
     const messages: NewMessage[] = [

@@ -4,9 +4,10 @@ import { asOrganizationId } from '@/access/organization-id';
 import { type JobHandlers, type TypedJob, TypedWorkerHost } from '@/queue/typed-worker-host';
 import { workerOptions } from '@/queue/worker-options';
 import { AssignmentService } from '../assignment.service';
+import { ContactsRepository } from '../contacts.repository';
 import { ConversationsService } from '../conversations.service';
 
-/** Live chat's jobs: assignment after a handoff (outbox subscriber `chat-assignment`) and snoozes. */
+/** Live chat's jobs: the contact and the assignment after a handoff (outbox subscriber `chat-assignment`) and snoozes. */
 @Processor('chat', workerOptions)
 export class ChatProcessor extends TypedWorkerHost<'chat'> {
   readonly queue = 'chat' as const;
@@ -15,6 +16,7 @@ export class ChatProcessor extends TypedWorkerHost<'chat'> {
   constructor(
     private readonly assignment: AssignmentService,
     private readonly conversations: ConversationsService,
+    private readonly contacts: ContactsRepository,
   ) {
     super();
   }
@@ -23,10 +25,12 @@ export class ChatProcessor extends TypedWorkerHost<'chat'> {
     'assign-handoff': async (job: TypedJob<'chat', 'assign-handoff'>) => {
       const { event } = job.data;
       if (event.type !== 'conversation.bot_handoff' || event.organizationId === null) return { skipped: true };
-      const assigneeId = await this.assignment.assign(
-        asOrganizationId(event.organizationId),
-        event.data.conversationId,
-      );
+      const organizationId = asOrganizationId(event.organizationId);
+      // The contact first: the agent who gets the conversation sees who it is.
+      if (event.data.contact) {
+        await this.contacts.linkToConversation(organizationId, event.data.conversationId, event.data.contact);
+      }
+      const assigneeId = await this.assignment.assign(organizationId, event.data.conversationId);
       this.logger.log(`Conversation ${event.data.conversationId}: ${assigneeId ? 'assigned' : 'waiting'}`);
       return { assigneeId };
     },
