@@ -248,6 +248,7 @@ export class LiveChat1796160000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    // As the earlier migrations left it (their `down` drops these constraint names).
     await queryRunner.query(`
             CREATE TABLE "chat_session_turns" (
                 "id" uuid NOT NULL,
@@ -261,9 +262,9 @@ export class LiveChat1796160000000 implements MigrationInterface {
                 "client_message_id" text,
                 "response" jsonb,
                 CONSTRAINT "uq_chat_session_turns_turn" UNIQUE ("session_id", "turn"),
-                CONSTRAINT "pk_chat_session_turns" PRIMARY KEY ("id"),
-                CONSTRAINT "fk_chat_session_turns_session" FOREIGN KEY ("session_id")
-                    REFERENCES "chat_sessions"("id") ON DELETE CASCADE
+                CONSTRAINT "PK_2d838baba6181c7c276028743c9" PRIMARY KEY ("id"),
+                CONSTRAINT "FK_a5199eca609a8aafeeb23c77510" FOREIGN KEY ("session_id")
+                    REFERENCES "chat_sessions"("id") ON DELETE CASCADE ON UPDATE NO ACTION
             )
         `);
     await queryRunner.query(`
