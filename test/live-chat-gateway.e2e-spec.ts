@@ -239,6 +239,40 @@ describe('live chat over sockets (/visitor, /agent)', () => {
       expect(send).toMatchObject({ ok: false, error: { code: 'auth.insufficient_role' } });
     });
 
+    it('runs the REST actions over the socket: assign, status, labels; coded errors for bad ones', async () => {
+      const s = await startSession();
+      await openForAgents(s.sessionId);
+      const socket = await agentSocket();
+      const assigned = await request(socket, 'conversation.assign', {
+        conversationId: s.sessionId,
+        assigneeId: agent.userId,
+      });
+      expect(assigned).toMatchObject({ ok: true, conversation: { id: s.sessionId, assignee: { id: agent.userId } } });
+      const labelled = await request(socket, 'conversation.update', {
+        conversationId: s.sessionId,
+        labels: ['VIP'],
+        priority: 'high',
+      });
+      expect(labelled).toMatchObject({ ok: true, conversation: { labels: ['vip'], priority: 'high' } });
+      const resolved = await request(socket, 'conversation.set_status', {
+        conversationId: s.sessionId,
+        status: 'resolved',
+      });
+      expect(resolved).toMatchObject({ ok: true, conversation: { status: 'resolved' } });
+      const bad = await request(socket, 'conversation.set_status', { conversationId: s.sessionId, status: 'gone' });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'request.invalid' } });
+      const foreign = await request(await agentSocket(other), 'conversation.assign', {
+        conversationId: s.sessionId,
+        assigneeId: null,
+      });
+      expect(foreign).toMatchObject({ ok: false, error: { code: 'conversation.not_found' } });
+      const viewing = await request(await agentSocket(viewer), 'conversation.set_status', {
+        conversationId: s.sessionId,
+        status: 'open',
+      });
+      expect(viewing).toMatchObject({ ok: false, error: { code: 'auth.insufficient_role' } });
+    });
+
     it('carries typing and read both ways', async () => {
       const s = await startSession();
       const v = await visitor(s);

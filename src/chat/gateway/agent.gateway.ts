@@ -12,9 +12,20 @@ import { Forbidden, Unauthenticated } from '@/auth/auth.exception';
 import { DomainException } from '@/common/errors/domain.exception';
 import { ConversationNotFound, MessageNotFound } from '../chat.exception';
 import { ConversationStore } from '../conversation-store.service';
+import { ConversationsService } from '../conversations.service';
 import { PRESENCE_TTL_SECONDS, PresenceService } from '../presence.service';
 import { AgentAuth } from './agent-auth';
-import { AgentReadDto, AgentSendDto, AgentSyncDto, ConversationRefDto, PresenceSetDto } from './dto/agent-socket.dto';
+import {
+  AgentAssignDto,
+  AgentHandbackDto,
+  AgentReadDto,
+  AgentSendDto,
+  AgentSetStatusDto,
+  AgentSyncDto,
+  AgentUpdateDto,
+  ConversationRefDto,
+  PresenceSetDto,
+} from './dto/agent-socket.dto';
 import { GatewayPorts } from './gateway-ports';
 import { GatewayRepository } from './gateway.repository';
 import { RealtimeFanout } from './realtime-fanout';
@@ -81,6 +92,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly repo: GatewayRepository,
     private readonly ports: GatewayPorts,
     private readonly fanout: RealtimeFanout,
+    private readonly conversations: ConversationsService,
   ) {}
 
   afterInit(nsp: AgentNamespace): void {
@@ -180,6 +192,31 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         private: dto.private ?? false,
       });
       return { message };
+    });
+    // The REST actions, over the socket: same service, same rules, the conversation as answered.
+    const actor = { userId: data.userId, role: data.role };
+    on('conversation.assign', 'agent', async (payload) => {
+      const dto = await validatePayload(AgentAssignDto, payload);
+      return { conversation: await this.conversations.assign(org, actor, dto.conversationId, dto.assigneeId) };
+    });
+    on('conversation.set_status', 'agent', async (payload) => {
+      const dto = await validatePayload(AgentSetStatusDto, payload);
+      const conversation = await this.conversations.setStatus(
+        org,
+        actor,
+        dto.conversationId,
+        dto.status,
+        dto.snoozedUntil,
+      );
+      return { conversation };
+    });
+    on('conversation.update', 'agent', async (payload) => {
+      const { conversationId, ...changes } = await validatePayload(AgentUpdateDto, payload);
+      return { conversation: await this.conversations.update(org, actor, conversationId, changes) };
+    });
+    on('conversation.handback', 'agent', async (payload) => {
+      const dto = await validatePayload(AgentHandbackDto, payload);
+      return { conversation: await this.conversations.handBack(org, actor, dto.conversationId, dto.groupId) };
     });
     for (const event of ['typing.start', 'typing.stop'] as const) {
       on(event, 'agent', async (payload) => {

@@ -1,3 +1,4 @@
+import type { ConversationDto } from '../dto/conversation.dto';
 import type { DomainEvents } from '@/events/event-catalogue';
 import type { ChatTurn } from '@/executions/chat-view';
 import type { OrgRole } from '@/access/roles';
@@ -127,6 +128,32 @@ export interface AgentClientToServer {
     ack?: AckCallback<{ messages: MessageView[] }>,
   ) => void;
   'presence.set': (payload: { readonly status: PresenceStatus }, ack?: AckCallback<{ status: PresenceStatus }>) => void;
+  /** The REST actions over the socket (same fields as `POST /conversations/{id}/…`, plus the conversation). */
+  'conversation.assign': (
+    payload: { readonly conversationId: string; readonly assigneeId: string | null },
+    ack?: AckCallback<{ conversation: ConversationDto }>,
+  ) => void;
+  'conversation.set_status': (
+    payload: {
+      readonly conversationId: string;
+      readonly status: 'open' | 'resolved' | 'snoozed';
+      readonly snoozedUntil?: string;
+    },
+    ack?: AckCallback<{ conversation: ConversationDto }>,
+  ) => void;
+  'conversation.update': (
+    payload: {
+      readonly conversationId: string;
+      readonly priority?: string;
+      readonly labels?: string[];
+      readonly departmentId?: string | null;
+    },
+    ack?: AckCallback<{ conversation: ConversationDto }>,
+  ) => void;
+  'conversation.handback': (
+    payload: { readonly conversationId: string; readonly groupId?: string },
+    ack?: AckCallback<{ conversation: ConversationDto }>,
+  ) => void;
 }
 
 export interface AgentServerToClient {

@@ -1,5 +1,6 @@
 import { IsBoolean, IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { OptionalNotNull } from '@/common/validation/field-validators';
+import { AssignDto, HandbackDto, SetStatusDto, UpdateConversationDto } from '../../dto/conversation.dto';
 import { presenceStatuses, type PresenceStatus } from '../../presence.service';
 
 export class ConversationRefDto {
@@ -35,4 +36,25 @@ export class AgentSyncDto extends ConversationRefDto {
 export class PresenceSetDto {
   @IsIn(presenceStatuses)
   status!: PresenceStatus;
+}
+
+/** Socket twins of the REST actions (`POST /conversations/{id}/…`): the same fields and the conversation. */
+export class AgentAssignDto extends AssignDto {
+  @IsUUID()
+  conversationId!: string;
+}
+
+export class AgentSetStatusDto extends SetStatusDto {
+  @IsUUID()
+  conversationId!: string;
+}
+
+export class AgentUpdateDto extends UpdateConversationDto {
+  @IsUUID()
+  conversationId!: string;
+}
+
+export class AgentHandbackDto extends HandbackDto {
+  @IsUUID()
+  conversationId!: string;
 }
