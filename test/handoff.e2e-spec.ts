@@ -112,6 +112,26 @@ describe('bot-to-human handoff and back, in one message history', () => {
     expect(answered).toMatchObject({ waiting_since: null });
     expect(answered!.first_reply_at).not.toBeNull();
 
+    // Delivery status: an agent reading up to the visitor's message marks it (and earlier ones) read.
+    const [visitorLine] = await t.sql<{ id: string }>(
+      `SELECT id FROM conversation_messages WHERE conversation_id = $1 AND seq = 4`,
+      [s.sessionId],
+    );
+    const read = await t.request('POST', `/api/v1/conversations/${s.sessionId}/read`, {
+      token: admin.accessToken,
+      body: { messageId: visitorLine!.id },
+    });
+    expect(read.status).toBe(200);
+    expect(
+      await t.sql(
+        `SELECT seq, status FROM conversation_messages WHERE conversation_id = $1 AND sender_type = 'visitor' ORDER BY seq`,
+        [s.sessionId],
+      ),
+    ).toEqual([
+      { seq: 2, status: 'read' },
+      { seq: 4, status: 'read' },
+    ]);
+
     // The visitor catches up over REST (resume, or what came after a message they have).
     const resumed = await t.request('GET', `/api/v1/sessions/${s.sessionId}`, { token: s.sessionToken });
     expect(resumed.body.transcript.map((e: { role: string; seq: number }) => [e.seq, e.role])).toEqual([

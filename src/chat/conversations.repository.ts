@@ -193,7 +193,11 @@ export class ConversationsRepository {
   /** Moves the caller's read marker forward (never back); returns where it stands. */
   async markRead(organizationId: OrganizationId, conversationId: string, userId: string, seq: number): Promise<number> {
     const [row] = await this.dataSource.query<{ last_read_seq: number }[]>(
-      `INSERT INTO conversation_reads (conversation_id, user_id, organization_id, last_read_seq, updated_at)
+      // Delivery status: what the visitor wrote up to there is read (by an agent).
+      `WITH marked AS (UPDATE conversation_messages SET status = 'read', updated_at = now()
+                        WHERE conversation_id = $1 AND organization_id = $3 AND seq <= $4
+                          AND sender_type = 'visitor' AND status <> 'read')
+       INSERT INTO conversation_reads (conversation_id, user_id, organization_id, last_read_seq, updated_at)
        VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (conversation_id, user_id)
        DO UPDATE SET last_read_seq = GREATEST(conversation_reads.last_read_seq, EXCLUDED.last_read_seq), updated_at = now()

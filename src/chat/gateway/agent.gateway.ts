@@ -10,7 +10,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { Forbidden, Unauthenticated } from '@/auth/auth.exception';
 import { DomainException } from '@/common/errors/domain.exception';
-import { ConversationNotFound, MessageNotFound } from '../chat.exception';
+import { ConversationNotFound } from '../chat.exception';
 import { ConversationStore } from '../conversation-store.service';
 import { ConversationsService } from '../conversations.service';
 import { PRESENCE_TTL_SECONDS, PresenceService } from '../presence.service';
@@ -128,6 +128,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     const data = socket.data;
     const org = asOrganizationId(data.organizationId);
     const emitError = (error: SocketError) => socket.emit('error', error);
+    const actor = { userId: data.userId, role: data.role };
     /** Runs a handler after the cheap session check; `agent` handlers refuse viewers. */
     const on = <E extends keyof AgentClientToServer>(
       event: E,
@@ -170,8 +171,8 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     });
     on('read', 'viewer', async (payload) => {
       const dto = await validatePayload(AgentReadDto, payload);
-      const seq = await this.repo.agentRead(org, dto.conversationId, data.userId, dto.messageId);
-      if (seq === undefined) throw new MessageNotFound(dto.messageId);
+      const marker = await this.conversations.markRead(org, actor, dto.conversationId, dto.messageId);
+      const seq = marker.lastReadSeq;
       this.fanout.read(socket, {
         conversationId: dto.conversationId,
         reader: { type: 'agent', id: data.userId, ...(data.name ? { name: data.name } : {}) },
@@ -194,7 +195,6 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       return { message };
     });
     // The REST actions, over the socket: same service, same rules, the conversation as answered.
-    const actor = { userId: data.userId, role: data.role };
     on('conversation.assign', 'agent', async (payload) => {
       const dto = await validatePayload(AgentAssignDto, payload);
       return { conversation: await this.conversations.assign(org, actor, dto.conversationId, dto.assigneeId) };

@@ -3,16 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ConversationStatus } from '../entities/conversation.entity';
-import type { MessageView } from '../message-view';
-import { messageViewOfRow } from '../messages.repository';
 import type { AgentConversationSummary, VisitorConversationView } from './socket-events';
-
-type MessageRow = Parameters<typeof messageViewOfRow>[0];
 
 /**
  * The few queries of the socket gateways that the conversation store has no method for: an agent's
  * name and departments (once per connection), a conversation's summary (join), read markers, the
- * visitor's view of a conversation (fan-out) and a stored visitor message by clientMessageId.
+ * visitor's view of a conversation (fan-out).
  * Every query filters by organization.
  */
 @Injectable()
@@ -77,46 +73,13 @@ export class GatewayRepository {
        , moved AS (UPDATE conversations c SET visitor_last_read_seq = GREATEST(c.visitor_last_read_seq, m.seq)
                      FROM m WHERE c.id = $2 AND c.organization_id = $1
                    RETURNING m.seq)
+       -- Delivery status: what agents wrote up to there is read.
+       , marked AS (UPDATE conversation_messages x SET status = 'read', updated_at = now()
+                      FROM m WHERE x.conversation_id = $2 AND x.seq <= m.seq AND x.sender_type = 'agent'
+                       AND x.kind = 'message' AND x.status <> 'read')
        SELECT seq FROM moved`, // a SELECT: TypeORM answers an UPDATE with [rows, count]
       [organizationId, conversationId, messageId],
     );
     return row?.seq;
-  }
-
-  /** Moves an agent's read marker forward (`conversation_reads`); the seq, or undefined when no such message. */
-  async agentRead(
-    organizationId: OrganizationId,
-    conversationId: string,
-    userId: string,
-    messageId: string,
-  ): Promise<number | undefined> {
-    const [row] = await this.db.query<{ seq: number }[]>(
-      `WITH m AS (SELECT seq FROM conversation_messages
-                   WHERE id = $3 AND conversation_id = $2 AND organization_id = $1)
-       INSERT INTO conversation_reads (conversation_id, user_id, organization_id, last_read_seq)
-       SELECT $2, $4, $1, m.seq FROM m
-       ON CONFLICT (conversation_id, user_id) DO UPDATE
-          SET last_read_seq = GREATEST(conversation_reads.last_read_seq, EXCLUDED.last_read_seq), updated_at = now()
-       RETURNING (SELECT seq FROM m) AS seq`,
-      [organizationId, conversationId, messageId, userId],
-    );
-    return row?.seq;
-  }
-
-  /** The visitor's stored message of `clientMessageId` (the answer to a `message.send`). */
-  async visitorMessage(
-    organizationId: OrganizationId,
-    conversationId: string,
-    clientMessageId: string,
-  ): Promise<MessageView | null> {
-    const [row] = await this.db.query<MessageRow[]>(
-      `SELECT m.id, m.conversation_id, m.seq, m.sender_type, m.sender_id, NULL AS sender_name, m.kind, m.content,
-              m.text, m.client_message_id, m.status, m.created_at
-         FROM conversation_messages m
-        WHERE m.conversation_id = $2 AND m.organization_id = $1 AND m.sender_type = 'visitor'
-          AND m.client_message_id = $3`,
-      [organizationId, conversationId, clientMessageId],
-    );
-    return row ? messageViewOfRow(row) : null;
   }
 }
