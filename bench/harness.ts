@@ -24,6 +24,14 @@ export function rssOf(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+/** A process's CPU time (user + system) in milliseconds, from /proc/<pid>/stat (Linux only). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** The soft limit on open files of this process (children inherit it). */
 export function openFileLimit(): number {
   const match = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
@@ -65,7 +73,9 @@ export function startApp(logLevel = 'info'): Promise<Server> {
 
 /** Starts a Node script as a child process and waits for `listening <url>` / "listening on <url>". */
 export function startServer(script: string, env: Record<string, string>): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, script)], {
+  // BENCH_CPU_PROF=<dir>: the servers write a V8 CPU profile there when they stop (open it in DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, join(repoRoot, script)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import { openFileLimit, repoRoot, resetDatabase, rssOf, type Server, startApp, startServer } from './harness';
+import { cpuMsOf, openFileLimit, repoRoot, resetDatabase, rssOf, type Server, startApp, startServer } from './harness';
 import type { MemoryReport } from './bare-socket-server';
 import { createPublishedLoopBot, startSessions } from './scenarios';
 
@@ -106,6 +106,8 @@ export interface SocketLoadResult {
   /** Failures by cause: `connect: <message>`, `ack: <error code>`, `ack timeout`, `disconnect: <reason>`. */
   readonly failuresByCause: Record<string, number>;
   readonly bytesPerSocket: number | undefined;
+  /** The server process's CPU time (user + system) per acked message while messaging, when its pid is known. */
+  readonly serverCpuMsPerMessage: number | undefined;
   /** The server's warn/error log lines during the run (when it was started here), the first 20. */
   readonly serverWarnings: readonly string[];
 }
@@ -171,10 +173,12 @@ export async function runSocketLoad(
     }
   };
   measuring = true;
+  const cpuBefore = serverPid === undefined ? undefined : cpuMsOf(serverPid);
   const messagingStart = performance.now();
   await Promise.all(sockets.map((socket, i) => loop(socket, i)));
   const messagingSeconds = (performance.now() - messagingStart) / 1000;
   measuring = false;
+  const cpuMs = serverPid === undefined || cpuBefore === undefined ? undefined : cpuMsOf(serverPid) - cpuBefore;
   progress(`${latencies.length} acks in ${messagingSeconds.toFixed(1)}s`);
   for (const socket of sockets) socket.close();
   probe?.close();
@@ -194,6 +198,7 @@ export async function runSocketLoad(
     failuresByCause: Object.fromEntries(causes),
     bytesPerSocket:
       before !== undefined && after !== undefined && sockets.length > 0 ? (after - before) / sockets.length : undefined,
+    serverCpuMsPerMessage: cpuMs === undefined || latencies.length === 0 ? undefined : cpuMs / latencies.length,
     serverWarnings: [],
   };
 }
@@ -273,6 +278,9 @@ export function printSocketTable(load: SocketLoad, results: readonly SocketLoadR
     );
   }
   for (const r of results) {
+    if (r.serverCpuMsPerMessage !== undefined) {
+      console.log(`${r.target}: server CPU ${r.serverCpuMsPerMessage.toFixed(2)} ms per acked message`);
+    }
     if (r.failures > 0) console.log(`${r.target} failures: ${JSON.stringify(r.failuresByCause)}`);
     if (r.serverWarnings.length > 0) console.log(`${r.target} server warnings:\n  ${r.serverWarnings.join('\n  ')}`);
   }
