@@ -3,51 +3,44 @@
  * both with the same autocannon load, and prints requests/s, p50/p99 and the app/baseline ratio per
  * scenario. Results are also written to bench/results/latest.json.
  *
+ * Then the socket scenario (socket-load.ts): the bare Socket.IO echo server and the app's /visitor
+ * gateway with the same N sockets, one after the other (`SOCKET_CLIENTS`, default 1000;
+ * `SOCKET_CLIENTS=0` skips it). Its results go to bench/results/socket-latest.json.
+ *
  * Environment: BENCH_CONNECTIONS (default 50), BENCH_DURATION (seconds, default 10),
- * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/parley_bench), BENCH_REDIS_URL.
+ * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/parley_bench), BENCH_REDIS_URL,
+ * BENCH_DATABASE_POOL_SIZE (the app's DATABASE_POOL_SIZE; the app's default when unset),
+ * SOCKET_CLIENTS, SOCKET_DURATION, SOCKET_CONNECT_BATCH.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { type Load, type Measurement, measure, repoRoot, startServer } from './harness';
+import {
+  databaseUrl,
+  type Load,
+  type Measurement,
+  measure,
+  repoRoot,
+  resetDatabase,
+  startApp,
+  startServer,
+} from './harness';
 import { scenarios } from './scenarios';
+import { compareSockets, printSocketTable, socketLoadFromEnv, writeSocketResults } from './socket-load';
 
 const load: Load = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
   durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
   warmupSeconds: 2,
 };
-const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley_bench';
-const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function resetDatabase(): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
-
 const fmt = (n: number, digits = 0): string => n.toFixed(digits);
 
 async function main(): Promise<void> {
   await resetDatabase();
+  const sockets = socketLoadFromEnv(1000);
   const bare = await startServer('dist/bench/bare-server.js', { DATABASE_URL: databaseUrl, PORT: '0' });
-  const app = await startServer('dist/src/main.js', {
-    PORT: '0',
-    LOG_LEVEL: 'info', // the "listening" line is info; request logs are per-request info too (realistic)
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: `bench${process.pid}`,
-    NODE_ENV: 'development',
-    // One client drives every connection: limits high enough never to refuse (their cost is measured).
-    CHAT_START_LIMIT_PER_IP: '1000000',
-    CHAT_MESSAGE_LIMIT_PER_IP: '1000000',
-    CHAT_MESSAGE_LIMIT_PER_SESSION: '1000000',
-  });
+  // The "listening" line is info; request logs are per-request info too (realistic).
+  const app = await startApp('info');
+  let socketResults: Awaited<ReturnType<typeof compareSockets>>;
   const rows: { scenario: string; baseline: Measurement; app: Measurement }[] = [];
   try {
     for (const scenario of scenarios) {
@@ -56,6 +49,8 @@ async function main(): Promise<void> {
       const target = await measure(`${app.url}${scenario.target.path}`, load, scenario.target.options?.(context));
       rows.push({ scenario: scenario.name, baseline, app: target });
     }
+    await bare.stop();
+    socketResults = sockets.clients > 0 ? await compareSockets(sockets, app) : [];
   } finally {
     await app.stop();
     await bare.stop();
@@ -82,6 +77,10 @@ async function main(): Promise<void> {
     join(repoRoot, 'bench', 'results', 'latest.json'),
     JSON.stringify({ at: new Date().toISOString(), load, rows }, null, 2),
   );
+  if (socketResults.length > 0) {
+    printSocketTable(sockets, socketResults);
+    writeSocketResults('socket-latest.json', sockets, socketResults);
+  }
 }
 
 main().catch((error: unknown) => {

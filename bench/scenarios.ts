@@ -16,17 +16,17 @@ export interface Scenario<C = unknown> {
 }
 
 interface ChatContext {
-  sessions: { sessionId: string; sessionToken: string }[];
+  sessions: readonly VisitorSession[];
 }
 
-const json = async (url: string, init: RequestInit & { body?: string }): Promise<Record<string, unknown>> => {
+export const json = async (url: string, init: RequestInit & { body?: string }): Promise<Record<string, unknown>> => {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
 };
 
 /** A bot that asks for text forever: each answer is one turn that waits for input again. */
-const loopFlow = {
+export const loopFlow = {
   schemaVersion: 1,
   events: [{ id: 'start', type: 'start' }],
   variables: [{ id: 'v', name: 'answer', saveInResults: true }],
@@ -45,31 +45,56 @@ const loopFlow = {
   ],
 };
 
+export interface VisitorSession {
+  readonly sessionId: string;
+  readonly sessionToken: string;
+}
+
+/** Registers an account, creates a chatbot with the text-input loop flow and publishes it: its public id. */
+export async function createPublishedLoopBot(appUrl: string): Promise<string> {
+  const account = await json(`${appUrl}/api/v1/auth/register`, {
+    method: 'POST',
+    body: JSON.stringify({
+      email: `bench.${Date.now()}.${Math.random().toString(36).slice(2)}@example.com`,
+      password: 'correct horse battery staple',
+      name: 'Bench',
+      organizationName: 'Bench',
+    }),
+  });
+  const auth = { authorization: `Bearer ${String(account.accessToken)}` };
+  const bot = await json(`${appUrl}/api/v1/chatbots`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ name: 'bench', flow: loopFlow }),
+  });
+  await json(`${appUrl}/api/v1/chatbots/${String(bot.id)}/publish`, { method: 'POST', headers: auth, body: '{}' });
+  return String(bot.publicId);
+}
+
+/** Starts `count` sessions of a published bot over REST, `parallel` requests in flight at a time. */
+export async function startSessions(
+  appUrl: string,
+  publicId: string,
+  count: number,
+  parallel = 32,
+): Promise<VisitorSession[]> {
+  const sessions: VisitorSession[] = new Array<VisitorSession>(count);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < count; i = next++) {
+      const s = await json(`${appUrl}/api/v1/bots/${publicId}/sessions`, { method: 'POST', body: '{}' });
+      sessions[i] = { sessionId: String(s.sessionId), sessionToken: String(s.sessionToken) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+  return sessions;
+}
+
 const continueChat: Scenario<ChatContext> = {
   name: 'continue-chat (text input loop)',
   async prepare(appUrl, connections) {
-    const account = await json(`${appUrl}/api/v1/auth/register`, {
-      method: 'POST',
-      body: JSON.stringify({
-        email: `bench.${Date.now()}@example.com`,
-        password: 'correct horse battery staple',
-        name: 'Bench',
-        organizationName: 'Bench',
-      }),
-    });
-    const auth = { authorization: `Bearer ${String(account.accessToken)}` };
-    const bot = await json(`${appUrl}/api/v1/chatbots`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ name: 'bench', flow: loopFlow }),
-    });
-    await json(`${appUrl}/api/v1/chatbots/${String(bot.id)}/publish`, { method: 'POST', headers: auth, body: '{}' });
-    const sessions = [];
-    for (let i = 0; i < connections; i++) {
-      const s = await json(`${appUrl}/api/v1/bots/${String(bot.publicId)}/sessions`, { method: 'POST', body: '{}' });
-      sessions.push({ sessionId: String(s.sessionId), sessionToken: String(s.sessionToken) });
-    }
-    return { sessions };
+    const publicId = await createPublishedLoopBot(appUrl);
+    return { sessions: await startSessions(appUrl, publicId, connections) };
   },
   // One UPDATE of a row per request: the least a stateful chat turn must write.
   baseline: {
