@@ -179,7 +179,7 @@ describe('live chat: handoff → assignment, end to end', () => {
     const [a, b, c] = agents.map((x) => x.userId);
     expect(picks).toEqual([a, b, c, a, b, c]);
 
-    // Each assignee's socket (room `user:<id>`, also `org:<id>`) heard `conversation.assigned` for theirs.
+    // Each assignee's socket (room `user:<organizationId>:<id>`, also `org:<id>`) heard `conversation.assigned` for theirs.
     for (const agent of agents) {
       const mine = conversations.filter((_, i) => picks[i] === agent.userId);
       await eventually(() => {

@@ -256,7 +256,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     this.checkedAt.set(socket, Date.now());
 
     await socket.join([
-      rooms.user(data.userId),
+      rooms.user(data.organizationId, data.userId),
       rooms.org(data.organizationId),
       ...data.departmentIds.map((id) => rooms.department(id)),
     ]);
@@ -276,7 +276,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     const { userId, organizationId } = data;
     try {
       if (this.hasLocalSocket(userId, organizationId, socket.id)) return;
-      const everywhere = await this.nsp!.in(rooms.user(userId)).fetchSockets();
+      const everywhere = await this.nsp!.in(rooms.user(organizationId, userId)).fetchSockets();
       if (everywhere.some((s) => s.id !== socket.id && s.data.organizationId === organizationId)) return;
       if (this.closing) return;
       this.chosenOffline.delete(presenceKey(organizationId, userId));

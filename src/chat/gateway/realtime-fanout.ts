@@ -39,7 +39,7 @@ const visitorVisible = new Set<AnyDomainEvent['type']>([
  * - `message.created` → `/agent` rooms `conversation:<id>` and `org:<org>` (inbox lists; notes
  *   included), `/visitor` room `conversation:<id>` (never notes).
  * - `conversation.*` → `/agent` rooms `org:<org>` and `conversation:<id>` (`assigned` also
- *   `user:<assignee>`, `bot_handoff` also `department:<id>`); the visitor gets `conversation.updated`
+ *   `user:<organizationId>:<assignee>`, `bot_handoff` also `department:<id>`); the visitor gets `conversation.updated`
  *   `{ id, status, assignee }` after handoff, assignment and status changes (one query per change).
  * - presence changes → `/agent` room `org:<org>` `presence.update`.
  */
@@ -105,7 +105,7 @@ export class RealtimeFanout implements OnModuleInit, OnModuleDestroy {
           break;
         }
         case 'conversation.assigned': {
-          const extra = event.data.assigneeId ? [rooms.user(event.data.assigneeId)] : [];
+          const extra = event.data.assigneeId ? [rooms.user(org, event.data.assigneeId)] : [];
           this.agents
             ?.to([orgRoom, rooms.conversation(event.data.conversationId), ...extra])
             .emit('conversation.assigned', { ...event.data, occurredAt });

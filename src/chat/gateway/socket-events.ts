@@ -194,6 +194,7 @@ export type NoInterServerEvents = Record<string, never>;
 export const rooms = {
   conversation: (id: string) => `conversation:${id}`,
   org: (id: string) => `org:${id}`,
-  user: (id: string) => `user:${id}`,
+  /** A user in one organization (a member of several gets only what belongs to the one connected to). */
+  user: (organizationId: string, id: string) => `user:${organizationId}:${id}`,
   department: (id: string) => `department:${id}`,
 };
