@@ -27,7 +27,7 @@ export class EventsProcessor extends TypedWorkerHost<'events'> {
       const { event } = job.data;
       this.counter.inc({ type: event.type });
       // The envelope only: some payloads carry tokens (see `eventCatalogue`).
-      this.logger.debug(`Event ${event.type} ${event.id} (organization ${event.organizationId ?? '-'})`);
+      this.logger.log(`Event ${event.type} ${event.id} (organization ${event.organizationId ?? '-'})`);
       return Promise.resolve({ type: event.type, id: event.id });
     },
   };
