@@ -5,6 +5,7 @@ import {
   bubbleTexts,
   bubbles,
   clickChoice,
+  describeBrowser,
   launchBrowser,
   openWidgetPage,
   sendText,
@@ -82,7 +83,7 @@ const widgetFlow = {
   ],
 };
 
-describe('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromium', () => {
+describeBrowser('web widget (GET /widget.js, GET /widget/{publicId}) in headless Chromium', () => {
   let t: TestApp;
   let admin: Account;
   let browser: Browser;

@@ -24,6 +24,21 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/**
+ * A suite that needs Chromium. Where it is missing, the suite is skipped with one test saying how to
+ * get it, unless `REQUIRE_BROWSER=1` (set by `.ci/run`, which installs Chromium): then it runs and
+ * fails loudly. So `npm test` passes on a machine without a browser, and CI never skips it.
+ */
+export function describeBrowser(name: string, body: () => void): void {
+  if (existsSync(CHROMIUM_PATH) || process.env.REQUIRE_BROWSER === '1') {
+    describe(name, body);
+    return;
+  }
+  describe.skip(`${name} (no Chromium at ${CHROMIUM_PATH})`, () => {
+    it('runs with Chromium installed: apt-get install -y --no-install-recommends chromium', () => undefined);
+  });
+}
+
 /** Real headless Chromium with a fresh profile. Fails (never skips) when Chromium is not installed. */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
