@@ -10,6 +10,8 @@ import {
   ConversationReadEntity,
 } from './entities/chat-settings.entity';
 import { ConversationStore } from './conversation-store.service';
+import { MetricsModule } from '@/metrics/metrics.module';
+import { MessageMetrics } from './message-metrics';
 import { MessagesRepository } from './messages.repository';
 import { PresenceService } from './presence.service';
 
@@ -19,6 +21,7 @@ import { PresenceService } from './presence.service';
  */
 @Module({
   imports: [
+    MetricsModule,
     TypeOrmModule.forFeature([
       ContactEntity,
       ConversationEntity,
@@ -29,7 +32,7 @@ import { PresenceService } from './presence.service';
       AgentCapacityEntity,
     ]),
   ],
-  providers: [MessagesRepository, ConversationStore, PresenceService],
+  providers: [MessagesRepository, ConversationStore, PresenceService, MessageMetrics],
   exports: [ConversationStore, PresenceService],
 })
 export class ChatCoreModule {}

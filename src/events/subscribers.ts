@@ -25,7 +25,9 @@ export type EventSubscriber = {
  * are added here, each with a queue and job of its own (`queue.registry.ts`) and its processor.
  */
 export const eventSubscribers = [
-  { name: 'metrics', events: eventTypes, queue: 'events', job: 'record' },
+  // Every event but the per-message one: messages are counted where they are stored
+  // (`parley_messages_total`, src/chat/message-metrics.ts), not by a job per chat bubble.
+  { name: 'metrics', events: eventTypes.filter((type) => type !== 'message.created'), queue: 'events', job: 'record' },
   { name: 'chat-assignment', events: ['conversation.bot_handoff'], queue: 'chat', job: 'assign-handoff' },
 ] as const satisfies readonly EventSubscriber[];
 
