@@ -24,21 +24,34 @@ export const SOCKET_PATH = '/socket.io';
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly log = new Logger(RedisIoAdapter.name);
-  private readonly pub: Redis;
-  private readonly sub: Redis;
+  /** The pub/sub clients, made with the first server (an app that fails to boot before has none to leak). */
+  private clients: { readonly pub: Redis; readonly sub: Redis } | undefined;
   private readonly servers = new Set<Server>();
   /** The pub/sub channel prefix: the install's Redis prefix (processes of one install share it). */
   private readonly key: string;
 
-  constructor(app: INestApplicationContext, config: AppConfig) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
     super(app);
-    const options = { connectionName: `parley-sockets-${config.role.name}`, maxRetriesPerRequest: null };
-    this.pub = new Redis(config.redis.url, options);
-    this.sub = this.pub.duplicate({ connectionName: `parley-sockets-sub-${config.role.name}` });
-    for (const client of [this.pub, this.sub]) {
-      client.on('error', (error: Error) => this.log.warn(`Socket.IO Redis: ${error.message}`));
-    }
     this.key = `${config.redis.keyPrefix}:socket.io`;
+  }
+
+  private pubSub(): { readonly pub: Redis; readonly sub: Redis } {
+    if (!this.clients) {
+      const { name } = this.config.role;
+      const pub = new Redis(this.config.redis.url, {
+        connectionName: `parley-sockets-${name}`,
+        maxRetriesPerRequest: null,
+      });
+      const sub = pub.duplicate({ connectionName: `parley-sockets-sub-${name}` });
+      for (const client of [pub, sub]) {
+        client.on('error', (error: Error) => this.log.warn(`Socket.IO Redis: ${error.message}`));
+      }
+      this.clients = { pub, sub };
+    }
+    return this.clients;
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -50,7 +63,8 @@ export class RedisIoAdapter extends IoAdapter {
       maxHttpBufferSize: 256 * 1024,
       serveClient: false,
     } as Partial<ServerOptions> as ServerOptions);
-    server.adapter(createAdapter(this.pub, this.sub, { key: this.key, publishOnSpecificResponseChannel: true }));
+    const { pub, sub } = this.pubSub();
+    server.adapter(createAdapter(pub, sub, { key: this.key, publishOnSpecificResponseChannel: true }));
     this.servers.add(server);
     return server;
   }
@@ -65,11 +79,16 @@ export class RedisIoAdapter extends IoAdapter {
     return Promise.resolve();
   }
 
-  /** Quits the pub/sub clients (politely when Redis answers, at once when it does not: never waits on it). */
+  /**
+   * Quits the pub/sub clients: politely when Redis answers (a client still connecting — an app
+   * closed right after it was created — is given a moment, so the adapter's queued subscriptions
+   * complete instead of failing unhandled), at once when it does not: never waits long on it.
+   */
   override async dispose(): Promise<void> {
+    const clients = this.clients ? [this.clients.pub, this.clients.sub] : [];
     await Promise.all(
-      [this.pub, this.sub].map(async (client) => {
-        if (client.status === 'ready') {
+      clients.map(async (client) => {
+        if (await readyWithin(client, 1_000)) {
           await Promise.race([
             client.quit().catch(() => undefined),
             new Promise((done) => setTimeout(done, 1_000).unref()),
@@ -79,4 +98,21 @@ export class RedisIoAdapter extends IoAdapter {
       }),
     );
   }
+}
+
+/** Whether the client is (or becomes, within `ms`) ready; false at once when it is closed for good. */
+function readyWithin(client: Redis, ms: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end' || client.status === 'close') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      resolve(false);
+    }, ms).unref();
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    client.once('ready', onReady);
+  });
 }
