@@ -90,15 +90,6 @@ const SELECT_CONVERSATIONS = `
 /** `timestamptz 'epoch' + n µs`: exact, unlike a float of seconds. */
 const AT_MICROS = (param: string) => `(timestamptz 'epoch' + ${param}::bigint * interval '1 microsecond')`;
 
-export interface AgentRow {
-  user_id: string;
-  name: string;
-  email: string;
-  role: string;
-  capacity: number;
-  open_count: number;
-}
-
 /** Conversations as the inbox reads and changes them (chat-internal). */
 @Injectable()
 export class ConversationsRepository {
