@@ -137,12 +137,12 @@ export class ConversationStore {
     return this.repo.takeUnseenByVisitor(organizationId, conversationId);
   }
 
-  /** What came after the cursor (oldest first); notes only for agents. */
+  /** What came after the cursor (oldest first; `limit` null: everything); notes only for agents. */
   async history(
     organizationId: OrganizationId,
     conversationId: string,
     cursor: HistoryCursor,
-    limit: number,
+    limit: number | null,
     withNotes: boolean,
   ): Promise<MessageView[]> {
     let afterSeq = cursor.afterSeq ?? 0;

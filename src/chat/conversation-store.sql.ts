@@ -95,21 +95,28 @@ export const conversationTurnCtes = (c: TurnCtes): string => `
       FROM ${c.gate} g
      WHERE cv.id = g.id
     RETURNING cv.id, cv.organization_id, cv.last_seq - ${c.count} AS base),
-  msgs AS (
+  ${messageCtes(c.messages, c.events)}`;
+
+/**
+ * CTEs `msgs` (the messages of `param`, seq `conv.base + ord`) and, with `events`, `msg_events`
+ * (one `message.created` per message, the event id being the message id), after a CTE `conv`
+ * returning the conversation's `id`, `organization_id` and `base` (its seq before them).
+ */
+const messageCtes = (param: string, events: boolean): string => `msgs AS (
     INSERT INTO conversation_messages (id, organization_id, conversation_id, seq, sender_type, sender_id, kind, content,
                                        text, client_message_id, response, turn, created_at, updated_at)
     SELECT m.id, conv.organization_id, conv.id, conv.base + m.ord, m.sender_type, m.sender_id, m.kind, m.content,
            m.text, m.client_message_id, m.response, m.turn, m.created_at, m.created_at
-      FROM conv, ${MESSAGE_ROWS(c.messages)}
+      FROM conv, ${MESSAGE_ROWS(param)}
     RETURNING id)${
-      c.events
+      events
         ? `,
   msg_events AS (
     INSERT INTO outbox_events (id, type, organization_id, occurred_at, data)
     SELECT m.id, 'message.created', conv.organization_id, now(),
            jsonb_build_object('conversationId', conv.id,
                               'message', m.view || jsonb_build_object('seq', conv.base + m.ord))
-      FROM conv, ${MESSAGE_ROWS(c.messages)})`
+      FROM conv, ${MESSAGE_ROWS(param)})`
         : ''
     }`;
 
@@ -128,21 +135,5 @@ export const INSERT_BOT_CONVERSATION = (events: boolean): string => `
                 THEN (SELECT d.id FROM departments d WHERE d.organization_id = $2::uuid AND d.id::text = $8::text) END,
            now(), now(), now()
     RETURNING id, organization_id, 0 AS base),
-  msgs AS (
-    INSERT INTO conversation_messages (id, organization_id, conversation_id, seq, sender_type, sender_id, kind, content,
-                                       text, client_message_id, response, turn, created_at, updated_at)
-    SELECT m.id, conv.organization_id, conv.id, m.ord, m.sender_type, m.sender_id, m.kind, m.content, m.text,
-           m.client_message_id, m.response, m.turn, m.created_at, m.created_at
-      FROM conv, ${MESSAGE_ROWS('$6')}
-    RETURNING id)${
-      events
-        ? `,
-  msg_events AS (
-    INSERT INTO outbox_events (id, type, organization_id, occurred_at, data)
-    SELECT m.id, 'message.created', conv.organization_id, now(),
-           jsonb_build_object('conversationId', conv.id,
-                              'message', m.view || jsonb_build_object('seq', m.ord))
-      FROM conv, ${MESSAGE_ROWS('$6')})`
-        : ''
-    }
+  ${messageCtes('$6', events)}
   SELECT id FROM conv`;

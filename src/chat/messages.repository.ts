@@ -112,12 +112,12 @@ export class MessagesRepository {
     await em.getRepository(ConversationEntity).update({ organizationId, id }, patch);
   }
 
-  /** Messages after `afterSeq`, oldest first (notes only when `withNotes`). */
+  /** Messages after `afterSeq`, oldest first (notes only when `withNotes`); `limit` null: all of them. */
   async after(
     organizationId: OrganizationId,
     conversationId: string,
     afterSeq: number,
-    limit: number,
+    limit: number | null,
     withNotes: boolean,
   ): Promise<MessageView[]> {
     const rows = await this.dataSource.query<MessageRow[]>(

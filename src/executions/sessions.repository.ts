@@ -19,12 +19,7 @@ import {
   messagesParam,
 } from '@/chat/conversation-store.sql';
 import type { MessageView, NewMessage } from '@/chat/message-view';
-import {
-  ChatSessionEntity,
-  type SessionResult,
-  type SessionStatus,
-  type TranscriptEntry,
-} from './entities/chat-session.entity';
+import { ChatSessionEntity, type SessionResult, type SessionStatus } from './entities/chat-session.entity';
 
 /** What one turn writes: the new state plus what it appends to the conversation and the log. */
 export interface TurnWrite {
@@ -238,38 +233,6 @@ export class SessionsRepository {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const result = await pool.query<R & QueryResultRow>({ name, text, values });
     return result.rows;
-  }
-
-  /** A session's conversation as the visitor sees it (no private notes), oldest first. */
-  async transcript(organizationId: OrganizationId, sessionId: string): Promise<TranscriptEntry[]> {
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        seq: number;
-        sender_type: TranscriptEntry['role'];
-        name: string | null;
-        content: unknown;
-        created_at: Date;
-      }[]
-    >(
-      `SELECT m.id, m.seq, m.sender_type, u.name, m.content, m.created_at
-         FROM conversation_messages m LEFT JOIN users u ON u.id = m.sender_id
-        WHERE m.conversation_id = $1 AND m.organization_id = $2 AND m.kind <> 'note'
-        ORDER BY m.seq`,
-      [sessionId, organizationId],
-    );
-    return rows.map((r) => {
-      const blockId = r.sender_type === 'bot' ? (r.content as { blockId?: unknown }).blockId : undefined;
-      return {
-        id: r.id,
-        seq: r.seq,
-        role: r.sender_type,
-        at: new Date(r.created_at).toISOString(),
-        ...(typeof blockId === 'string' ? { blockId } : {}),
-        ...(r.name ? { name: r.name } : {}),
-        content: r.content,
-      };
-    });
   }
 
   /** The execution log of a session of the organization, or undefined when there is none. */

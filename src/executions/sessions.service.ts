@@ -25,7 +25,7 @@ import {
   withIds,
 } from './chat-view';
 import type { EngineInput, ReplyPayload } from './engine/engine-types';
-import type { ChatSessionEntity } from './entities/chat-session.entity';
+import type { ChatSessionEntity, TranscriptEntry } from './entities/chat-session.entity';
 import {
   BotNotAvailable,
   HandBackPositionUnknown,
@@ -76,6 +76,23 @@ const RECENT_REPLIES = 4;
 
 /** The cached row was not current (another process moved the session on): read it again. */
 class StaleSession extends Error {}
+
+/** How long a session of `flow` lives after its last turn. */
+const ttlMsOf = (flow: SessionFlow): number => (flow.settings ?? defaultChatbotSettings).sessionExpirySeconds * 1000;
+
+/** A message of the conversation as a line of the session's transcript. */
+function transcriptEntryOf(message: MessageView): TranscriptEntry {
+  const blockId = message.sender.type === 'bot' ? (message.content as { blockId?: unknown }).blockId : undefined;
+  return {
+    id: message.id,
+    seq: message.seq,
+    role: message.sender.type,
+    at: message.createdAt,
+    ...(typeof blockId === 'string' ? { blockId } : {}),
+    ...(message.sender.name ? { name: message.sender.name } : {}),
+    content: message.content,
+  };
+}
 
 export interface StartOptions {
   variables?: Record<string, unknown>;
@@ -340,9 +357,8 @@ export class SessionsService {
       'visitor',
     );
     const [message] = appended.messages;
-    const ttl = (flow.settings ?? defaultChatbotSettings).sessionExpirySeconds * 1000;
     if (!session.preview) {
-      await this.sessions.extendExpiry(session.organizationId, session.id, new Date(Date.now() + ttl));
+      await this.sessions.extendExpiry(session.organizationId, session.id, new Date(Date.now() + ttlMsOf(flow)));
     }
     return { turn: appended.duplicate ? (appended.response as ChatTurn) : turn, message: message ?? null };
   }
@@ -404,7 +420,9 @@ export class SessionsService {
       sessionId: session.id,
       status: session.status,
       input: session.awaiting,
-      transcript: await this.sessions.transcript(session.organizationId, session.id),
+      transcript: (await this.store.history(session.organizationId, session.id, {}, null, false)).map(
+        transcriptEntryOf,
+      ),
       progress: progressOf(session.state, flow.inputCount, session.completed),
       expiresAt: session.expiresAt.toISOString(),
     };
@@ -476,7 +494,6 @@ export class SessionsService {
     }
     const view = this.view(session.id, outcome, flow);
     const now = new Date();
-    const ttl = (flow.settings ?? defaultChatbotSettings).sessionExpirySeconds * 1000;
     const result = resultOf(outcome.state, flow.savedVariables);
     const events = sessionEvents(session, outcome, {
       turn: session.turn + 1,
@@ -504,7 +521,7 @@ export class SessionsService {
       messages,
       log: outcome.log,
       result,
-      expiresAt: session.preview ? session.expiresAt : new Date(now.getTime() + ttl),
+      expiresAt: session.preview ? session.expiresAt : new Date(now.getTime() + ttlMsOf(flow)),
       transition: conversationTransition(session.status, view.status),
       department: outcome.handoff?.departmentId ?? null,
       events,

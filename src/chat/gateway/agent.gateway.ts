@@ -9,6 +9,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { Forbidden, Unauthenticated } from '@/auth/auth.exception';
+import { SessionDenylist } from '@/auth/session-denylist.service';
 import { DomainException } from '@/common/errors/domain.exception';
 import { ConversationNotFound } from '../chat.exception';
 import { ConversationStore } from '../conversation-store.service';
@@ -26,7 +27,6 @@ import {
   ConversationRefDto,
   PresenceSetDto,
 } from './dto/agent-socket.dto';
-import { GatewayPorts } from './gateway-ports';
 import { GatewayRepository } from './gateway.repository';
 import { RealtimeFanout } from './realtime-fanout';
 import { Throttle } from './socket-context';
@@ -90,9 +90,9 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly store: ConversationStore,
     private readonly presence: PresenceService,
     private readonly repo: GatewayRepository,
-    private readonly ports: GatewayPorts,
     private readonly fanout: RealtimeFanout,
     private readonly conversations: ConversationsService,
+    private readonly denylist: SessionDenylist,
   ) {}
 
   afterInit(nsp: AgentNamespace): void {
@@ -183,11 +183,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     });
     on('message.send', 'agent', async (payload) => {
       const dto = await validatePayload(AgentSendDto, payload);
-      const message = await this.ports.sendAgentMessage({
-        organizationId: org,
-        conversationId: dto.conversationId,
-        userId: data.userId,
-        role: data.role,
+      const { message } = await this.conversations.sendMessage(org, actor, dto.conversationId, {
         clientMessageId: dto.clientMessageId,
         text: dto.text,
         private: dto.private ?? false,
@@ -303,7 +299,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     if (now - (this.checkedAt.get(socket) ?? 0) < EVENT_CHECK_MS) return;
     this.checkedAt.set(socket, now);
     const { session, userId } = socket.data;
-    if (await this.ports.sessionEnded({ ...session, userId })) {
+    if (await this.denylist.isEnded({ ...session, userId })) {
       const error = new Unauthenticated('auth.session_ended', 'This session has ended; sign in again.');
       this.drop(socket, error);
       throw error;
@@ -324,7 +320,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       [...bySession.values()].map(async (sockets) => {
         const { session, userId } = sockets[0]!.data;
         try {
-          if (!(await this.ports.sessionEnded({ ...session, userId }))) return;
+          if (!(await this.denylist.isEnded({ ...session, userId }))) return;
           const error = new Unauthenticated('auth.session_ended', 'This session has ended; sign in again.');
           for (const socket of sockets) this.drop(socket, error);
         } catch (error) {

@@ -3,7 +3,6 @@ import { UsersCoreModule } from '@/users/users.module';
 import { ChatCoreModule } from '../chat-core.module';
 import { AgentAuth } from './agent-auth';
 import { AgentGateway } from './agent.gateway';
-import { GatewayPorts } from './gateway-ports';
 import { GatewayRepository } from './gateway.repository';
 import { RealtimeFanout } from './realtime-fanout';
 import { VisitorGateway } from './visitor.gateway';
@@ -29,7 +28,7 @@ export class ChatGatewayModule {
     return {
       module: ChatGatewayModule,
       imports: [imports.auth, imports.executions, imports.chat, ChatCoreModule, UsersCoreModule],
-      providers: [GatewayRepository, GatewayPorts, RealtimeFanout, AgentAuth, VisitorGateway, AgentGateway],
+      providers: [GatewayRepository, RealtimeFanout, AgentAuth, VisitorGateway, AgentGateway],
     };
   }
 }

@@ -11,12 +11,13 @@ import { type AppConfig, InjectConfig } from '@/config';
 import { DomainException } from '@/common/errors/domain.exception';
 import { SessionNotFound } from '@/executions/executions.exception';
 import { SessionTokens } from '@/executions/session-token';
+import { SessionsService } from '@/executions/sessions.service';
 import { VisitorAccess } from '@/executions/visitor-access';
+import { VisitorRateLimit } from '@/executions/visitor-rate-limit';
 import { Unauthenticated } from '@/auth/auth.exception';
 import { ConversationStore } from '../conversation-store.service';
 import { MessageNotFound } from '../chat.exception';
 import { VisitorReadDto, VisitorSendDto, VisitorSyncDto } from './dto/visitor-socket.dto';
-import { GatewayPorts } from './gateway-ports';
 import { GatewayRepository } from './gateway.repository';
 import { RealtimeFanout } from './realtime-fanout';
 import { authField, clientIpOf, originOf, Throttle, Window } from './socket-context';
@@ -71,8 +72,9 @@ export class VisitorGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly access: VisitorAccess,
     private readonly store: ConversationStore,
     private readonly repo: GatewayRepository,
-    private readonly ports: GatewayPorts,
     private readonly fanout: RealtimeFanout,
+    private readonly sessions: SessionsService,
+    private readonly limits: VisitorRateLimit,
   ) {}
 
   afterInit(nsp: VisitorNamespace): void {
@@ -116,13 +118,18 @@ export class VisitorGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       answer(ack, emitError, async () => {
         const dto = await validatePayload(VisitorSendDto, payload);
         if (!this.windows.get(socket)?.hit()) throw new MessageRateLimited();
-        await this.ports.visitorMessageAllowed(socket.data.ip, sessionId);
+        await this.limits.message(socket.data.ip, sessionId);
         await this.access.check(sessionId, socket.data.origin); // suspension / origins, cached for seconds
         const reply = {
           ...(dto.text !== undefined ? { text: dto.text } : {}),
           ...(dto.value !== undefined ? { value: dto.value } : {}),
         };
-        const { turn, message } = await this.ports.replyWithMessage(sessionId, dto.clientMessageId, reply, dto.command);
+        const { turn, message } = await this.sessions.replyWithMessage(
+          sessionId,
+          dto.clientMessageId,
+          reply,
+          dto.command,
+        );
         return { message, turn };
       }),
     );
