@@ -13,6 +13,7 @@ import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
 import { RedisModule } from '@/redis/redis.module';
+import { StorageModule } from '@/storage/storage.module';
 import { UsersModule } from '@/users/users.module';
 import { WidgetModule } from '@/widget/widget.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         RedisModule,
         QueueModule.forRoot(config),
         EventsModule.forRoot(config),
+        StorageModule.forRoot(config),
         HealthModule,
         MetricsModule,
         UsersModule.register(config),

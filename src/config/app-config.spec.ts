@@ -72,11 +72,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/REDIS_URL: required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY: required in production/);
     const config = loadConfig({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/parley',
       REDIS_URL: 'redis://cache:6379',
       JWT_SECRET: 'x'.repeat(32),
+      ENCRYPTION_KEY: 'ab'.repeat(32),
     });
     expect(config.database.migrateOnBoot).toBe(false);
     expect(config.database.embedded).toBe('never');
@@ -90,6 +92,7 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://db/parley',
         REDIS_URL: 'redis://cache:6379',
         JWT_SECRET: 'x'.repeat(32),
+        ENCRYPTION_KEY: 'ab'.repeat(32),
         EMBEDDED_DATABASE: 'always',
       }),
     ).toThrow(/EMBEDDED_DATABASE: cannot be "always" in production/);

@@ -36,6 +36,51 @@ export interface LoadedConfig {
   readonly auth: AuthConfig;
   readonly queue: QueueConfig;
   readonly executions: ExecutionsConfig;
+  readonly integrations: IntegrationsConfig;
+  readonly storage: StorageConfig;
+  readonly contacts: ContactsConfig;
+}
+
+/** Outbound traffic, the vault, mail, webhooks, WhatsApp, the queue dashboard (src/integrations). */
+export interface IntegrationsConfig {
+  /** Base URL of this installation as its users reach it (default `http://<HOST>:<PORT>`). */
+  readonly publicUrl: string;
+  /** Every outbound client's address policy (HTTP blocks, webhooks, OAuth2 token calls). */
+  readonly outbound: { readonly allowPrivateNetworks: boolean };
+  readonly encryption: {
+    /** Undefined outside production until the app derives a development key (like the JWT secret). */
+    readonly key: string | undefined;
+    readonly previousKeys: readonly string[];
+  };
+  /** Undefined: mail is off (send-email blocks and email notifications are skipped, logged). */
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  readonly webhooks: {
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly backoffBaseMs: number;
+    readonly backoffMaxMs: number;
+    readonly disableAfterFailures: number;
+    readonly concurrency: number;
+  };
+  readonly whatsapp: { readonly graphUrl: string; readonly graphVersion: string };
+  readonly queueDashboard: boolean;
+}
+
+export type StorageConfig = (
+  | { readonly driver: 'local'; readonly dir: string }
+  | {
+      readonly driver: 's3';
+      readonly endpoint: string | undefined;
+      readonly region: string;
+      readonly bucket: string;
+      readonly accessKeyId: string;
+      readonly secretAccessKey: string;
+      readonly forcePathStyle: boolean;
+    }
+) & { readonly signedUrlTtlSeconds: number };
+
+export interface ContactsConfig {
+  readonly importMaxBytes: number;
 }
 
 /** BullMQ worker settings (see README "Jobs"). */
@@ -222,5 +267,44 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       sessionTurnQueueLimit: env.SESSION_TURN_QUEUE_LIMIT,
       sessionCacheMaxEntries: env.SESSION_CACHE_MAX_ENTRIES,
     },
+    integrations: {
+      publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+      outbound: {
+        allowPrivateNetworks:
+          env.OUTBOUND_ALLOW_PRIVATE_NETWORKS === undefined
+            ? env.HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS
+            : ['true', '1', 'yes'].includes(env.OUTBOUND_ALLOW_PRIVATE_NETWORKS),
+      },
+      encryption: { key: env.ENCRYPTION_KEY, previousKeys: env.ENCRYPTION_PREVIOUS_KEYS },
+      mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+      webhooks: {
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+        backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
+        backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+        disableAfterFailures: env.WEBHOOK_DISABLE_AFTER_FAILURES,
+        concurrency: env.WEBHOOK_CONCURRENCY,
+      },
+      whatsapp: {
+        graphUrl: (env.WHATSAPP_GRAPH_URL ?? 'https://graph.facebook.com').replace(/\/+$/, ''),
+        graphVersion: env.WHATSAPP_GRAPH_VERSION,
+      },
+      queueDashboard: env.QUEUE_DASHBOARD_ENABLED,
+    },
+    storage: {
+      ...(env.STORAGE_DRIVER === 's3' && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? {
+            driver: 's3' as const,
+            endpoint: env.S3_ENDPOINT,
+            region: env.S3_REGION,
+            bucket: env.S3_BUCKET,
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE,
+          }
+        : { driver: 'local' as const, dir: env.STORAGE_DIR ?? `${env.DATA_DIR}/files` }),
+      signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
+    },
+    contacts: { importMaxBytes: env.CONTACTS_IMPORT_MAX_BYTES },
   };
 }

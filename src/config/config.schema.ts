@@ -185,6 +185,69 @@ const executionsSchema = z.object({
   SESSION_CACHE_MAX_ENTRIES: int(10_000, 0, 1_000_000),
 });
 
+/** A 32-byte key, as 64 hex digits or base64 (44 characters). */
+const encryptionKey = z
+  .string()
+  .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'expected 32 bytes as 64 hex digits or base64 (44 characters)');
+
+const integrationsSchema = z.object({
+  /** Public base URL of this installation (links in emails, signed file URLs, webhook callbacks). */
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  /**
+   * Let outbound calls (HTTP blocks, webhooks, OAuth2 token URLs) reach private, loopback and
+   * link-local addresses. Unset: `HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS` (its old name), else false.
+   */
+  OUTBOUND_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+    .optional(),
+  /** Master key of the secrets vault (AES-256-GCM). Required in production; dev gets a per-data-dir one. */
+  ENCRYPTION_KEY: encryptionKey.optional(),
+  /** Earlier master keys, comma-separated: still decrypt, until `npm run secrets:rotate` re-encrypts. */
+  ENCRYPTION_PREVIOUS_KEYS: csv.pipe(z.array(encryptionKey)),
+  /** Outbound mail, e.g. smtp://user:pass@mail.example.com:587 (smtps:// for implicit TLS). Unset: mail off. */
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  MAIL_FROM: z.string().min(3).default('Parley <no-reply@parley.localhost>'),
+  /** Webhook deliveries: per-attempt timeout, attempts before the dead letter, first retry delay. */
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 120_000),
+  WEBHOOK_MAX_ATTEMPTS: int(8, 1, 50),
+  WEBHOOK_BACKOFF_BASE_MS: int(30_000, 10, 3_600_000),
+  /** Longest wait between attempts (a `Retry-After` above it is capped to it). */
+  WEBHOOK_BACKOFF_MAX_MS: int(6 * 3_600_000, 10, 7 * 24 * 3_600_000),
+  /** Deliveries of one subscription failing in a row (dead letters) before it is disabled. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: int(20, 1, 10_000),
+  /** Parallel deliveries per worker process. */
+  WEBHOOK_CONCURRENCY: int(16, 1, 1_000),
+  /** WhatsApp Cloud API (Meta's Graph API); point it at a stand-in for tests. */
+  WHATSAPP_GRAPH_URL: optionalUrl(['http:', 'https:']),
+  WHATSAPP_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'expected a version like v23.0')
+    .default('v23.0'),
+  /** Bull Board at /admin/queues (super_admin only). */
+  QUEUE_DASHBOARD_ENABLED: bool(true),
+});
+
+const storageSchema = z.object({
+  /** Where files live: `local` (a directory) or `s3` (any S3-compatible object store). */
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  /** The directory of the `local` driver (default `<DATA_DIR>/files`). */
+  STORAGE_DIR: z.string().min(1).optional(),
+  S3_ENDPOINT: optionalUrl(['http:', 'https:']),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (MinIO, most self-hosted stores); virtual-host style otherwise. */
+  S3_FORCE_PATH_STYLE: bool(true),
+  /** Lifetime of the signed URLs files are served by. */
+  SIGNED_URL_TTL_SECONDS: duration(900, 10, 7 * 24 * 3600),
+});
+
+const contactsSchema = z.object({
+  /** Largest CSV a contacts import accepts (413 above). */
+  CONTACTS_IMPORT_MAX_BYTES: int(512 * 1_048_576, 1024, 10 * 1024 * 1_048_576),
+});
+
 export const envSchema = coreSchema
   .extend(httpSchema.shape)
   .extend(databaseSchema.shape)
@@ -193,7 +256,15 @@ export const envSchema = coreSchema
   .extend(queueSchema.shape)
   .extend(keycloakSchema.shape)
   .extend(executionsSchema.shape)
+  .extend(integrationsSchema.shape)
+  .extend(storageSchema.shape)
+  .extend(contactsSchema.shape)
   .superRefine((env, ctx) => {
+    if (env.STORAGE_DRIVER === 's3') {
+      for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when STORAGE_DRIVER is s3' });
+      }
+    }
     if (env.KEYCLOAK_ISSUER) {
       // SSO on: the settings it cannot work without.
       for (const key of ['KEYCLOAK_AUDIENCE', 'KEYCLOAK_CLIENT_ID'] as const) {
@@ -217,6 +288,9 @@ export const envSchema = coreSchema
     }
     if (!env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
+    }
+    if (!env.ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'required in production' });
     }
     for (const key of ['EMBEDDED_DATABASE', 'EMBEDDED_REDIS'] as const) {
       if (env[key] === 'always') {

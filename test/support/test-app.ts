@@ -95,6 +95,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Cr
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: keyPrefix,
       JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      ENCRYPTION_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
       // Visitor rate limits out of the way (test/public-limits.e2e-spec.ts sets low ones).
       CHAT_START_LIMIT_PER_IP: '1000000',
       CHAT_START_LIMIT_PER_BOT: '1000000',
