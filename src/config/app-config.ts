@@ -184,6 +184,12 @@ function keycloakConfig(env: Env): KeycloakConfig | undefined {
   };
 }
 
+/** `OUTBOUND_ALLOW_PRIVATE_NETWORKS`, else its old name `HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS`. */
+function allowPrivateNetworks(env: Env): boolean {
+  const value = env.OUTBOUND_ALLOW_PRIVATE_NETWORKS;
+  return value === undefined ? env.HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS : ['true', '1', 'yes'].includes(value);
+}
+
 /** Parses and validates the environment. Throws `ConfigError` naming every bad setting. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const result = envSchema.safeParse(source);
@@ -250,7 +256,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
     executions: {
       openai: { baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutMs: env.OPENAI_TIMEOUT_MS },
       httpEffects: {
-        allowPrivateNetworks: env.HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS,
+        allowPrivateNetworks: allowPrivateNetworks(env),
         maxResponseBytes: env.HTTP_EFFECT_MAX_RESPONSE_BYTES,
       },
       sessionTokenSecret: env.SESSION_TOKEN_SECRET,
@@ -269,12 +275,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
     },
     integrations: {
       publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
-      outbound: {
-        allowPrivateNetworks:
-          env.OUTBOUND_ALLOW_PRIVATE_NETWORKS === undefined
-            ? env.HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS
-            : ['true', '1', 'yes'].includes(env.OUTBOUND_ALLOW_PRIVATE_NETWORKS),
-      },
+      outbound: { allowPrivateNetworks: allowPrivateNetworks(env) },
       encryption: { key: env.ENCRYPTION_KEY, previousKeys: env.ENCRYPTION_PREVIOUS_KEYS },
       mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
       webhooks: {

@@ -162,7 +162,7 @@ const executionsSchema = z.object({
   OPENAI_BASE_URL: optionalUrl(['http:', 'https:']),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_TIMEOUT_MS: int(60_000, 1_000, 600_000),
-  /** Let HTTP-request blocks call private, loopback and link-local addresses (off: SSRF guard). */
+  /** The old name of OUTBOUND_ALLOW_PRIVATE_NETWORKS (honoured when that is unset). */
   HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS: bool(false),
   HTTP_EFFECT_MAX_RESPONSE_BYTES: int(1_048_576, 1024, 50 * 1_048_576),
   /** Signs visitor session tokens; defaults to a key derived from JWT_SECRET. */

@@ -7,7 +7,7 @@ import {
   type HttpEffectRunnerOptions,
   parseRetryAfter,
 } from './http-effect.runner';
-import type { HostResolver } from './outbound-address';
+import type { HostResolver } from '@/common/outbound/outbound-address';
 
 const effect = (over: Partial<HttpRequestEffect>): HttpRequestEffect => ({
   effectId: 'e1',

@@ -9,7 +9,12 @@ import type { ExecutionsConfig } from '@/config/app-config';
 import type { HttpRequestEffect } from '../engine/engine-types';
 import { EffectFailure, type EffectOutcome } from './effect-outcome';
 import { EFFECTS_CONFIG, HTTP_EFFECT_RUNNER_OPTIONS } from './effects.tokens';
-import { type HostResolver, OutboundAddressGuard, type ResolvedAddress } from './outbound-address';
+import {
+  type HostResolver,
+  OutboundAddressError,
+  OutboundAddressGuard,
+  type ResolvedAddress,
+} from '@/common/outbound/outbound-address';
 
 /**
  * `data` of an HTTP effect outcome, for a response of any status. The engine reads response
@@ -378,6 +383,7 @@ function failed(err: unknown, attempts: number): Omit<EffectOutcome, 'durationMs
 /** Network errors worth retrying become retryable `EffectFailure`s; others keep their message. */
 function asFailure(err: unknown): EffectFailure {
   if (err instanceof EffectFailure) return err;
+  if (err instanceof OutboundAddressError) return new EffectFailure(`effect.${err.reason}`, err.message, err.retryable);
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   const message = err instanceof Error ? err.message : String(err);
   const text = code && !message.includes(code) ? `${message} (${code})` : message;

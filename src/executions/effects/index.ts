@@ -9,4 +9,4 @@ export {
   type OpenAiEffectRunnerOptions,
   type OpenAiUsage,
 } from './openai-effect.runner';
-export { classifyAddress, type HostResolver, OutboundAddressGuard } from './outbound-address';
+export { classifyAddress, type HostResolver, OutboundAddressGuard } from '@/common/outbound/outbound-address';

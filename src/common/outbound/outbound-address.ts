@@ -1,7 +1,21 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { EffectFailure } from './effect-outcome';
+
+/**
+ * An outbound destination refused (`address_refused`) or not resolvable (`dns_failed`, `retryable`
+ * when the resolver's failure was transient). Each client maps it to its own error codes.
+ */
+export class OutboundAddressError extends Error {
+  constructor(
+    readonly reason: 'address_refused' | 'dns_failed',
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'OutboundAddressError';
+  }
+}
 
 export interface ResolvedAddress {
   address: string;
@@ -94,7 +108,7 @@ export class OutboundAddressGuard {
 
   /**
    * The addresses to connect to for `hostname` (a URL's `hostname`: IPv6 literals in brackets).
-   * Throws `EffectFailure` (`effect.address_refused` or `effect.dns_failed`).
+   * Throws `OutboundAddressError`.
    */
   async resolveAllowed(hostname: string): Promise<ResolvedAddress[]> {
     const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
@@ -108,18 +122,18 @@ export class OutboundAddressGuard {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const transient = code === 'EAI_AGAIN' || code === 'ETIMEOUT' || code === 'ESERVFAIL';
-        throw new EffectFailure('effect.dns_failed', `could not resolve ${host} (${code ?? 'error'})`, transient);
+        throw new OutboundAddressError('dns_failed', `could not resolve ${host} (${code ?? 'error'})`, transient);
       }
-      if (addresses.length === 0) throw new EffectFailure('effect.dns_failed', `${host} has no address`);
+      if (addresses.length === 0) throw new OutboundAddressError('dns_failed', `${host} has no address`);
     }
     for (const { address } of addresses) {
       const verdict = this.check(address);
       if (!verdict.allowed) {
         const of = literal !== 0 ? '' : ` of ${host}`;
-        throw new EffectFailure(
-          'effect.address_refused',
+        throw new OutboundAddressError(
+          'address_refused',
           `the address ${address}${of} is in a refused range (${verdict.range}); ` +
-            'requests to private networks are not allowed (HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS)',
+            'requests to private networks are not allowed (OUTBOUND_ALLOW_PRIVATE_NETWORKS)',
         );
       }
     }

@@ -1,4 +1,4 @@
-import { classifyAddress, OutboundAddressGuard } from './outbound-address';
+import { classifyAddress, OutboundAddressGuard } from '@/common/outbound/outbound-address';
 
 describe('classifyAddress', () => {
   it.each([
@@ -47,7 +47,7 @@ describe('OutboundAddressGuard', () => {
     expect(guard.check('10.1.2.3')).toEqual({ allowed: true });
     expect(guard.check('::ffff:10.1.2.3')).toEqual({ allowed: true });
     expect(guard.check('10.2.0.1')).toEqual({ allowed: false, range: 'private' });
-    await expect(guard.resolveAllowed('[::1]')).rejects.toMatchObject({ code: 'effect.address_refused' });
+    await expect(guard.resolveAllowed('[::1]')).rejects.toMatchObject({ reason: 'address_refused' });
   });
 
   it('allows everything when private networks are allowed', async () => {
