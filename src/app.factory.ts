@@ -16,6 +16,7 @@ import { staticSecurityHeaders } from './common/security-headers';
 import { inputHygieneHook } from './common/validation/input-hygiene';
 import { createValidationPipe } from './common/validation/validation';
 import { MetricsService } from './metrics/metrics.service';
+import { mountQueueDashboard } from '@/admin/queue-dashboard';
 
 export const API_PREFIX = 'api/v1';
 
@@ -132,6 +133,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (config.http.docsEnabled) setupOpenApi(app, packageVersion());
   // Live-chat sockets (`/socket.io`, namespaces /visitor and /agent) on Fastify's HTTP server.
   if (config.role.api) app.useWebSocketAdapter(new RedisIoAdapter(app, config));
+  if (config.role.api && config.integrations.queueDashboard) await mountQueueDashboard(app);
   try {
     await app.init();
   } catch (error) {
