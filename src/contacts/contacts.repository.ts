@@ -398,7 +398,7 @@ export class ContactsRepository {
       await em.query('UPDATE chat_sessions SET contact_id = $2 WHERE organization_id = $1 AND contact_id = $3', params);
       await em.query(
         `INSERT INTO contact_tags (organization_id, contact_id, tag_id, created_at)
-         SELECT $1, $2, tag_id, created_at FROM contact_tags WHERE organization_id = $1 AND contact_id = $3
+         SELECT $1::uuid, $2::uuid, tag_id, created_at FROM contact_tags WHERE organization_id = $1 AND contact_id = $3
          ON CONFLICT DO NOTHING`,
         params,
       );
@@ -420,7 +420,7 @@ export class ContactsRepository {
            FROM contacts WHERE organization_id = $1 AND id IN ($2, $3)`,
         params,
       );
-      await em.query('DELETE FROM contacts WHERE organization_id = $1 AND id = $3', params);
+      await em.query('DELETE FROM contacts WHERE organization_id = $1 AND id = $2', [organizationId, sourceId]);
       const attributes = mergeAttributes(target.attributes, source.attributes);
       await em.query(
         `UPDATE contacts SET name = COALESCE(name, $3), email = COALESCE(email, $4), phone = COALESCE(phone, $5),

@@ -379,12 +379,12 @@ const toConsentDto = (row: {
   recordedBy: row.recorded_by,
 });
 
-const csvValue = (value: unknown): string =>
-  value === undefined || value === null
-    ? ''
-    : typeof value === 'object'
-      ? JSON.stringify(value)
-      : String(value);
+const csvValue = (value: unknown): string => {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+};
 
 export const neutralizeFormula = (value: string): string =>
   /^(?:[=@\t\r]|[+-](?!\d+$))/.test(value) ? `'${value}` : value;

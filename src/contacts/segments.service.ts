@@ -5,7 +5,6 @@ import type { ContactFilter } from './contact-filter';
 import { ContactsService } from './contacts.service';
 import { SegmentNameTaken, SegmentNotFound } from './contacts.exception';
 import type { ContactDto } from './dto/contact.dto';
-import type { ContactFilterDto } from './dto/contact-filter.dto';
 import type { CreateSegmentDto, SegmentDto, UpdateSegmentDto } from './dto/segment.dto';
 import { type SegmentRow, SegmentsRepository } from './segments.repository';
 

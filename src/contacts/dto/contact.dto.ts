@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -35,6 +35,7 @@ export class CreateContactDto {
 
   @ApiPropertyOptional({ type: String, format: 'email', maxLength: 320, nullable: true })
   @OptionalNullable()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MaxLength(320)
   @IsEmail()
