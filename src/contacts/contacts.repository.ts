@@ -329,7 +329,8 @@ export class ContactsRepository {
    * content (visitor, bot and agent lines alike: a bot's answer or an agent's reply may repeat what
    * the visitor said), their sessions go (with their variables, results, transcripts and turn logs),
    * their consents and tags go, the contacts go, and one audit row per contact records who, why and
-   * how many rows — no personal data. Conversations stay, without a contact, so reports still add up.
+   * how many rows — no personal data. Events in the outbox about those conversations, sessions or
+   * contacts keep only their ids. Conversations stay, without a contact, so reports still add up.
    */
   async erase(filter: SqlFragment, erasedBy: string | null, reason: string): Promise<ErasureRow[]> {
     const n = filter.params.length;
@@ -352,6 +353,14 @@ export class ContactsRepository {
             sessions AS (DELETE FROM chat_sessions s USING sess WHERE s.id = sess.id RETURNING sess.contact_id),
             consents AS (DELETE FROM contact_consents k USING target t WHERE k.contact_id = t.id RETURNING k.contact_id),
             tagged AS (DELETE FROM contact_tags ct USING target t WHERE ct.contact_id = t.id RETURNING ct.contact_id),
+            events AS (UPDATE outbox_events e
+                          SET data = jsonb_strip_nulls(jsonb_build_object('erased', true,
+                                       'conversationId', e.data->'conversationId', 'sessionId', e.data->'sessionId'))
+                         WHERE e.organization_id = $1
+                           AND (e.data->>'conversationId' IN (SELECT id::text FROM conv)
+                                OR e.data->>'sessionId' IN (SELECT id::text FROM sess)
+                                OR e.data->>'contactId' IN (SELECT id::text FROM target))
+                        RETURNING 1),
             gone AS (DELETE FROM contacts c USING target t WHERE c.id = t.id RETURNING c.id, c.organization_id),
             counted AS (
               SELECT g.id, g.organization_id, jsonb_build_object(
@@ -360,7 +369,8 @@ export class ContactsRepository {
                        'chat_sessions', (SELECT count(*) FROM sessions WHERE sessions.contact_id = g.id),
                        'session_turn_logs', (SELECT count(*) FROM logs WHERE logs.contact_id = g.id),
                        'contact_consents', (SELECT count(*) FROM consents WHERE consents.contact_id = g.id),
-                       'contact_tags', (SELECT count(*) FROM tagged WHERE tagged.contact_id = g.id)) AS removed
+                       'contact_tags', (SELECT count(*) FROM tagged WHERE tagged.contact_id = g.id),
+                       'outbox_events', (SELECT count(*) FROM events)) AS removed
                 FROM gone g)
        INSERT INTO contact_erasures (id, organization_id, contact_id, reason, erased_by, erased_at, removed)
        SELECT gen_random_uuid(), organization_id, id, $${n + 1}, $${n + 2}, now(), removed FROM counted
