@@ -222,9 +222,12 @@ export class ContactsService {
 
   /** Erasure: the only delete. 404 for another organization's or a missing contact. */
   async erase(actor: Actor, contactId: string, reason: string | undefined): Promise<ErasureDto> {
-    if (!reason?.trim())
-      throw new ValidationFailed([{ field: 'reason', message: 'reason is required (body or ?reason=)' }]);
     const organizationId = actor.tenant.organizationId;
+    if (!reason?.trim()) {
+      // Another organization's contact is not found, whatever the request lacks.
+      await this.get(organizationId, contactId);
+      throw new ValidationFailed([{ field: 'reason', message: 'reason is required (body or ?reason=)' }]);
+    }
     const where = await this.filterSql(organizationId, { ids: [contactId] });
     const [row] = await this.repo.erase(where, actor.userId, reason.trim());
     if (!row) throw new ContactNotFound(contactId);
