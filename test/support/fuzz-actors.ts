@@ -25,7 +25,8 @@ const bearer = (token: string): Record<string, string> => ({ authorization: `Bea
 /**
  * Seeds an organization with every kind of resource the API has (chatbot with a published
  * version, a session with its token, a Typebot session, template, department, invitation, API
- * keys, members, a contact with a tag, a segment and an attribute definition) and returns the actors and a resolver of path parameters to those resources.
+ * keys, members, a contact with a tag, a segment and an attribute definition) and returns the
+ * actors and a resolver of path parameters to those resources.
  */
 export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   const admin = await register(t, { organizationName: 'Fuzz Org' });
@@ -146,6 +147,9 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return canned.body.id;
       case 'agents':
         return agent.userId;
+      case 'files':
+        // Signed storage links (`GET /files/*`): a path nobody stored.
+        return 'fuzz/missing.txt';
       case 'contacts':
         return contact.body.id;
       case 'tags':
