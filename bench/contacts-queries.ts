@@ -71,7 +71,7 @@ async function seed(db: Client, organizationId: string): Promise<{ tags: string[
             CASE WHEN n % 3 = 0 THEN '{"email":{"status":"opt_in","source":"form","recordedAt":"2026-01-01T00:00:00.000Z"}}'::jsonb
                  ELSE '{}'::jsonb END,
             now() - interval '730 days' + n * interval '60 seconds',
-            CASE WHEN n % 10 = 0 THEN NULL ELSE now() - ((n * 7919) % 365) * interval '1 day' END,
+            CASE WHEN n % 10 = 0 THEN NULL ELSE now() - ((n::bigint * 7919) % 365) * interval '1 day' END,
             now() - interval '730 days' + n * interval '60 seconds', now()
        FROM generate_series(1, $4::int) n`,
     [organizationId, FIRST, LAST, N],

@@ -1,4 +1,10 @@
-import { checkAttributes, coerceAttributeValue, isCalendarDate, parseAttributeFilterValue } from './attribute-values';
+import {
+  type AttributeDefinitionShape,
+  checkAttributes,
+  coerceAttributeValue,
+  isCalendarDate,
+  parseAttributeFilterValue,
+} from './attribute-values';
 import { mergeAttributes } from './contacts.repository';
 import { neutralizeFormula, normalizeEmail, toE164 } from './contacts.service';
 
@@ -25,7 +31,7 @@ describe('attribute values', () => {
   });
 
   it('checks a contact attributes object against the definitions; null removes', () => {
-    const definitions = new Map([
+    const definitions = new Map<string, AttributeDefinitionShape>([
       ['plan', list],
       ['seats', { type: 'number' as const, options: [] }],
     ]);
