@@ -22,7 +22,11 @@ export class AiUsageRecorder {
     private readonly events: EventsPublisher,
   ) {}
 
-  async record(organizationId: OrganizationId, usage: AiUsage | undefined, context: AiUsageContext = {}): Promise<void> {
+  async record(
+    organizationId: OrganizationId,
+    usage: AiUsage | undefined,
+    context: AiUsageContext = {},
+  ): Promise<void> {
     if (!usage) return; // nothing reached the provider
     const event = this.events.event('ai.usage_recorded', organizationId, {
       chatbotId: context.chatbotId ?? null,

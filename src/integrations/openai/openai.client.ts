@@ -100,7 +100,7 @@ export class OpenAiClient {
 
   constructor(
     @Inject(APP_CONFIG) config: OpenAiClientConfig,
-    @Optional() private readonly secrets: ConnectionSecrets | null = null,
+    @Optional() @Inject(ConnectionSecrets) private readonly secrets: ConnectionSecrets | null = null,
     @Optional() @Inject(OPENAI_CLIENT_OPTIONS) options: OpenAiClientOptions | null = null,
   ) {
     const { apiKey, baseUrl, timeoutMs } = config.executions.openai;
@@ -232,7 +232,11 @@ export class OpenAiClient {
     run: (
       client: Resolved,
       options: { signal?: AbortSignal } | undefined,
-    ) => Promise<{ value: T; model: string; tokens: { prompt: number; completion: number; total: number } | undefined }>,
+    ) => Promise<{
+      value: T;
+      model: string;
+      tokens: { prompt: number; completion: number; total: number } | undefined;
+    }>,
   ): Promise<OpenAiResult<T>> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -258,7 +262,11 @@ export class OpenAiClient {
       }
       return this.capRetryAfter(response);
     };
-    const usage = (outcome: 'ok' | 'error', model: string, tokens?: { prompt: number; completion: number; total: number }): AiUsage => ({
+    const usage = (
+      outcome: 'ok' | 'error',
+      model: string,
+      tokens?: { prompt: number; completion: number; total: number },
+    ): AiUsage => ({
       provider: 'openai',
       operation,
       model,
@@ -274,7 +282,13 @@ export class OpenAiClient {
         { ...resolved, sdk: resolved.sdk.withOptions({ fetch: counting }) },
         target.signal ? { signal: target.signal } : undefined,
       );
-      return { ok: true, value: done.value, attempts, durationMs: elapsed(), usage: usage('ok', done.model, done.tokens) };
+      return {
+        ok: true,
+        value: done.value,
+        attempts,
+        durationMs: elapsed(),
+        usage: usage('ok', done.model, done.tokens),
+      };
     } catch (err) {
       const { code, error } = this.describe(err);
       return {

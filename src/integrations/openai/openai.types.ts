@@ -58,8 +58,7 @@ interface CallFacts {
 
 /** The answer of one call: never thrown, always returned. */
 export type OpenAiResult<T> =
-  | (CallFacts & { ok: true; value: T })
-  | (CallFacts & { ok: false; code: OpenAiErrorCode; error: string });
+  (CallFacts & { ok: true; value: T }) | (CallFacts & { ok: false; code: OpenAiErrorCode; error: string });
 
 export interface ChatRequest {
   model: string;
