@@ -129,6 +129,8 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return canned.body.id;
       case 'agents':
         return agent.userId;
+      case 'files':
+        return 'org/fuzz/speech/none.mp3'; // a signed link's key (public: refused without a signature)
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }
