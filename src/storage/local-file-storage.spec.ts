@@ -47,7 +47,7 @@ describe('LocalFileStorage', () => {
 
   it('signs links that expire and break when anything is changed', async () => {
     const url = new URL(await storage.signedUrl(key, { downloadName: 'hello.mp3' }));
-    expect(url.origin + url.pathname).toBe('https://chat.example.com/api/v1/files/org/org-1/speech/a.mp3');
+    expect(url.origin + url.pathname).toBe('https://chat.example.com/files/org/org-1/speech/a.mp3');
     const link = { key, expires: Number(url.searchParams.get('expires')), downloadName: 'hello.mp3' };
     const signature = url.searchParams.get('signature')!;
     expect(storage.verifyLink(link, signature)).toBe(true);

@@ -9,7 +9,7 @@ import { StorageLimitExceeded } from './storage.exception';
 
 export interface LocalFileStorageOptions {
   readonly dir: string;
-  /** Base of the signed links: `<publicUrl>/api/v1/files/<key>?expires=…&name=…&signature=…`. */
+  /** Base of the signed links: `<publicUrl>/files/<key>?expires=…&name=…&signature=…`. */
   readonly publicUrl: string;
   /** HMAC-SHA256 key of the links (derived from the master key). */
   readonly signingKey: Buffer;
@@ -26,7 +26,7 @@ export interface FileLink {
 /**
  * Files in a directory (`STORAGE_DIR`). A file is written to a temporary name and renamed into
  * place, so a reader never sees half of one; its content type sits beside it in `<file>.meta`.
- * Signed links are served by `GET /api/v1/files/*` (`FilesController`).
+ * Signed links are served by `GET /files/*` (`FilesController`).
  */
 export class LocalFileStorage extends FileStorage {
   private readonly root: string;
@@ -102,7 +102,7 @@ export class LocalFileStorage extends FileStorage {
     if (options.downloadName) query.set('name', options.downloadName);
     query.set('signature', this.sign({ key, expires, downloadName: options.downloadName }));
     const path = key.split('/').map(encodeURIComponent).join('/');
-    return Promise.resolve(`${this.options.publicUrl}/api/v1/files/${path}?${query.toString()}`);
+    return Promise.resolve(`${this.options.publicUrl}/files/${path}?${query.toString()}`);
   }
 
   /** Whether a link's signature is right and it has not expired. */
