@@ -9,6 +9,9 @@ import { CommonModule } from '@/common/common.module';
 import { EventsModule } from '@/events/events.module';
 import { DatabaseModule } from '@/database/database.module';
 import { HealthModule } from '@/health/health.module';
+import { ConnectionsModule } from '@/integrations/connections/connections.module';
+import { MailModule } from '@/integrations/mail/mail.module';
+import { VaultModule } from '@/integrations/vault/vault.module';
 import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
@@ -40,6 +43,9 @@ export class AppModule {
         QueueModule.forRoot(config),
         EventsModule.forRoot(config),
         StorageModule.forRoot(config),
+        VaultModule.forRoot(config),
+        ConnectionsModule.register(config),
+        MailModule.forRoot(config),
         HealthModule,
         MetricsModule,
         UsersModule.register(config),
