@@ -39,7 +39,9 @@ export class Connections1796170100000 implements MigrationInterface {
     );
     // The list (keyset by id) and its `type` filter.
     await queryRunner.query(`CREATE INDEX "ix_connections_org" ON "connections" ("organization_id", "id")`);
-    await queryRunner.query(`CREATE INDEX "ix_connections_org_type" ON "connections" ("organization_id", "type", "id")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_connections_org_type" ON "connections" ("organization_id", "type", "id")`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_connections_created_by" ON "connections" ("created_by_id")`);
   }
 

@@ -121,13 +121,17 @@ describe('connections', () => {
     // A sealed value copied onto another row does not open there (aad = the row's id).
     const copy = await create({ name: 'Copy', type: 'api_key', secrets: { key: 'another-secret-000' } });
     await t.sql('UPDATE connections SET secrets_sealed = $1 WHERE id = $2', [row!.secrets_sealed, copy.body.id]);
-    expect((await t.request('POST', `/api/v1/connections/${copy.body.id}/test`, {
-      token: admin.accessToken,
-      body: { url: `${targetUrl}/protected` },
-    })).status).toBe(500);
-    expect((await t.request('DELETE', `/api/v1/connections/${copy.body.id}`, { token: admin.accessToken })).status).toBe(
-      204,
-    );
+    expect(
+      (
+        await t.request('POST', `/api/v1/connections/${copy.body.id}/test`, {
+          token: admin.accessToken,
+          body: { url: `${targetUrl}/protected` },
+        })
+      ).status,
+    ).toBe(500);
+    expect(
+      (await t.request('DELETE', `/api/v1/connections/${copy.body.id}`, { token: admin.accessToken })).status,
+    ).toBe(204);
 
     const duplicate = await create({ name: 'partner api', type: 'bearer', secrets: { token: 'x-token-000' } });
     expect(duplicate.status).toBe(409);
@@ -173,7 +177,11 @@ describe('connections', () => {
     ]);
     const renamed = await t.request('PATCH', `/api/v1/connections/${created.body.id}`, {
       token: admin.accessToken,
-      body: { name: 'Temp 2', settings: { testUrl: `${targetUrl}/protected` }, secrets: { token: 'bearer-secret-0004' } },
+      body: {
+        name: 'Temp 2',
+        settings: { testUrl: `${targetUrl}/protected` },
+        secrets: { token: 'bearer-secret-0004' },
+      },
     });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: 'Temp 2', settings: { testUrl: `${targetUrl}/protected` } });
@@ -194,12 +202,12 @@ describe('connections', () => {
     expect(bad.status).toBe(400);
     expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['secrets', 'secrets.token']);
 
-    expect((await t.request('DELETE', `/api/v1/connections/${created.body.id}`, { token: admin.accessToken })).status).toBe(
-      204,
-    );
-    expect((await t.request('GET', `/api/v1/connections/${created.body.id}`, { token: admin.accessToken })).status).toBe(
-      404,
-    );
+    expect(
+      (await t.request('DELETE', `/api/v1/connections/${created.body.id}`, { token: admin.accessToken })).status,
+    ).toBe(204);
+    expect(
+      (await t.request('GET', `/api/v1/connections/${created.body.id}`, { token: admin.accessToken })).status,
+    ).toBe(404);
   });
 
   it('tests each type against its service and stores the outcome', async () => {
@@ -304,7 +312,12 @@ describe('connections', () => {
       const owner = await register(guarded);
       const created = await guarded.request('POST', '/api/v1/connections', {
         token: owner.accessToken,
-        body: { name: 'Local', type: 'bearer', settings: { testUrl: `${targetUrl}/protected` }, secrets: { token: 'bearer-secret-0004' } },
+        body: {
+          name: 'Local',
+          type: 'bearer',
+          settings: { testUrl: `${targetUrl}/protected` },
+          secrets: { token: 'bearer-secret-0004' },
+        },
       });
       const before = target.requests.length;
       const tested = await guarded.request('POST', `/api/v1/connections/${created.body.id}/test`, {
@@ -323,7 +336,10 @@ describe('connections', () => {
   it("applies a connection's auth to the flow's HTTP block, caches OAuth2 tokens, and fails cleanly for another organization's", async () => {
     const protectedUrl = `${targetUrl}/protected`;
     const run = async (owner: Account, connectionId: string | undefined) => {
-      const bot = await publishChatbot(t, owner, { name: `http ${Math.random()}`, flow: httpFlow(protectedUrl, connectionId) });
+      const bot = await publishChatbot(t, owner, {
+        name: `http ${Math.random()}`,
+        flow: httpFlow(protectedUrl, connectionId),
+      });
       const session = await t.request('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} });
       expect(session.status).toBe(201);
       const logs = await t.request<Step[]>('GET', `/api/v1/sessions/${session.body.sessionId}/logs`, {
@@ -371,7 +387,10 @@ describe('connections', () => {
     const foreign = await run(other, bearer.body.id);
     expect(foreign.texts).toEqual(['status ']);
     expect(foreign.call).toEqual([
-      expect.objectContaining({ outcome: 'error', error: expect.stringMatching(/not a connection of this organization/) }),
+      expect.objectContaining({
+        outcome: 'error',
+        error: expect.stringMatching(/not a connection of this organization/),
+      }),
     ]);
     expect(target.on('/protected').length).toBe(requestsBefore);
 
@@ -391,10 +410,12 @@ describe('connections', () => {
       const list = await t.request('GET', '/api/v1/connections', { token: member.accessToken });
       expect(list.status).toBe(200);
       expect(list.text).not.toContain('bearer-secret-0004');
-      expect((await t.request('GET', `/api/v1/connections/${created.body.id}`, { token: member.accessToken })).status).toBe(
-        200,
+      expect(
+        (await t.request('GET', `/api/v1/connections/${created.body.id}`, { token: member.accessToken })).status,
+      ).toBe(200);
+      expect((await create({ name: 'Nope', type: 'bearer', secrets: { token: 'x-token-000' } }, member)).status).toBe(
+        403,
       );
-      expect((await create({ name: 'Nope', type: 'bearer', secrets: { token: 'x-token-000' } }, member)).status).toBe(403);
       for (const [method, path] of [
         ['PATCH', `/api/v1/connections/${created.body.id}`],
         ['DELETE', `/api/v1/connections/${created.body.id}`],
@@ -406,8 +427,8 @@ describe('connections', () => {
     // Another organization sees none of them.
     const foreign = await t.request('GET', '/api/v1/connections', { token: other.accessToken });
     expect(foreign.body.items.filter((c: { name: string }) => c.name === 'Roles')).toEqual([]);
-    expect((await t.request('GET', `/api/v1/connections/${created.body.id}`, { token: other.accessToken })).status).toBe(
-      404,
-    );
+    expect(
+      (await t.request('GET', `/api/v1/connections/${created.body.id}`, { token: other.accessToken })).status,
+    ).toBe(404);
   });
 });

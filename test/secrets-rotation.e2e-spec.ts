@@ -85,9 +85,9 @@ describe('secrets rotation (npm run secrets:rotate)', () => {
   };
 
   const keyIds = async () =>
-    (await pg.query<{ k: string }>(`SELECT split_part(secrets_sealed, '.', 2) AS k FROM connections ORDER BY id`)).rows.map(
-      (r) => r.k,
-    );
+    (
+      await pg.query<{ k: string }>(`SELECT split_part(secrets_sealed, '.', 2) AS k FROM connections ORDER BY id`)
+    ).rows.map((r) => r.k);
 
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, CLI))) throw new Error('Run `npm run build` first (npm test does).');
@@ -177,11 +177,17 @@ describe('secrets rotation (npm run secrets:rotate)', () => {
     // A row a writer holds is skipped (SKIP LOCKED), never overwritten, and re-sealed by the next run.
     const writer = new Client({ connectionString: databaseUrl(database) });
     await writer.connect();
-    const sealA = (token: string) => new SecretsVault(parseKey(KEY_A)).seal(JSON.stringify({ token }), ids[0]!);
+    const sealA = (token: string) => new SecretsVault(parseKey(KEY_A)).seal(JSON.stringify({ token }), ids[0]);
     try {
-      await writer.query('UPDATE connections SET secrets_sealed = $1 WHERE id = $2', [sealA('rotation-token-6'), ids[0]]);
+      await writer.query('UPDATE connections SET secrets_sealed = $1 WHERE id = $2', [
+        sealA('rotation-token-6'),
+        ids[0],
+      ]);
       await writer.query('BEGIN');
-      await writer.query('UPDATE connections SET secrets_sealed = $1 WHERE id = $2', [sealA('rotation-token-7'), ids[0]]);
+      await writer.query('UPDATE connections SET secrets_sealed = $1 WHERE id = $2', [
+        sealA('rotation-token-7'),
+        ids[0],
+      ]);
       const busy = JSON.parse((await rotate(KEY_B, KEY_A)).stdout);
       expect(busy.columns[0]).toMatchObject({ resealed: 0, remaining: 1 });
       await writer.query('COMMIT');
@@ -196,7 +202,7 @@ describe('secrets rotation (npm run secrets:rotate)', () => {
     // A value sealed with a key this installation never had: reported, left as is, exit code 1.
     const idC = keyId(parseKey(KEY_C));
     await pg.query('UPDATE connections SET secrets_sealed = $1 WHERE id = $2', [
-      new SecretsVault(parseKey(KEY_C)).seal(JSON.stringify({ token: 'rotation-token-9' }), ids[2]!),
+      new SecretsVault(parseKey(KEY_C)).seal(JSON.stringify({ token: 'rotation-token-9' }), ids[2]),
       ids[2],
     ]);
     const unknown = await rotate(KEY_B);

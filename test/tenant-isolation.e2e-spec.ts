@@ -72,8 +72,19 @@ describe('tenant isolation across every documented route with an id', () => {
       body: { shortCode: 'secret-a', content: 'Secret Canned A' },
     });
     expect(canned.status).toBe(201);
+    const connection = await t.request('POST', '/api/v1/connections', {
+      token: a.accessToken,
+      body: {
+        name: 'Secret Connection A',
+        type: 'bearer',
+        settings: { testUrl: 'https://secret-connection-a.example/ping' },
+        secrets: { token: 'secret-connection-token-a' },
+      },
+    });
+    expect(connection.status).toBe(201);
     return {
       ids: [
+        connection.body.id,
         conversation,
         message!.id,
         canned.body.id,
@@ -102,6 +113,9 @@ describe('tenant isolation across every documented route with an id', () => {
         'secret-label-a',
         'Secret Conversation Message A',
         'Secret Canned A',
+        'Secret Connection A',
+        'secret-connection-a.example',
+        'secret-connection-token-a',
       ],
     };
   }
@@ -173,6 +187,10 @@ describe('tenant isolation across every documented route with an id', () => {
     );
     const canned = await t.request('GET', '/api/v1/canned-responses', { token: a.accessToken });
     expect(canned.body.items).toEqual([expect.objectContaining({ shortCode: 'secret-a', content: 'Secret Canned A' })]);
+    const connections = await t.request('GET', '/api/v1/connections', { token: a.accessToken });
+    expect(connections.body.items).toEqual([
+      expect.objectContaining({ name: 'Secret Connection A', lastTestedAt: null }),
+    ]);
     const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });
     expect(bots.body.items).toEqual([
       expect.objectContaining({ name: 'Secret Bot A', status: 'published', latestVersion: 1, draftRevision: 1 }),

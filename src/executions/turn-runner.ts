@@ -160,7 +160,13 @@ export class TurnRunner {
     const authorized = await this.connections.httpAuthorization(ctx.organizationId, effect.connectionId);
     if (!authorized.ok) {
       this.logger.warn(`HTTP block ${effect.blockId} of session ${ctx.sessionId}: ${authorized.error}`);
-      return { outcome: 'error', error: authorized.error, errorCode: 'effect.invalid_request', attempts: 0, durationMs: 0 };
+      return {
+        outcome: 'error',
+        error: authorized.error,
+        errorCode: 'effect.invalid_request',
+        attempts: 0,
+        durationMs: 0,
+      };
     }
     const authed = (auth: RequestAuth): HttpRequestEffect => ({
       ...effect,
@@ -169,7 +175,10 @@ export class TurnRunner {
       credentialHeaders: auth.headers.map((h) => h.key),
     });
     const done = await this.http.run(authed(authorized.auth));
-    if (authorized.type !== 'oauth2_client_credentials' || (done.data as HttpEffectData | undefined)?.statusCode !== 401) {
+    if (
+      authorized.type !== 'oauth2_client_credentials' ||
+      (done.data as HttpEffectData | undefined)?.statusCode !== 401
+    ) {
       return done;
     }
     const refreshed = await this.connections.httpAuthorization(ctx.organizationId, effect.connectionId, true);
@@ -204,7 +213,9 @@ export class TurnRunner {
       );
       return { ...step, outcome: 'ok', detail: 'queued' };
     } catch (error) {
-      this.logger.error(`Send-email block ${effect.blockId} of session ${ctx.sessionId}: not queued (${String(error)})`);
+      this.logger.error(
+        `Send-email block ${effect.blockId} of session ${ctx.sessionId}: not queued (${String(error)})`,
+      );
       return { ...step, outcome: 'error', error: 'the email could not be queued' };
     }
   }

@@ -81,6 +81,11 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
     body: { shortCode: 'fuzz', content: 'Fuzz canned response' },
   });
   expectStatus('canned response', canned, 201);
+  const connection = await t.request('POST', '/api/v1/connections', {
+    ...as,
+    body: { name: 'Fuzz Connection', type: 'bearer', secrets: { token: 'fuzz-token' } },
+  });
+  expectStatus('connection', connection, 201);
 
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
@@ -127,6 +132,8 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return conversation;
       case 'canned-responses':
         return canned.body.id;
+      case 'connections':
+        return connection.body.id;
       case 'agents':
         return agent.userId;
       default:

@@ -27,7 +27,10 @@ export function requestAuth(
     case 'api_key':
       return credentials.settings.queryParam
         ? { headers: [], query: [{ key: credentials.settings.queryParam, value: credentials.secrets.key }] }
-        : { headers: [{ key: credentials.settings.headerName ?? 'X-API-Key', value: credentials.secrets.key }], query: [] };
+        : {
+            headers: [{ key: credentials.settings.headerName ?? 'X-API-Key', value: credentials.secrets.key }],
+            query: [],
+          };
     case 'bearer':
       return { headers: [{ key: 'Authorization', value: `Bearer ${credentials.secrets.token}` }], query: [] };
     case 'basic': {

@@ -69,10 +69,11 @@ export class ConnectionTester {
     }
     switch (c.type) {
       case 'openai': {
-        const base = (c.settings.baseUrl ?? this.config.executions.openai.baseUrl ?? 'https://api.openai.com/v1').replace(
-          /\/+$/,
-          '',
-        );
+        const base = (
+          c.settings.baseUrl ??
+          this.config.executions.openai.baseUrl ??
+          'https://api.openai.com/v1'
+        ).replace(/\/+$/, '');
         await this.expectOk(`${base}/models`, {
           authorization: `Bearer ${c.secrets.apiKey}`,
           ...(c.settings.organization ? { 'openai-organization': c.settings.organization } : {}),

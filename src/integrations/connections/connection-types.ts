@@ -82,7 +82,7 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErro
 export function checkSettings(type: ConnectionType, settings: unknown): Checked<Record<string, unknown>> {
   const parsed = credentialSchemas[type].settings.safeParse(settings ?? {});
   return parsed.success
-    ? { ok: true, value: parsed.data as Record<string, unknown> }
+    ? { ok: true, value: parsed.data }
     : { ok: false, errors: fieldErrors(parsed.error, 'settings') };
 }
 
@@ -90,7 +90,7 @@ export function checkSettings(type: ConnectionType, settings: unknown): Checked<
 export function checkSecrets(type: ConnectionType, secrets: unknown): Checked<Record<string, string>> {
   const parsed = credentialSchemas[type].secrets.safeParse(secrets ?? {});
   return parsed.success
-    ? { ok: true, value: parsed.data as Record<string, string> }
+    ? { ok: true, value: parsed.data }
     : { ok: false, errors: fieldErrors(parsed.error, 'secrets') };
 }
 

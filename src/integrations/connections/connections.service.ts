@@ -27,8 +27,7 @@ import { OAuth2Tokens } from './oauth2-tokens';
 
 /** The auth of a connection for one HTTP request, or why there is none. */
 export type HttpAuthorization =
-  | { ok: true; type: HttpAuthType; auth: RequestAuth; name: string }
-  | { ok: false; error: string };
+  { ok: true; type: HttpAuthType; auth: RequestAuth; name: string } | { ok: false; error: string };
 
 /**
  * Named credentials of an organization: settings in the clear, secrets sealed by the vault (aad =
@@ -170,4 +169,5 @@ export class ConnectionsService extends ConnectionSecrets {
   }
 }
 
-const isUuid = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+const isUuid = (value: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -27,7 +27,15 @@ const MAX_BYTES = 256 * 1024;
 export async function outboundRequest(guard: OutboundAddressGuard, request: OutboundRequest): Promise<OutboundAnswer> {
   const url = new URL(request.url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${url.protocol} URLs are not allowed`);
-  const addresses = await guard.resolveAllowed(url.hostname);
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  const addresses = await Promise.race([
+    guard.resolveAllowed(url.hostname),
+    new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(new Error(`no answer within ${request.timeoutMs} ms`)), {
+        once: true,
+      }),
+    ),
+  ]);
   const lookup: LookupFunction = (_hostname, options, callback) => {
     if (options.all) {
       callback(
@@ -46,7 +54,6 @@ export async function outboundRequest(guard: OutboundAddressGuard, request: Outb
     ...request.headers,
     ...(body ? { 'content-length': String(body.length) } : {}),
   };
-  const signal = AbortSignal.timeout(request.timeoutMs);
   const client = url.protocol === 'https:' ? https : http;
   try {
     return await new Promise<OutboundAnswer>((resolve, reject) => {
@@ -74,7 +81,7 @@ export async function outboundRequest(guard: OutboundAddressGuard, request: Outb
       req.end(body);
     });
   } catch (error) {
-    if (signal.aborted) throw new Error(`no answer within ${request.timeoutMs} ms`);
+    if (signal.aborted) throw new Error(`no answer within ${request.timeoutMs} ms`, { cause: error });
     throw error;
   }
 }

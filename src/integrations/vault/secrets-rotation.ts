@@ -67,12 +67,12 @@ export class SecretsRotation {
       let resealedThisPass = 0;
       for (;;) {
         const batch = await this.dataSource.transaction(async (manager: EntityManager) => {
-          const rows = (await manager.query(
+          const rows = await manager.query<{ id: string; value: string }[]>(
             `SELECT ${aad}::text AS id, ${column} AS value FROM ${table}
              WHERE ${stale} AND ${aad}::text > $2
              ORDER BY ${aad}::text LIMIT $3 FOR UPDATE SKIP LOCKED`,
             [this.vault.currentKeyId, after, this.batchSize],
-          )) as { id: string; value: string }[];
+          );
           for (const row of rows) {
             let plaintext: string;
             try {
@@ -84,10 +84,10 @@ export class SecretsRotation {
               } else if (pass === 0) result.unreadable++;
               continue;
             }
-            const updated = (await manager.query(
+            const updated = await manager.query<[unknown, number]>(
               `UPDATE ${table} SET ${column} = $1 WHERE ${aad}::text = $2 AND ${column} = $3`,
               [this.vault.seal(plaintext, row.id), row.id, row.value],
-            )) as [unknown, number];
+            );
             if (updated[1] > 0) resealedThisPass++;
           }
           return rows;
@@ -98,9 +98,10 @@ export class SecretsRotation {
       result.resealed += resealedThisPass;
       if (resealedThisPass === 0) break;
     }
-    const [left] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${stale}`, [
-      this.vault.currentKeyId,
-    ])) as { n: number }[];
+    const [left] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ${table} WHERE ${stale}`,
+      [this.vault.currentKeyId],
+    );
     result.remaining = Math.max(0, (left?.n ?? 0) - result.unknownKey - result.unreadable);
     return result;
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsString, Length, MaxLength } from 'class-validator';
+import { IsIn, IsObject, IsString, IsUrl, Length, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@/common/pagination/keyset';
 import { OptionalNotNull } from '@/common/validation/field-validators';
 import { type ConnectionType, connectionTypes } from '../connection-secrets';
@@ -77,6 +77,10 @@ export class TestConnectionDto {
   @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'url must be an http(s) URL' },
+  )
   url?: string;
 }
 
