@@ -402,6 +402,44 @@ describe('connections', () => {
     ]);
   });
 
+  it('fetches a new OAuth2 token once when the API answers 401 to the cached one', async () => {
+    let issued = 0;
+    let accepted = 'rotating-token-1';
+    target.route('POST /oauth/rotating', (_req, res) =>
+      HttpTarget.json(res, 200, { access_token: `rotating-token-${++issued}`, expires_in: 3600 }),
+    );
+    target.route('GET /strict', (req, res) =>
+      HttpTarget.json(res, req.headers.authorization === `Bearer ${accepted}` ? 200 : 401, {}),
+    );
+    const oauth = await create({
+      name: 'Rotating OAuth',
+      type: 'oauth2_client_credentials',
+      settings: { tokenUrl: `${targetUrl}/oauth/rotating`, clientId: 'client-1' },
+      secrets: { clientSecret: 'oauth-client-secret-0007' },
+    });
+    const run = async () => {
+      const bot = await publishChatbot(t, admin, {
+        name: `strict ${Math.random()}`,
+        flow: httpFlow(`${targetUrl}/strict`, oauth.body.id),
+      });
+      const session = await t.request('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} });
+      return (session.body.messages as { markdown?: string }[]).map((m) => m.markdown);
+    };
+    expect(await run()).toEqual(['status 200']);
+    expect(issued).toBe(1);
+    // The provider revokes the token: the cached one gets a 401, a new one is fetched, once.
+    accepted = 'rotating-token-2';
+    expect(await run()).toEqual(['status 200']);
+    expect(issued).toBe(2);
+    expect(await run()).toEqual(['status 200']);
+    expect(issued).toBe(2);
+    // A provider that keeps refusing: one retry only, then the error status reaches the flow.
+    accepted = 'never';
+    const strictBefore = target.on('/strict').length;
+    expect(await run()).toEqual(['status 401']);
+    expect(target.on('/strict').length - strictBefore).toBe(2);
+  });
+
   it('lets every member read connections (without secrets) and only admins write or test', async () => {
     const viewer = await addMember(t, admin, 'viewer');
     const agent = await addMember(t, admin, 'agent');
