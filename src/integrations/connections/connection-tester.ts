@@ -107,9 +107,15 @@ export class ConnectionTester {
 
 /** Removes any secret value from a message (an SMTP error may quote the login, a URL the key). */
 function scrub(message: string, connection: ResolvedConnection): string {
-  let text = message;
-  for (const value of Object.values(connection.credentials.secrets as Record<string, string>)) {
-    if (value.length >= 4) text = text.split(value).join('[secret]');
+  const values: string[] = Object.values(connection.credentials.secrets as Record<string, string>);
+  if (connection.credentials.type === 'smtp') {
+    try {
+      values.push(decodeURIComponent(new URL(connection.credentials.secrets.url).password));
+    } catch {
+      // not a URL: nothing more to hide
+    }
   }
+  let text = message;
+  for (const value of values) if (value.length >= 4) text = text.split(value).join('[secret]');
   return text;
 }

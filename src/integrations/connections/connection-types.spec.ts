@@ -25,6 +25,17 @@ describe('connection types', () => {
     expect(JSON.stringify(secrets.errors)).not.toContain('sk-top-secret');
   });
 
+  it('refuses line breaks in secrets (they go into headers) and ":" in a basic user name', () => {
+    expect(checkSecrets('bearer', { token: 'a\r\nX-Evil: 1' })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'secrets.token', message: 'must not contain line breaks' }],
+    });
+    expect(checkSettings('basic', { username: 'a:b' })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'settings.username' }],
+    });
+  });
+
   it('refuses a header and a query parameter together', () => {
     const both = checkSettings('api_key', { headerName: 'X-Key', queryParam: 'key' });
     expect(both).toMatchObject({ ok: false, errors: [{ field: 'settings.queryParam' }] });

@@ -3,7 +3,12 @@ import type { FieldError } from '@/common/errors/domain.exception';
 import type { ConnectionCredentials, ConnectionType } from './connection-secrets';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
-const secret = z.string().min(1, 'must not be empty').max(8_000);
+/** Secrets end up in headers, query strings and SMTP logins: no line breaks or NUL. */
+const secret = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(8_000)
+  .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
 const httpUrl = z
   .string()
   .max(2_000)
@@ -44,7 +49,7 @@ export const credentialSchemas = {
   },
   bearer: { settings: z.strictObject({ testUrl }), secrets: z.strictObject({ token: secret }) },
   basic: {
-    settings: z.strictObject({ username: text(200), testUrl }),
+    settings: z.strictObject({ username: text(200).regex(/^[^:\r\n\0]*$/, 'must not contain ":"'), testUrl }),
     secrets: z.strictObject({ password: secret }),
   },
   oauth2_client_credentials: {

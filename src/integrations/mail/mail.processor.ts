@@ -26,7 +26,8 @@ export class MailProcessor extends TypedWorkerHost<'mail'> {
     if (job.attemptsMade < attempts) return;
     this.logger.error(
       `Mail job ${job.id ?? '?'} (organization ${String((job.data as { organizationId?: unknown }).organizationId)}) ` +
-        `failed after ${job.attemptsMade} attempt(s): ${error.message}`,
+        // SMTP refusals quote addresses: personal data stays out of the logs.
+        `failed after ${job.attemptsMade} attempt(s): ${error.message.replace(/[^\s<>@"']+@[^\s<>@"']+/g, '[address]')}`,
     );
   }
 }
