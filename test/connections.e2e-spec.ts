@@ -78,7 +78,10 @@ describe('connections', () => {
         expires_in: 3600,
       });
     });
-    t = await startTestApp({ OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' });
+    t = await startTestApp({ OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true', WHATSAPP_GRAPH_URL: targetUrl });
+    target.route(`GET /${t.config.integrations.whatsapp.graphVersion}/me`, (req, res) =>
+      HttpTarget.json(res, req.headers.authorization === 'Bearer wa-token-secret-0008' ? 200 : 401, { id: '1' }),
+    );
     admin = await register(t, { organizationName: 'Connections A' });
     other = await register(t, { organizationName: 'Connections B' });
   });
@@ -292,6 +295,19 @@ describe('connections', () => {
       secrets: { apiKey: 'sk-wrong-000' },
     });
     expect(await test(openaiBad.body.id)).toMatchObject({ ok: false, error: 'the server answered 401' });
+
+    const whatsapp = await create({
+      name: 'WhatsApp',
+      type: 'whatsapp',
+      secrets: { accessToken: 'wa-token-secret-0008' },
+    });
+    expect(await test(whatsapp.body.id)).toMatchObject({ ok: true });
+    const whatsappBad = await create({
+      name: 'WhatsApp bad',
+      type: 'whatsapp',
+      secrets: { accessToken: 'wa-wrong-000' },
+    });
+    expect(await test(whatsappBad.body.id)).toMatchObject({ ok: false, error: 'the server answered 401' });
 
     const mail = await create({ name: 'SMTP', type: 'smtp', secrets: { url: smtpUrl } });
     expect(await test(mail.body.id)).toMatchObject({ ok: true });
