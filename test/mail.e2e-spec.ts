@@ -1,5 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { MailQueue } from '@/integrations/mail/mail-queue';
 import { publishChatbot } from './support/chatbots';
 import { register, type Account } from './support/identity';
+import { withQueueEvents } from './support/queues';
 import { SmtpReceiver } from './support/smtp-receiver';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -130,5 +134,57 @@ describe('mail off (no SMTP_URL)', () => {
       ['text-mail', 'skipped', 'mail is not configured (SMTP_URL)'],
       ['html-mail', 'skipped', 'mail is not configured (SMTP_URL)'],
     ]);
+  });
+});
+
+describe("mail through an organization's smtp connection", () => {
+  const relay = new SmtpReceiver({ auth: { user: 'org-mailer', pass: 'org-smtp-pass-0001' } });
+  let t: TestApp;
+  let relayUrl: string;
+  beforeAll(async () => {
+    relayUrl = (await relay.start()).url;
+    t = await startTestApp({ OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await relay.stop();
+  });
+
+  it('sends through the connection (its login and sender), and fails at once for another organization', async () => {
+    const admin = await register(t);
+    const other = await register(t);
+    const created = await t.request('POST', '/api/v1/connections', {
+      token: admin.accessToken,
+      body: {
+        name: 'Org relay',
+        type: 'smtp',
+        settings: { from: 'Support <support@org.example>' },
+        secrets: { url: relayUrl },
+      },
+    });
+    expect(created.status).toBe(201);
+    const mail = t.app.get(MailQueue);
+    await mail.enqueue(admin.organizationId, { to: ['ada@example.com'], subject: 'Via org', text: 'hi' }, 'org-1', {
+      connectionId: created.body.id,
+    });
+    const received = await relay.waitFor((m) => m.parsed.subject === 'Via org');
+    expect(received.user).toBe('org-mailer');
+    expect(received.parsed.from?.value).toEqual([{ name: 'Support', address: 'support@org.example' }]);
+
+    const queue = t.app.get<Queue>(getQueueToken('mail'));
+    const failed = await withQueueEvents(t, 'mail', async (events) => {
+      await mail.enqueue(other.organizationId, { to: ['x@example.com'], subject: 'Stolen', text: 'x' }, 'org-2', {
+        connectionId: created.body.id,
+      });
+      const job = (await queue.getJob('org-2'))!;
+      return job.waitUntilFinished(events).then(
+        () => 'completed',
+        (error: Error) => error.message,
+      );
+    });
+    expect(failed).toMatch(/not an smtp connection of the organization/);
+    const job = (await queue.getJob('org-2'))!;
+    expect(job.attemptsMade).toBe(1);
+    expect(relay.messages.filter((m) => m.parsed.subject === 'Stolen')).toEqual([]);
   });
 });

@@ -52,7 +52,12 @@ export interface QueueJobs {
   /** Outbound mail (src/integrations/mail), sent through `MailTransport` with retries. */
   mail: {
     /** One email (send-email blocks, notifications); `organizationId` null for platform mail. */
-    send: { organizationId: string | null; message: MailMessage };
+    send: {
+      organizationId: string | null;
+      message: MailMessage;
+      /** Sent through this `smtp` connection of the organization instead of `SMTP_URL`. */
+      connectionId?: string;
+    };
   };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {

@@ -20,13 +20,19 @@ export class MailQueue {
   }
 
   /**
-   * `jobId` makes a retried caller harmless (one mail per id); BullMQ refuses `:` in ids. Throws
+   * `jobId` makes a retried caller harmless (one mail per id); BullMQ refuses `:` in ids.
+   * `connectionId`: an `smtp` connection of the organization to send through. Throws
    * `DependencyUnavailable('redis')` when the queue cannot be reached.
    */
-  async enqueue(organizationId: string | null, message: MailMessage, jobId: string): Promise<void> {
+  async enqueue(
+    organizationId: string | null,
+    message: MailMessage,
+    jobId: string,
+    options: { connectionId?: string } = {},
+  ): Promise<void> {
     await this.queue.add(
       'send',
-      { organizationId, message },
+      { organizationId, message, ...(options.connectionId ? { connectionId: options.connectionId } : {}) },
       {
         jobId: jobId.replace(/:/g, '-'),
         attempts: MAIL_ATTEMPTS,

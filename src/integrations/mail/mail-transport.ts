@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { OutboundAddressGuard } from '@/common/outbound/outbound-address';
 import { type AppConfig, InjectConfig } from '@/config';
 import type { MailMessage } from './mail-message';
 import { smtpOptions } from './smtp-options';
@@ -23,10 +24,12 @@ export class MailTransport implements OnModuleDestroy {
   private readonly logger = new Logger(MailTransport.name);
   private readonly transporter: Transporter | undefined;
   private readonly from: string;
+  private readonly guard: OutboundAddressGuard;
 
   constructor(@InjectConfig() config: AppConfig) {
     const { smtpUrl, from } = config.integrations.mail;
     this.from = from;
+    this.guard = new OutboundAddressGuard({ allowPrivateNetworks: config.integrations.outbound.allowPrivateNetworks });
     this.transporter = smtpUrl ? nodemailer.createTransport(smtpOptions(smtpUrl)) : undefined;
   }
 
@@ -35,10 +38,30 @@ export class MailTransport implements OnModuleDestroy {
     return this.transporter !== undefined;
   }
 
-  /** Sends now; throws `MailNotConfigured` when mail is off, or the SMTP server's refusal. */
-  async send(message: MailMessage): Promise<{ messageId: string; accepted: number }> {
+  /**
+   * Sends now, through `SMTP_URL`, or through `via` (an organization's `smtp` connection: its
+   * host must pass the outbound address policy; its `from` is the default sender). Throws
+   * `MailNotConfigured` when mail is off and there is no `via`, or the SMTP server's refusal.
+   */
+  async send(
+    message: MailMessage,
+    via?: { url: string; from?: string },
+  ): Promise<{ messageId: string; accepted: number }> {
+    if (via) {
+      const [address] = await this.guard.resolveAllowed(new URL(via.url).hostname);
+      const transporter = nodemailer.createTransport(smtpOptions(via.url, address!.address));
+      try {
+        return await this.sendWith(transporter, { ...message, from: message.from ?? via.from });
+      } finally {
+        transporter.close();
+      }
+    }
     if (!this.transporter) throw new MailNotConfigured();
-    const info = (await this.transporter.sendMail({
+    return this.sendWith(this.transporter, message);
+  }
+
+  private async sendWith(transporter: Transporter, message: MailMessage) {
+    const info = (await transporter.sendMail({
       from: message.from ?? this.from,
       to: [...message.to],
       ...(message.cc?.length ? { cc: [...message.cc] } : {}),

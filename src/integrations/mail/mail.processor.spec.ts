@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { MailProcessor } from './mail.processor';
+import type { ConnectionSecrets } from '../connections/connection-secrets';
 import type { MailTransport } from './mail-transport';
 
 describe('MailProcessor', () => {
-  const processor = new MailProcessor({} as MailTransport);
+  const processor = new MailProcessor({} as MailTransport, {} as ConnectionSecrets);
   const job = (attemptsMade: number) =>
     ({ id: 'send-email-s1-b1#1', attemptsMade, opts: { attempts: 5 }, data: { organizationId: 'org-1' } }) as Job;
 
