@@ -11,6 +11,9 @@ import { EventsModule } from '@/events/events.module';
 import { DatabaseModule } from '@/database/database.module';
 import { HealthModule } from '@/health/health.module';
 import { OpenAiModule } from '@/integrations/openai/openai.module';
+import { ConnectionsModule } from '@/integrations/connections/connections.module';
+import { MailModule } from '@/integrations/mail/mail.module';
+import { VaultModule } from '@/integrations/vault/vault.module';
 import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
@@ -43,6 +46,9 @@ export class AppModule {
         EventsModule.forRoot(config),
         StorageModule.forRoot(config),
         OpenAiModule,
+        VaultModule.forRoot(config),
+        ConnectionsModule.register(config),
+        MailModule.forRoot(config),
         HealthModule,
         MetricsModule,
         UsersModule.register(config),

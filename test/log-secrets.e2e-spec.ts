@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { HttpTarget } from './support/http-target';
 import { repoRoot, spawnParley, type SpawnedParley } from './support/process';
+import { SmtpReceiver } from './support/smtp-receiver';
 import { createTestDatabase, dropTestDatabase } from './support/test-app';
 import { databaseUrl, testRedisUrl } from './support/test-env';
 
@@ -29,6 +32,14 @@ describe('logs carry no secrets or personal data', () => {
     secrets.set(what, value as string);
   };
   const rand = (): string => randomBytes(6).toString('hex');
+  const target = new HttpTarget();
+  const smtp = new SmtpReceiver({ auth: { user: 'mailer', pass: `smtp-${randomBytes(6).toString('hex')}` } });
+  let targetUrl: string;
+  let smtpUrl: string;
+  const keyA = randomBytes(32).toString('hex');
+  const keyB = randomBytes(32).toString('hex');
+  const oauthAccessToken = `oat-${randomBytes(8).toString('hex')}`;
+  let processEnv: Record<string, string>;
 
   const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Res> => {
     const headers: Record<string, string> = {};
@@ -48,25 +59,39 @@ describe('logs carry no secrets or personal data', () => {
 
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'dist/src/main.js'))) throw new Error('Run `npm run build` first (npm test does).');
+    targetUrl = (await target.start()).url;
+    smtpUrl = (await smtp.start()).url;
+    target.route('POST /oauth/token', (_req, res) =>
+      HttpTarget.json(res, 200, { access_token: oauthAccessToken, expires_in: 3600 }),
+    );
+    target.route('/protected', (req, res) => HttpTarget.json(res, req.headers.authorization ? 200 : 401, {}));
     database = await createTestDatabase();
     pg = new Client({ connectionString: databaseUrl(database) });
     await pg.connect();
-    parley = spawnParley({
-      PORT: '0',
-      LOG_LEVEL: 'debug',
-      APP_ROLE: 'all',
-      DATABASE_URL: databaseUrl(database),
-      DATABASE_MIGRATE_ON_BOOT: 'false',
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: `logs${process.pid}${rand()}`,
-      JWT_SECRET: 'log-test-secret-that-is-long-enough-0123456789',
-      EMBEDDED_DATABASE: 'never',
-      EMBEDDED_REDIS: 'never',
-    });
+    parley = spawnParley(
+      (processEnv = {
+        PORT: '0',
+        LOG_LEVEL: 'debug',
+        APP_ROLE: 'all',
+        DATABASE_URL: databaseUrl(database),
+        DATABASE_MIGRATE_ON_BOOT: 'false',
+        REDIS_URL: testRedisUrl,
+        REDIS_KEY_PREFIX: `logs${process.pid}${rand()}`,
+        JWT_SECRET: 'log-test-secret-that-is-long-enough-0123456789',
+        EMBEDDED_DATABASE: 'never',
+        EMBEDDED_REDIS: 'never',
+        ENCRYPTION_KEY: keyA,
+        OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true',
+        SMTP_URL: smtpUrl,
+        WHATSAPP_GRAPH_URL: targetUrl,
+      }),
+    );
     url = await parley.url;
   });
 
   afterAll(async () => {
+    await target.stop();
+    await smtp.stop();
     parley?.child.kill('SIGKILL');
     await pg?.end();
     if (database) await dropTestDatabase(database);
@@ -193,6 +218,96 @@ describe('logs carry no secrets or personal data', () => {
       { clientMessageId: 'm1', text: name },
       native.body.sessionToken,
     );
+
+    // --- Connections: created with known secrets, tested, used by a flow, replaced, rotated.
+    keep('oauth access token', oauthAccessToken);
+    keep('smtp password', new URL(smtpUrl).password);
+    const connectionSecrets: [string, Record<string, unknown>, Record<string, string>][] = [
+      ['bearer', { testUrl: `${targetUrl}/protected` }, { token: `bearer-${rand()}` }],
+      ['api_key', { queryParam: 'key', testUrl: `${targetUrl}/protected` }, { key: `apikey-${rand()}` }],
+      ['basic', { username: 'ada', testUrl: `${targetUrl}/protected` }, { password: `basic-${rand()}` }],
+      [
+        'oauth2_client_credentials',
+        { tokenUrl: `${targetUrl}/oauth/token`, clientId: 'c1', testUrl: `${targetUrl}/protected` },
+        { clientSecret: `client-secret-${rand()}` },
+      ],
+      ['openai', { baseUrl: `${targetUrl}/v1` }, { apiKey: `sk-${rand()}` }],
+      ['smtp', {}, { url: smtpUrl }],
+      ['whatsapp', {}, { accessToken: `wa-${rand()}` }],
+    ];
+    const connectionIds: string[] = [];
+    for (const [type, settings, values] of connectionSecrets) {
+      for (const [field, value] of Object.entries(values)) keep(`${type} ${field}`, value);
+      const created = await call(
+        'POST',
+        '/api/v1/connections',
+        { name: `c ${type}`, type, settings, secrets: values },
+        token,
+      );
+      expect(created.status).toBe(201);
+      connectionIds.push(created.body.id);
+      expect((await call('POST', `/api/v1/connections/${created.body.id}/test`, {}, token)).status).toBe(200);
+    }
+    // A bad secret in a request (the 400 names the field, never the value).
+    const badSecret = `bad-${rand()}`;
+    keep('rejected secret', badSecret);
+    expect(
+      (await call('POST', '/api/v1/connections', { name: 'bad', type: 'smtp', secrets: { url: badSecret } }, token))
+        .status,
+    ).toBe(400);
+    const replaced = `replaced-${rand()}`;
+    keep('replaced secret', replaced);
+    expect(
+      (await call('PATCH', `/api/v1/connections/${connectionIds[0]}`, { secrets: { token: replaced } }, token)).status,
+    ).toBe(200);
+    for (const connectionId of connectionIds.slice(0, 4)) {
+      const flowBot = await call(
+        'POST',
+        '/api/v1/chatbots',
+        {
+          name: `http ${connectionId}`,
+          flow: {
+            schemaVersion: 1,
+            events: [{ id: 'start', type: 'start' }],
+            groups: [
+              {
+                id: 'g1',
+                blocks: [
+                  {
+                    id: 'call',
+                    type: 'httpRequest',
+                    options: { method: 'GET', url: `${targetUrl}/protected`, connectionId },
+                  },
+                ],
+              },
+            ],
+            edges: [{ id: 'e0', from: { eventId: 'start' }, to: { groupId: 'g1' } }],
+          },
+        },
+        token,
+      );
+      expect((await call('POST', `/api/v1/chatbots/${flowBot.body.id}/publish`, {}, token)).status).toBe(201);
+      const flowSession = await call('POST', `/api/v1/bots/${flowBot.body.publicId}/sessions`, {});
+      expect(flowSession.status).toBe(201);
+      const steps = await call('GET', `/api/v1/sessions/${flowSession.body.sessionId}/logs`, undefined, token);
+      expect(JSON.stringify(steps.body)).not.toMatch(/bearer-|apikey-|basic-|client-secret-|oat-|replaced-/);
+    }
+    expect(target.on('/protected').length).toBeGreaterThanOrEqual(8);
+    const listed = await call('GET', '/api/v1/connections', undefined, token);
+    const answers = JSON.stringify(listed.body);
+    const rotated = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        [join(repoRoot, 'dist/src/integrations/vault/rotate-secrets.cli.js')],
+        { cwd: repoRoot, env: { ...processEnv, ENCRYPTION_KEY: keyB, ENCRYPTION_PREVIOUS_KEYS: keyA } },
+        (error, stdout, stderr) => resolve(`${error?.message ?? ''}${stdout}${stderr}`),
+      ),
+    );
+    expect(rotated).toContain('"resealed": 7');
+    const connectionLeaks = [...secrets]
+      .filter(([, value]) => answers.includes(value) || rotated.includes(value))
+      .map(([what]) => what);
+    expect(connectionLeaks).toEqual([]);
 
     // Let the last lines reach stdout, then stop.
     await new Promise((resolve) => setTimeout(resolve, 300));

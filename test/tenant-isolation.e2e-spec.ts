@@ -72,6 +72,16 @@ describe('tenant isolation across every documented route with an id', () => {
       body: { shortCode: 'secret-a', content: 'Secret Canned A' },
     });
     expect(canned.status).toBe(201);
+    const connection = await t.request('POST', '/api/v1/connections', {
+      token: a.accessToken,
+      body: {
+        name: 'Secret Connection A',
+        type: 'bearer',
+        settings: { testUrl: 'https://secret-connection-a.example/ping' },
+        secrets: { token: 'secret-connection-token-a' },
+      },
+    });
+    expect(connection.status).toBe(201);
     const attribute = await t.request('POST', '/api/v1/contact-attributes', {
       token: a.accessToken,
       body: { key: 'secret_attr_a', label: 'Secret Attribute A', type: 'text' },
@@ -100,6 +110,7 @@ describe('tenant isolation across every documented route with an id', () => {
         tag.body.id,
         segment.body.id,
         attribute.body.id,
+        connection.body.id,
         conversation,
         message!.id,
         canned.body.id,
@@ -134,6 +145,9 @@ describe('tenant isolation across every documented route with an id', () => {
         'secret.profile.a@example.com',
         'Secret Value A',
         'Secret Segment A',
+        'Secret Connection A',
+        'secret-connection-a.example',
+        'secret-connection-token-a',
       ],
     };
   }
@@ -220,6 +234,10 @@ describe('tenant isolation across every documented route with an id', () => {
     );
     const segments = await t.request('GET', '/api/v1/segments', { token: a.accessToken });
     expect(segments.body.items).toEqual([expect.objectContaining({ name: 'Secret Segment A' })]);
+    const connections = await t.request('GET', '/api/v1/connections', { token: a.accessToken });
+    expect(connections.body.items).toEqual([
+      expect.objectContaining({ name: 'Secret Connection A', lastTestedAt: null }),
+    ]);
     const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });
     expect(bots.body.items).toEqual([
       expect.objectContaining({ name: 'Secret Bot A', status: 'published', latestVersion: 1, draftRevision: 1 }),

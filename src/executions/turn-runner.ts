@@ -9,14 +9,20 @@ import {
   type EngineInput,
   type EngineResult,
   type HandoffEffect,
+  type HttpRequestEffect,
   isAwaitedEffect,
   type LogStep,
+  type SendEmailEffect,
 } from './engine/engine-types';
 import { assertNever } from './engine/assert-never';
 import { runEngine } from './engine/run-engine';
 import { requiredFlowRefs, type SessionState } from './engine/session-state';
-import { HttpEffectRunner } from './effects/http-effect.runner';
+import { ConnectionsService } from '@/integrations/connections/connections.service';
+import { type RequestAuth, withAuthHeaders, withAuthQuery } from '@/integrations/connections/connection-auth';
+import { MailQueue } from '@/integrations/mail/mail-queue';
 import type { AiUsage } from '@/integrations/openai';
+import type { EffectOutcome } from './effects/effect-outcome';
+import { type HttpEffectData, HttpEffectRunner } from './effects/http-effect.runner';
 import { OpenAiEffectRunner } from './effects/openai-effect.runner';
 import { LinkedFlows } from './linked-flows';
 
@@ -70,6 +76,8 @@ export class TurnRunner {
     private readonly http: HttpEffectRunner,
     private readonly openai: OpenAiEffectRunner,
     private readonly linked: LinkedFlows,
+    private readonly connections: ConnectionsService,
+    private readonly mail: MailQueue,
   ) {}
 
   async run(
@@ -107,14 +115,7 @@ export class TurnRunner {
             handoff = effect;
             break;
           case 'sendEmail':
-            this.logger.warn(`Send-email block ${effect.blockId} skipped: email delivery is not configured yet`);
-            log.push({
-              blockId: effect.blockId,
-              groupId: effect.groupId,
-              kind: 'sendEmail',
-              outcome: 'skipped',
-              error: 'email is not configured',
-            });
+            log.push(await this.sendEmail(ctx, effect));
             break;
           case 'httpRequest':
           case 'openAiChat':
@@ -152,6 +153,76 @@ export class TurnRunner {
     }
   }
 
+  /**
+   * An HTTP block's call, with its connection's auth applied when it names one (a connection of
+   * another organization, a missing one or one that cannot authenticate HTTP: the error path). An
+   * OAuth2 token the API answers 401 to is fetched again, once.
+   */
+  private async runHttp(ctx: TurnContext, effect: HttpRequestEffect): Promise<EffectOutcome> {
+    if (effect.connectionId === undefined) return this.http.run(effect);
+    const authorized = await this.connections.httpAuthorization(ctx.organizationId, effect.connectionId);
+    if (!authorized.ok) {
+      this.logger.warn(`HTTP block ${effect.blockId} of session ${ctx.sessionId}: ${authorized.error}`);
+      return {
+        outcome: 'error',
+        error: authorized.error,
+        errorCode: 'effect.invalid_request',
+        attempts: 0,
+        durationMs: 0,
+      };
+    }
+    const authed = (auth: RequestAuth): HttpRequestEffect => ({
+      ...effect,
+      url: withAuthQuery(effect.url, auth),
+      headers: withAuthHeaders(effect.headers, auth),
+      credentialHeaders: auth.headers.map((h) => h.key),
+    });
+    const done = await this.http.run(authed(authorized.auth));
+    if (
+      authorized.type !== 'oauth2_client_credentials' ||
+      (done.data as HttpEffectData | undefined)?.statusCode !== 401
+    ) {
+      return done;
+    }
+    const refreshed = await this.connections.httpAuthorization(ctx.organizationId, effect.connectionId, true);
+    if (!refreshed.ok) return done;
+    return this.http.run(authed(refreshed.auth));
+  }
+
+  /**
+   * A send-email block: the mail is queued (`mail.send`, sent by a worker with retries), so the
+   * turn never waits for SMTP. Mail off (no `SMTP_URL`): skipped, logged.
+   */
+  private async sendEmail(ctx: TurnContext, effect: SendEmailEffect): Promise<LogStep> {
+    const step = { blockId: effect.blockId, groupId: effect.groupId, kind: 'sendEmail' as const };
+    if (!this.mail.enabled) {
+      this.logger.warn(`Send-email block ${effect.blockId} skipped: mail is not configured (SMTP_URL)`);
+      return { ...step, outcome: 'skipped', error: 'mail is not configured (SMTP_URL)' };
+    }
+    if (!ctx.runEffects) return { ...step, outcome: 'skipped', error: 'skipped in preview' };
+    try {
+      await this.mail.enqueue(
+        ctx.organizationId,
+        {
+          to: effect.to,
+          cc: effect.cc,
+          bcc: effect.bcc,
+          ...(effect.replyTo ? { replyTo: effect.replyTo } : {}),
+          subject: effect.subject,
+          ...(effect.format === 'html' ? { html: effect.body } : { text: effect.body }),
+        },
+        // effectId is `<block>#<sequence in the session>`: a retried turn queues the same job.
+        `send-email-${ctx.sessionId}-${effect.effectId}`,
+      );
+      return { ...step, outcome: 'ok', detail: 'queued' };
+    } catch (error) {
+      this.logger.error(
+        `Send-email block ${effect.blockId} of session ${ctx.sessionId}: not queued (${String(error)})`,
+      );
+      return { ...step, outcome: 'error', error: 'the email could not be queued' };
+    }
+  }
+
   /** Carries out one awaited effect and returns the engine input that reports its result. */
   private async carryOut(ctx: TurnContext, effect: AwaitedEffect, aiUsage: AiUsage[]): Promise<EngineInput> {
     const base = { type: 'effectResult' as const, effectId: effect.effectId };
@@ -167,7 +238,7 @@ export class TurnRunner {
       }
       case 'httpRequest': {
         if (!ctx.runEffects) return { ...base, outcome: 'error', error: 'skipped in preview' };
-        const done = await this.http.run(effect);
+        const done = await this.runHttp(ctx, effect);
         // An answer with an error status still has a body the flow may map; the engine logs the status.
         if (done.data !== undefined) return { ...base, outcome: 'ok', data: done.data };
         return { ...base, outcome: 'error', ...(done.error ? { error: done.error } : {}) };

@@ -1,4 +1,5 @@
 import type { AnyDomainEvent } from '@/events/event-catalogue';
+import type { MailMessage } from '@/integrations/mail/mail-message';
 
 /**
  * Every payload says whose work it is: `organizationId` is the organization of tenant work (a
@@ -48,6 +49,16 @@ export interface QueueJobs {
     /** Reopen every due snooze (a repeating job; catches up missed delayed jobs). Platform-wide. */
     'reopen-snoozed': { organizationId: null };
   };
+  /** Outbound mail (src/integrations/mail), sent through `MailTransport` with retries. */
+  mail: {
+    /** One email (send-email blocks, notifications); `organizationId` null for platform mail. */
+    send: {
+      organizationId: string | null;
+      message: MailMessage;
+      /** Sent through this `smtp` connection of the organization instead of `SMTP_URL`. */
+      connectionId?: string;
+    };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -69,6 +80,7 @@ export const queueRegistry = {
   system: ['ping'],
   executions: ['idle', 'prune-sessions'],
   chat: ['assign-handoff', 'unsnooze', 'reopen-snoozed'],
+  mail: ['send'],
   events: ['record'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 

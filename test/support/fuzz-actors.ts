@@ -99,6 +99,11 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
     body: { name: 'Fuzz segment', filter: { tags: [tag.body.id] } },
   });
   expectStatus('segment', segment, 201);
+  const connection = await t.request('POST', '/api/v1/connections', {
+    ...as,
+    body: { name: 'Fuzz Connection', type: 'bearer', secrets: { token: 'fuzz-token' } },
+  });
+  expectStatus('connection', connection, 201);
 
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
@@ -145,6 +150,8 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return conversation;
       case 'canned-responses':
         return canned.body.id;
+      case 'connections':
+        return connection.body.id;
       case 'agents':
         return agent.userId;
       case 'files':

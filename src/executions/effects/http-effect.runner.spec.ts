@@ -329,6 +329,28 @@ describe('HttpEffectRunner', () => {
       expect(dataOf(outcome).data).toEqual({ auth: null });
     });
 
+    it("drops a connection's own credential headers when a redirect changes origin", async () => {
+      target.route('/key-to-other-origin', (_req, res) => {
+        res.writeHead(302, { location: `http://localhost:${port}/key-landing` });
+        res.end();
+      });
+      target.route('/key-landing', (req, res) =>
+        HttpTarget.json(res, 200, { key: req.headers['x-api-key'] ?? null, other: req.headers['x-other'] ?? null }),
+      );
+      const outcome = await runner().run(
+        effect({
+          url: `${base}/key-to-other-origin`,
+          headers: [
+            { key: 'X-API-Key', value: 'k' },
+            { key: 'X-Other', value: 'kept' },
+          ],
+          credentialHeaders: ['X-API-Key'],
+        }),
+      );
+      expect(target.on('/key-to-other-origin')[0]?.headers['x-api-key']).toBe('k');
+      expect(dataOf(outcome).data).toEqual({ key: null, other: 'kept' });
+    });
+
     it('checks every redirect destination against the address policy', async () => {
       target.route('/to-private', (_req, res) => {
         res.writeHead(302, { location: 'http://10.0.0.1/admin' });

@@ -110,6 +110,8 @@ interface PreparedRequest {
   url: URL;
   headers: Record<string, string>;
   body: Buffer | undefined;
+  /** Lower-cased names of headers dropped on a redirect to another origin (besides Authorization, Cookie). */
+  credentialHeaders: string[];
 }
 
 interface Answer {
@@ -261,7 +263,13 @@ export class HttpEffectRunner implements OnModuleDestroy {
     const body = effect.body !== undefined && method !== 'GET' && method !== 'HEAD' ? effect.body : undefined;
     if (body !== undefined)
       headers['content-type'] ??= looksLikeJson(body) ? 'application/json' : 'text/plain; charset=utf-8';
-    return { method, url, headers, body: body === undefined ? undefined : Buffer.from(body, 'utf8') };
+    return {
+      method,
+      url,
+      headers,
+      body: body === undefined ? undefined : Buffer.from(body, 'utf8'),
+      credentialHeaders: [...CREDENTIAL_HEADERS, ...(effect.credentialHeaders ?? []).map((h) => h.toLowerCase())],
+    };
   }
 
   private async attempt(request: PreparedRequest, timeoutMs: number, signal?: AbortSignal): Promise<Answer> {
@@ -421,8 +429,8 @@ function redirected(request: PreparedRequest, status: number, location: string):
     body = undefined;
     delete headers['content-type'];
   }
-  if (url.origin !== request.url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
-  return { method, url, headers, body };
+  if (url.origin !== request.url.origin) for (const name of request.credentialHeaders) delete headers[name];
+  return { method, url, headers, body, credentialHeaders: request.credentialHeaders };
 }
 
 function looksLikeJson(body: string): boolean {

@@ -201,6 +201,10 @@ export interface HttpRequestEffect extends EffectBase {
   body?: string;
   timeoutMs: number;
   retries: number;
+  /** The organization's connection whose auth the request carries (applied by the service). */
+  connectionId?: string;
+  /** Set by the service with a connection's auth: headers dropped on a redirect to another origin. */
+  credentialHeaders?: string[];
   /** Informational: the engine maps the result itself when it is fed back. */
   responseMapping: { path: string; variableId: string; variableName?: string }[];
 }

@@ -18,21 +18,33 @@ export type ConnectionType = (typeof connectionTypes)[number];
  *
  * | type | settings | secrets |
  * | --- | --- | --- |
- * | `api_key` | `headerName` (default `X-API-Key`) or `queryParam` | `key` |
- * | `bearer` | — | `token` |
- * | `basic` | `username` | `password` |
- * | `oauth2_client_credentials` | `tokenUrl`, `clientId`, `scope?`, `audience?` | `clientSecret` |
+ * | `api_key` | `headerName` (default `X-API-Key`) or `queryParam`, `testUrl?` | `key` |
+ * | `bearer` | `testUrl?` | `token` |
+ * | `basic` | `username`, `testUrl?` | `password` |
+ * | `oauth2_client_credentials` | `tokenUrl`, `clientId`, `scope?`, `audience?`, `authMethod?`, `testUrl?` | `clientSecret` |
  * | `openai` | `baseUrl?`, `organization?` | `apiKey` |
  * | `smtp` | `from?` | `url` (smtp(s)://user:pass@host:port) |
  * | `whatsapp` | — | `accessToken` |
  */
 export type ConnectionCredentials =
-  | { type: 'api_key'; settings: { headerName?: string; queryParam?: string }; secrets: { key: string } }
-  | { type: 'bearer'; settings: Record<string, never>; secrets: { token: string } }
-  | { type: 'basic'; settings: { username: string }; secrets: { password: string } }
+  | {
+      type: 'api_key';
+      settings: { headerName?: string; queryParam?: string; testUrl?: string };
+      secrets: { key: string };
+    }
+  | { type: 'bearer'; settings: { testUrl?: string }; secrets: { token: string } }
+  | { type: 'basic'; settings: { username: string; testUrl?: string }; secrets: { password: string } }
   | {
       type: 'oauth2_client_credentials';
-      settings: { tokenUrl: string; clientId: string; scope?: string; audience?: string };
+      settings: {
+        tokenUrl: string;
+        clientId: string;
+        scope?: string;
+        audience?: string;
+        /** How the client authenticates at `tokenUrl` (default `client_secret_basic`). */
+        authMethod?: 'client_secret_basic' | 'client_secret_post';
+        testUrl?: string;
+      };
       secrets: { clientSecret: string };
     }
   | { type: 'openai'; settings: { baseUrl?: string; organization?: string }; secrets: { apiKey: string } }

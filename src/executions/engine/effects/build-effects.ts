@@ -72,6 +72,7 @@ export function buildHttpRequest(
       ...(body !== undefined ? { body } : {}),
       timeoutMs: o.timeoutMs,
       retries: o.retries,
+      ...(o.connectionId !== undefined ? { connectionId: o.connectionId } : {}),
       responseMapping: o.responseMapping.map((m) => ({ ...m, variableName: variableName(store, m.variableId) })),
     },
   };

@@ -12,6 +12,7 @@ export const responseMappingSchema = z.strictObject({ path: z.string().max(1_000
  * templates (inside a JSON body, strings are inserted JSON-escaped). With `sendAllVariables` and
  * no `body`, the body is a JSON object of the session's variables. Network errors, 429 and 5xx are
  * retried `retries` times with backoff; a final error status is logged and the flow continues.
+ * With `connectionId`, the connection's auth is applied (its headers replace the block's own).
  */
 export const httpRequestBlockSchema = defineBlock(
   'httpRequest',
@@ -25,6 +26,8 @@ export const httpRequestBlockSchema = defineBlock(
     responseMapping: z.array(responseMappingSchema).default([]),
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     retries: z.number().int().min(0).max(5).default(0),
+    /** An organization's connection (api_key, bearer, basic, oauth2) whose auth the request carries. */
+    connectionId: optionalIdSchema,
   }),
 );
 
