@@ -34,7 +34,7 @@ describe("an OpenAI block with an organization's connection, made through /api/v
   it("sends the connection's key, not OPENAI_API_KEY, and meters the call under the connection", async () => {
     const connection = await t.request('POST', '/api/v1/connections', {
       token: admin.accessToken,
-      body: { name: 'Our OpenAI', type: 'openai', settings: { baseUrl }, credentials: { apiKey: 'sk-org-route-key' } },
+      body: { name: 'Our OpenAI', type: 'openai', settings: { baseUrl }, secrets: { apiKey: 'sk-org-route-key' } },
     });
     expect(connection.status).toBe(201);
     const connectionId = connection.body.id as string;
