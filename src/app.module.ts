@@ -3,6 +3,7 @@ import { AuthModule } from '@/auth/auth.module';
 import { ChatModule } from '@/chat/chat.module';
 import { ChatGatewayModule } from '@/chat/gateway/chat-gateway.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
+import { ContactsModule } from '@/contacts/contacts.module';
 import { ExecutionsModule } from '@/executions/executions.module';
 import { type AppConfig, ConfigModule } from '@/config';
 import { CommonModule } from '@/common/common.module';
@@ -47,6 +48,7 @@ export class AppModule {
         ChatbotsModule.register(config),
         executions,
         chat,
+        ContactsModule.register(config),
         ...(config.role.api ? [ChatGatewayModule.register({ auth, executions, chat })] : []),
         WidgetModule,
         ...extraModules,

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ContactEntity } from './entities/contact.entity';
 import { ConversationMessageEntity } from './entities/conversation-message.entity';
 import { ConversationEntity } from './entities/conversation.entity';
 import {
@@ -23,7 +22,6 @@ import { PresenceService } from './presence.service';
   imports: [
     MetricsModule,
     TypeOrmModule.forFeature([
-      ContactEntity,
       ConversationEntity,
       ConversationMessageEntity,
       ConversationReadEntity,
