@@ -48,6 +48,11 @@ export interface QueueJobs {
     /** Reopen every due snooze (a repeating job; catches up missed delayed jobs). Platform-wide. */
     'reopen-snoozed': { organizationId: null };
   };
+  /** Contacts CSV imports (`src/contacts/imports`). */
+  imports: {
+    /** Validate, stage and merge one uploaded CSV file (job id = import id; resumes or restarts on retry). */
+    import: { organizationId: string; importId: string };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -70,6 +75,7 @@ export const queueRegistry = {
   executions: ['idle', 'prune-sessions'],
   chat: ['assign-handoff', 'unsnooze', 'reopen-snoozed'],
   events: ['record'],
+  imports: ['import'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];
