@@ -93,4 +93,244 @@ describe('contacts CSV import', () => {
       ['8', 'failed', 'The row has neither an email nor a phone number.', '', '', 'No', 'Identity', 'sixth'],
     ]);
   });
+
+  const definePlan = (organizationId: string) =>
+    t.sql(
+      `INSERT INTO contact_attribute_definitions (id, organization_id, key, label, type, options)
+       VALUES (gen_random_uuid(), $1, 'plan', 'Plan', 'list', '{free,pro}')`,
+      [organizationId],
+    );
+
+  /** An organization with five contacts the dedupe file meets (see the file below). */
+  async function seededOrganization(): Promise<Account> {
+    const owner = await register(t);
+    await definePlan(owner.organizationId);
+    const existing: [string, string | null, string | null, string][] = [
+      ['Old Name', 'Old@Example.com', null, '{"plan":"free","since":2020}'],
+      ['Phone Person', null, '+12025550100', '{}'],
+      ['X by email', 'x@example.com', null, '{}'],
+      ['X by phone', null, '+12025550101', '{}'],
+      ['Both', 'both@example.com', '+12025550102', '{}'],
+    ];
+    for (const [name, email, phone, attributes] of existing) {
+      await t.sql(
+        `INSERT INTO contacts (id, organization_id, name, email, phone, attributes) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`,
+        [owner.organizationId, name, email, phone, attributes],
+      );
+    }
+    return owner;
+  }
+
+  const dedupeFile = [
+    'email,phone,name,Plan',
+    'old@example.com,,New Name,pro', // 2: existing "Old Name" by email (case-insensitive)
+    ',+1 202 555 0100,Renamed,', // 3: existing "Phone Person" by phone
+    'x@example.com,+1 202 555 0101,Two Contacts,', // 4: email and phone match two contacts
+    'new@example.com,,Newbie,free', // 5: new
+    'both@example.com,,Both Again,', // 6: existing "Both" by email
+    'other@example.com,+1 202 555 0102,Both By Phone,', // 7: the same contact again, by phone
+    'bad@example.com,,Bad Plan,gold', // 8: not an option of the list attribute
+  ].join('\n');
+
+  it.each([
+    ['skip', { created: 1, updated: 0, skipped: 4, failed: 2 }],
+    ['update', { created: 1, updated: 3, skipped: 1, failed: 2 }],
+    ['create_only', { created: 1, updated: 0, skipped: 1, failed: 5 }],
+  ] as const)('dedupe %s: counts and stored contacts', async (dedupe, counts) => {
+    const owner = await seededOrganization();
+    const res = await uploadImport(t, owner.accessToken, dedupeFile, { fields: { dedupe } });
+    expect(res.status).toBe(202);
+    const { last } = await waitForImport(t, owner.accessToken, res.body.id);
+    expect(last).toMatchObject({ status: 'completed', dedupe });
+    expect(last.counts).toEqual({ total: 7, processed: 7, ...counts });
+    expect(last.mapping).toMatchObject({ email: 'email', phone: 'phone', name: 'name', Plan: 'attributes.plan' });
+
+    const stored = await contactsOf(owner.organizationId);
+    const byName = (name: string) => stored.find((c) => c.name === name);
+    expect(stored).toHaveLength(6);
+    expect(byName('Newbie')).toMatchObject({ email: 'new@example.com', attributes: { plan: 'free' }, source: 'import' });
+    if (dedupe === 'update') {
+      expect(byName('New Name')).toMatchObject({ email: 'Old@Example.com', attributes: { plan: 'pro', since: 2020 } });
+      expect(byName('Renamed')).toMatchObject({ phone: '+12025550100' });
+      expect(byName('Both Again')).toMatchObject({ email: 'both@example.com', phone: '+12025550102' });
+    } else {
+      expect(byName('Old Name')).toMatchObject({ email: 'Old@Example.com', attributes: { plan: 'free', since: 2020 } });
+      expect(byName('Phone Person')).toBeDefined();
+      expect(byName('Both')).toBeDefined();
+    }
+
+    const errors = parseCsv(
+      (await t.request('GET', `/api/v1/contacts/imports/${res.body.id}/errors.csv`, { token: owner.accessToken })).text,
+    );
+    const reasons = errors.slice(1).map(([row, outcome, reason]) => `${row} ${outcome} ${reason}`);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^4 failed The email matches contact .* and the phone number matches another contact/),
+        '7 skipped Duplicate in the file: an earlier row matches the same contact.',
+        '8 failed Attribute "plan": "gold" is not one of free, pro.',
+      ]),
+    );
+    expect(reasons).toHaveLength(
+      dedupe === 'create_only' ? 6 : 3, // create_only also lists rows 2, 3 and 6
+    );
+  });
+
+  it('reads Latin-1 files and UTF-8 files with a byte-order mark, with ; as delimiter', async () => {
+    const owner = await register(t);
+    const latin1 = Buffer.from('email;name\nzoe@example.com;Zoë Ångström\n', 'latin1');
+    const bom = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('E-mail;Name\r\njose@example.com;José Müller\r\n', 'utf8'),
+    ]);
+    const first = await uploadImport(t, owner.accessToken, latin1);
+    const second = await uploadImport(t, owner.accessToken, bom);
+    const a = await waitForImport(t, owner.accessToken, first.body.id);
+    const b = await waitForImport(t, owner.accessToken, second.body.id);
+    expect(a.last).toMatchObject({ status: 'completed', encoding: 'latin1', delimiter: ';', counts: { created: 1 } });
+    expect(b.last).toMatchObject({ status: 'completed', encoding: 'utf-8', delimiter: ';', counts: { created: 1 } });
+    expect(b.last.mapping).toEqual({ 'E-mail': 'email', Name: 'name' });
+    expect((await contactsOf(owner.organizationId)).map((c) => c.name)).toEqual(['José Müller', 'Zoë Ångström']);
+  });
+
+  it('takes an explicit mapping, the lifecycle stage and lead score, and an explicit delimiter', async () => {
+    const owner = await register(t);
+    const csv = [
+      'Contact|Mail|Mobile|Stage|Score|Secret',
+      'Kim|kim@example.com|+33 1 23 45 67 89|customer|42|x',
+      'Lee|lee@example.com||nonsense|1|y',
+      'Max|max@example.com|||many|z',
+    ].join('\n');
+    const mapping = { Contact: 'name', Mail: 'email', Mobile: 'phone', Stage: 'lifecycleStage', Score: 'leadScore', Secret: null };
+    const res = await uploadImport(t, owner.accessToken, csv, {
+      fields: { mapping: JSON.stringify(mapping), delimiter: '|', tags: '["imported"]', dedupe: 'update' },
+    });
+    expect(res.status).toBe(202);
+    const { last } = await waitForImport(t, owner.accessToken, res.body.id);
+    expect(last.counts).toMatchObject({ created: 1, failed: 2 });
+    expect(last.mapping).toEqual({ ...mapping, Secret: 'ignore' });
+    const [kim] = await t.sql(
+      `SELECT name, phone, lifecycle_stage, lead_score FROM contacts WHERE organization_id = $1`,
+      [owner.organizationId],
+    );
+    expect(kim).toEqual({ name: 'Kim', phone: '+33123456789', lifecycle_stage: 'customer', lead_score: 42 });
+    const errors = parseCsv(
+      (await t.request('GET', `/api/v1/contacts/imports/${res.body.id}/errors.csv`, { token: owner.accessToken })).text,
+    );
+    expect(errors.map((r) => r.slice(0, 3))).toEqual([
+      ['row', 'outcome', 'reason'],
+      ['3', 'failed', 'Unknown lifecycle stage "nonsense" (one of lead, subscriber, opportunity, customer, churned).'],
+      ['4', 'failed', 'The lead score "many" is not a whole number.'],
+    ]);
+  });
+
+  it('fails an import whose mapping does not fit the file, with the reason', async () => {
+    const owner = await register(t);
+    const noIdentity = await uploadImport(t, owner.accessToken, 'name,city\nA,B\n');
+    const missing = await uploadImport(t, owner.accessToken, 'email\na@example.com\n', {
+      fields: { mapping: '{"Mail":"email"}' },
+    });
+    const empty = await uploadImport(t, owner.accessToken, '');
+    expect((await waitForImport(t, owner.accessToken, noIdentity.body.id)).last).toMatchObject({
+      status: 'failed',
+      error: 'No column is mapped to email or phone; a contact is matched and deduplicated by them.',
+    });
+    expect((await waitForImport(t, owner.accessToken, missing.body.id)).last).toMatchObject({
+      status: 'failed',
+      error: 'The mapping names columns the file does not have: Mail.',
+    });
+    expect((await waitForImport(t, owner.accessToken, empty.body.id)).last).toMatchObject({
+      status: 'failed',
+      error: 'The file is empty.',
+    });
+    expect(await contactsOf(owner.organizationId)).toEqual([]);
+  });
+
+  it('refuses bad fields (400 naming them), JSON bodies (415) and uploads without a file', async () => {
+    const csv = 'email\na@example.com\n';
+    const badDedupe = await uploadImport(t, admin.accessToken, csv, { fields: { dedupe: 'sometimes' } });
+    expect(badDedupe.status).toBe(400);
+    expect(badDedupe.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(badDedupe.body.errors.map((e: { field: string }) => e.field)).toEqual(['dedupe']);
+    const badMapping = await uploadImport(t, admin.accessToken, csv, { fields: { mapping: '{"email":"emails"}' } });
+    expect(badMapping.status).toBe(400);
+    expect(badMapping.body.errors.map((e: { field: string }) => e.field)).toEqual(['mapping']);
+    const unknown = await uploadImport(t, admin.accessToken, csv, { fields: { owner: 'me' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.map((e: { field: string }) => e.field)).toEqual(['owner']);
+
+    const json = await t.request('POST', '/api/v1/contacts/imports', { token: admin.accessToken, body: { file: 'x' } });
+    expect(json.status).toBe(415);
+    const form = new FormData();
+    form.append('dedupe', 'skip');
+    const noFile = await fetch(`${t.url}/api/v1/contacts/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+      body: form,
+    });
+    expect(noFile.status).toBe(400);
+    // Other routes still refuse multipart bodies.
+    const elsewhere = await fetch(`${t.url}/api/v1/departments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+      body: form,
+    });
+    expect(elsewhere.status).toBe(415);
+    // Nothing of the refused uploads was kept.
+    const imports = await t.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM contact_imports WHERE organization_id = $1`,
+      [admin.organizationId],
+    );
+    expect(imports[0]!.n).toBe(1);
+  });
+
+  it('lets viewers read, only org_admins import or cancel, and hides imports from other organizations', async () => {
+    const viewer = await addMember(t, admin, 'viewer');
+    const agent = await addMember(t, admin, 'agent');
+    const outsider = await register(t);
+    const csv = 'email\nrole.check@example.com\n';
+    expect((await uploadImport(t, viewer.accessToken, csv)).status).toBe(403);
+    expect((await uploadImport(t, agent.accessToken, csv)).status).toBe(403);
+    const res = await uploadImport(t, admin.accessToken, csv);
+    expect(res.status).toBe(202);
+    await waitForImport(t, admin.accessToken, res.body.id);
+    const path = `/api/v1/contacts/imports/${res.body.id}`;
+    expect((await t.request('GET', path, { token: viewer.accessToken })).status).toBe(200);
+    expect((await t.request('GET', `${path}/errors.csv`, { token: viewer.accessToken })).status).toBe(200);
+    expect((await t.request('POST', `${path}/cancel`, { token: viewer.accessToken })).status).toBe(403);
+    expect((await t.request('POST', `${path}/cancel`, { token: agent.accessToken })).status).toBe(403);
+    for (const [method, suffix] of [
+      ['GET', ''],
+      ['GET', '/errors.csv'],
+      ['POST', '/cancel'],
+    ] as const) {
+      const foreign = await t.request(method, `${path}${suffix}`, { token: outsider.accessToken });
+      expect([method, suffix, foreign.status]).toEqual([method, suffix, 404]);
+      expect(foreign.text).not.toContain('role.check@example.com');
+    }
+    // Finished: cancel is a conflict.
+    const late = await t.request('POST', `${path}/cancel`, { token: admin.accessToken });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('contact_import.finished');
+  });
+});
+
+describe('contacts CSV import: size limit', () => {
+  it('answers 413 past CONTACTS_IMPORT_MAX_BYTES and keeps nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-imports-limit-'));
+    const t = await startTestApp({ STORAGE_DIR: dir, CONTACTS_IMPORT_MAX_BYTES: '2048' });
+    try {
+      const admin = await register(t);
+      const big = `email\n${Array.from({ length: 300 }, (_, i) => `user${i}@example.com`).join('\n')}\n`;
+      const res = await uploadImport(t, admin.accessToken, big);
+      expect(res.status).toBe(413);
+      expect(res.body.code).toBe('storage.too_large');
+      expect(await t.sql('SELECT id FROM contact_imports')).toEqual([]);
+      const small = await uploadImport(t, admin.accessToken, 'email\nfits@example.com\n');
+      expect(small.status).toBe(202);
+      expect((await waitForImport(t, admin.accessToken, small.body.id)).last.counts.created).toBe(1);
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
