@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv, uploadImport, waitForImport } from './support/contact-imports';
+import { Client } from 'pg';
 import { addMember, register, type Account } from './support/identity';
+import { repoRoot, type SpawnedParley, spawnParley } from './support/process';
 import { startTestApp, type TestApp } from './support/test-app';
+import { databaseUrl, testRedisUrl } from './support/test-env';
 
 const storageDir = mkdtempSync(join(tmpdir(), 'parley-imports-'));
 afterAll(() => rmSync(storageDir, { recursive: true, force: true }));
@@ -333,4 +336,232 @@ describe('contacts CSV import: size limit', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+/**
+ * A file of `rows` data rows: every 50th row has a bad email (failed), every 40th repeats the
+ * email of the row before it (skipped, duplicate in the file); the rest are new contacts.
+ */
+function generatedFile(rows: number, emailOf = (i: number) => `person${i}@example.com`) {
+  const lines = ['email,name,city'];
+  let failed = 0;
+  let skipped = 0;
+  for (let i = 1; i <= rows; i++) {
+    if (i % 50 === 0) {
+      lines.push(`broken-${i},Broken ${i},Nowhere`);
+      failed++;
+    } else if (i % 40 === 0) {
+      lines.push(`${emailOf(i - 1)},Again ${i},Elsewhere`);
+      skipped++;
+    } else lines.push(`${emailOf(i)},Person ${i},"Town, ${i % 7}"`);
+  }
+  return { csv: `${lines.join('\n')}\n`, counts: { total: rows, failed, skipped, created: rows - failed - skipped } };
+}
+
+describe('contacts CSV import across processes (API + worker processes)', () => {
+  const settings = { QUEUE_LOCK_DURATION_MS: '2000', QUEUE_STALLED_INTERVAL_MS: '1000' };
+  const dir = mkdtempSync(join(tmpdir(), 'parley-imports-procs-'));
+  let api: TestApp;
+  let admin: Account;
+  let pg: Client;
+  const workers: SpawnedParley[] = [];
+
+  const spawnWorker = async (): Promise<SpawnedParley> => {
+    const worker = spawnParley({
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      APP_ROLE: 'worker',
+      DATABASE_URL: databaseUrl(api.databaseName),
+      DATABASE_MIGRATE_ON_BOOT: 'false',
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: api.config.redis.keyPrefix,
+      JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      ENCRYPTION_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+      STORAGE_DIR: dir,
+      ...settings,
+    });
+    workers.push(worker);
+    await worker.url;
+    return worker;
+  };
+  const kill = async (worker: SpawnedParley): Promise<void> => {
+    worker.child.kill('SIGKILL');
+    await worker.exit;
+  };
+  const importRow = async (id: string) =>
+    (await api.sql<{ status: string; processed: number; attempts: number }>(
+      'SELECT status, processed, attempts FROM contact_imports WHERE id = $1',
+      [id],
+    ))[0]!;
+  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + 60_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  /** Holds the organization's merge lock (the one the worker's merge transaction takes) until `release`. */
+  const holdMergeLock = async (organizationId: string) => {
+    await pg.query('BEGIN');
+    await pg.query(`SELECT pg_advisory_xact_lock(hashtextextended('contact-import:' || $1, 0))`, [organizationId]);
+    return { release: () => pg.query('ROLLBACK') };
+  };
+  const contactCount = async (organizationId: string) =>
+    (await api.sql<{ n: number }>('SELECT count(*)::int AS n FROM contacts WHERE organization_id = $1', [organizationId]))[0]!
+      .n;
+
+  beforeAll(async () => {
+    if (!existsSync(join(repoRoot, 'dist/src/main.js'))) throw new Error('Run `npm run build` first.');
+    api = await startTestApp({ APP_ROLE: 'api', STORAGE_DIR: dir, ...settings });
+    admin = await register(api);
+    pg = new Client({ connectionString: databaseUrl(api.databaseName) });
+    await pg.connect();
+  });
+  afterAll(async () => {
+    for (const worker of workers) worker.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exit));
+    await pg.end();
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('cancels a queued import at once; a worker started later leaves it alone', async () => {
+    const owner = await register(api);
+    const res = await uploadImport(api, owner.accessToken, 'email\nqueued@example.com\n');
+    expect(res.status).toBe(202);
+    const canceled = await api.request('POST', `/api/v1/contacts/imports/${res.body.id}/cancel`, {
+      token: owner.accessToken,
+    });
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toMatchObject({ status: 'canceled', cancelRequested: true });
+    expect(canceled.body.finishedAt).not.toBeNull();
+    const again = await api.request('POST', `/api/v1/contacts/imports/${res.body.id}/cancel`, {
+      token: owner.accessToken,
+    });
+    expect(again.status).toBe(409);
+    const worker = await spawnWorker();
+    // A later import of the same organization runs; the canceled one stays canceled and empty.
+    const later = await uploadImport(api, owner.accessToken, 'email\nlater@example.com\n');
+    expect((await waitForImport(api, owner.accessToken, later.body.id)).last.status).toBe('completed');
+    expect((await importRow(res.body.id)).status).toBe('canceled');
+    expect(await contactCount(owner.organizationId)).toBe(1);
+    await kill(worker);
+  }, 60_000);
+
+  it('cancels a running import: nothing of it is kept', async () => {
+    const owner = await register(api);
+    const { csv } = generatedFile(100_000);
+    const res = await uploadImport(api, owner.accessToken, csv);
+    const worker = await spawnWorker();
+    // Hold the import at its next progress report, then cancel: the worker sees it there.
+    await until('the first progress report', async () => (await importRow(res.body.id)).processed > 0);
+    await pg.query('BEGIN');
+    await pg.query('SELECT 1 FROM contact_imports WHERE id = $1 FOR UPDATE', [res.body.id]);
+    const cancel = api.request('POST', `/api/v1/contacts/imports/${res.body.id}/cancel`, { token: owner.accessToken });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pg.query('ROLLBACK');
+    expect((await cancel).status).toBe(200);
+    const { last } = await waitForImport(api, owner.accessToken, res.body.id);
+    expect(last.status).toBe('canceled');
+    expect(last.counts).toMatchObject({ created: 0, updated: 0, skipped: 0, failed: 0 });
+    expect(await contactCount(owner.organizationId)).toBe(0);
+    expect(await api.sql('SELECT 1 FROM contact_import_errors WHERE import_id = $1', [res.body.id])).toEqual([]);
+    const staging = await api.sql<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [
+      `contact_import_staging_${(res.body.id as string).replace(/-/g, '')}`,
+    ]);
+    expect(staging[0]!.t).toBeNull();
+    await kill(worker);
+  }, 90_000);
+
+  it('a worker killed while reading the file: the next one restarts cleanly, counts exact, no duplicates', async () => {
+    const owner = await register(api);
+    const { csv, counts } = generatedFile(120_000);
+    const res = await uploadImport(api, owner.accessToken, csv);
+    expect(res.status).toBe(202);
+    const first = await spawnWorker();
+    await until('the first progress report', async () => (await importRow(res.body.id)).processed > 0);
+    // Freeze the worker at its next report (rows half staged in an open COPY), then kill it.
+    await pg.query('BEGIN');
+    await pg.query('SELECT 1 FROM contact_imports WHERE id = $1 FOR UPDATE', [res.body.id]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await api.sql<{ status: string }>('SELECT status FROM contact_imports WHERE id = $1', [res.body.id]))[0]!.status).toBe(
+      'validating',
+    );
+    await kill(first);
+    await pg.query('ROLLBACK');
+
+    const second = await spawnWorker();
+    const { last } = await waitForImport(api, owner.accessToken, res.body.id, { timeoutMs: 90_000 });
+    expect(last.status).toBe('completed');
+    expect(last.counts).toEqual({ ...counts, processed: counts.total, updated: 0 });
+    expect(await contactCount(owner.organizationId)).toBe(counts.created);
+    expect((await importRow(res.body.id)).attempts).toBe(2);
+    const errors = await api.sql<{ n: number }>('SELECT count(*)::int AS n FROM contact_import_errors WHERE import_id = $1', [
+      res.body.id,
+    ]);
+    expect(errors[0]!.n).toBe(counts.failed + counts.skipped);
+    await kill(second);
+  }, 120_000);
+
+  it('a worker killed during the merge: nothing half-merged, the next one resumes the merge', async () => {
+    const owner = await register(api);
+    const { csv, counts } = generatedFile(30_000);
+    const lock = await holdMergeLock(owner.organizationId);
+    const res = await uploadImport(api, owner.accessToken, csv);
+    const first = await spawnWorker();
+    await until('the merge', async () => (await importRow(res.body.id)).status === 'importing');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await kill(first);
+    await lock.release();
+    expect(await contactCount(owner.organizationId)).toBe(0);
+
+    const second = await spawnWorker();
+    const { last } = await waitForImport(api, owner.accessToken, res.body.id, { timeoutMs: 90_000 });
+    expect(last.status).toBe('completed');
+    expect(last.counts).toEqual({ ...counts, processed: counts.total, updated: 0 });
+    expect(await contactCount(owner.organizationId)).toBe(counts.created);
+    expect(second.output()).toContain('resuming the merge');
+    await kill(second);
+  }, 120_000);
+
+  it('two imports of one organization at once (two workers) do not corrupt each other', async () => {
+    const workersNow = [await spawnWorker(), await spawnWorker()];
+    const lock = await holdMergeLock(admin.organizationId);
+    const a = generatedFile(3_000, (i) => `shared${i}@example.com`);
+    const b = generatedFile(3_000, (i) => `shared${i + 1_000}@example.com`);
+    const [first, second] = await Promise.all([
+      uploadImport(api, admin.accessToken, a.csv, { fields: { tags: 'batch-a' } }),
+      uploadImport(api, admin.accessToken, b.csv, { fields: { tags: 'batch-b' } }),
+    ]);
+    // Both staged side by side, then the merges run one after the other.
+    await until('both staged', async () =>
+      (await Promise.all([importRow(first.body.id), importRow(second.body.id)])).every((r) => r.status === 'importing'),
+    );
+    await lock.release();
+    const [x, y] = await Promise.all([
+      waitForImport(api, admin.accessToken, first.body.id),
+      waitForImport(api, admin.accessToken, second.body.id),
+    ]);
+    expect([x.last.status, y.last.status]).toEqual(['completed', 'completed']);
+    const distinct = (await api.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM contacts WHERE organization_id = $1`,
+      [admin.organizationId],
+    ))[0]!.n;
+    // Every valid email once; what one import created the other counted as skipped (dedupe skip).
+    expect(x.last.counts.created + y.last.counts.created).toBe(distinct);
+    expect(x.last.counts.failed + y.last.counts.failed).toBe(a.counts.failed + b.counts.failed);
+    for (const { last } of [x, y]) {
+      const c = last.counts;
+      expect(c.created + c.updated + c.skipped + c.failed).toBe(c.total);
+    }
+    const validEmails = new Set<string>();
+    for (const i of Array.from({ length: 3_000 }, (_, k) => k + 1)) {
+      if (i % 50 !== 0 && i % 40 !== 0) {
+        validEmails.add(`shared${i}@example.com`);
+        validEmails.add(`shared${i + 1_000}@example.com`);
+      }
+    }
+    expect(distinct).toBe(validEmails.size);
+    await Promise.all(workersNow.map(kill));
+  }, 120_000);
 });

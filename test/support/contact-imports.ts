@@ -12,7 +12,7 @@ export async function uploadImport(
   token: string,
   csv: string | Buffer,
   { fields = {}, fileName = 'contacts.csv', organizationId }: UploadOptions = {},
-): Promise<TestResponse> {
+): Promise<TestResponse<any>> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', new Blob([typeof csv === 'string' ? csv : new Uint8Array(csv)], { type: 'text/csv' }), fileName);

@@ -74,11 +74,13 @@ export class ContactImportsRepository {
 
   /** Progress while reading the file; answers whether a cancel was asked meanwhile. */
   async reportProgress(organizationId: OrganizationId, id: string, processed: number, progress: number): Promise<boolean> {
-    const rows = await this.dataSource.query<{ cancel_requested: boolean }[]>(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows] = await this.dataSource.query<[{ cancel_requested: boolean }[], number]>(
       `UPDATE contact_imports SET processed = $3, progress = $4, updated_at = now()
         WHERE organization_id = $1 AND id = $2 RETURNING cancel_requested`,
       [organizationId, id, processed, progress],
     );
+    // A row that is gone (the organization was deleted) stops the import like a cancel.
     return rows[0]?.cancel_requested ?? true;
   }
 }
