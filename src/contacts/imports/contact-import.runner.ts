@@ -293,6 +293,7 @@ export class ContactImportRunner {
         },
       });
 
+      const readStarted = performance.now();
       let bytesRead = 0;
       let reportedAt = 0;
       const size = Math.max(row.fileSize, 1);
@@ -342,7 +343,9 @@ export class ContactImportRunner {
         staged: rowsWriter.rows,
         progress: READ_SHARE,
       });
-      this.logger.log(`Import ${id}: ${total} rows read, ${rowsWriter.rows} staged, ${errorsWriter.rows} rejected`);
+      this.logger.log(
+        `Import ${id}: ${total} rows read, ${rowsWriter.rows} staged, ${errorsWriter.rows} rejected in ${Math.round(performance.now() - readStarted)} ms`,
+      );
     } catch (error) {
       broken = true;
       const reason = error instanceof Error ? error : new Error(String(error));
@@ -363,14 +366,25 @@ export class ContactImportRunner {
     if (!row) return 'not_found';
     const params = [organizationId, id];
     const outcome = await this.dataSource.transaction(async (em) => {
+      const timings: string[] = [];
+      let last = performance.now();
+      const lap = (what: string): void => {
+        const now = performance.now();
+        timings.push(`${what} ${Math.round(now - last)} ms`);
+        last = now;
+      };
       const count = async (statement: string, values: unknown[] = params): Promise<number> => {
         const result = (await em.queryRunner!.query(statement, values, true)) as { affected?: number };
+        lap(statement.trim().split('\n')[0]!.slice(0, 40));
         return result.affected ?? 0;
       };
       await em.query(`SET LOCAL work_mem = '64MB'`);
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('contact-import:' || $1, 0))`, [organizationId]);
+      lap('lock');
       await em.query(`ANALYZE "${table}"`);
+      lap('analyze');
       await em.query(sql.planSql(table), [organizationId]);
+      lap('plan');
       await em.query(`CREATE TEMP TABLE import_touched (id uuid PRIMARY KEY) ON COMMIT DROP`);
       const inFile = await count(sql.fileDuplicatesSql(table));
       const ambiguous = await count(sql.ambiguousSql);
@@ -394,6 +408,7 @@ export class ContactImportRunner {
       if (row.tags.length > 0) {
         await em.query(sql.ensureTagsSql, [organizationId, row.tags]);
         await em.query(sql.tagContactsSql, [organizationId, row.tags]);
+        lap('tags');
       }
       // The last word on cancel: a cancel asked during the merge rolls all of it back.
       const [current] = await em.query<{ cancel_requested: boolean }[]>(
@@ -410,8 +425,9 @@ export class ContactImportRunner {
         [organizationId, id, created, updated, skipped, failed],
       );
       await em.query(`DROP TABLE "${table}"`);
+      lap('drop');
       this.logger.log(
-        `Import ${id} completed: ${created} created, ${updated} updated, ${skipped} skipped, ${failed} failed`,
+        `Import ${id} completed: ${created} created, ${updated} updated, ${skipped} skipped, ${failed} failed (merge: ${timings.join(', ')})`,
       );
       return 'completed' as const;
     });
