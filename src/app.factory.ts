@@ -21,7 +21,7 @@ import { MetricsService } from './metrics/metrics.service';
 
 export const API_PREFIX = 'api/v1';
 
-/** Routes served outside `/api/v1`: probes, metrics, Typebot's clientLogs (at Typebot's path), the web widget. */
+/** Routes served outside `/api/v1`: probes, metrics, Typebot's clientLogs (at Typebot's path), the web widget, signed file links. */
 const unprefixed = [
   { path: 'health/live', method: RequestMethod.GET },
   { path: 'health/ready', method: RequestMethod.GET },
@@ -29,6 +29,7 @@ const unprefixed = [
   { path: 'api/v2/sessions/:sessionId/clientLogs', method: RequestMethod.POST },
   { path: 'widget.js', method: RequestMethod.GET },
   { path: 'widget/:publicId', method: RequestMethod.GET },
+  { path: 'files/*path', method: RequestMethod.GET },
 ];
 
 /** The chat routes visitors call from any site embedding a bot (each bot checks its allowed origins). */

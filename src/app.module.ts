@@ -11,6 +11,7 @@ import { CommonModule } from '@/common/common.module';
 import { EventsModule } from '@/events/events.module';
 import { DatabaseModule } from '@/database/database.module';
 import { HealthModule } from '@/health/health.module';
+import { OpenAiModule } from '@/integrations/openai/openai.module';
 import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
@@ -42,6 +43,7 @@ export class AppModule {
         QueueModule.forRoot(config),
         EventsModule.forRoot(config),
         StorageModule.forRoot(config),
+        OpenAiModule,
         HealthModule,
         MetricsModule,
         UsersModule.register(config),

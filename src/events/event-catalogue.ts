@@ -24,15 +24,25 @@ export interface DomainEvents {
     departmentId: string | null;
     message: string | null;
   };
-  /** An AI call that reported usage, for metering: previews too (they cost money), flagged. */
+  /**
+   * An AI call, for metering: every call that reached the provider, failed ones too (tokens 0),
+   * previews too (they cost money), flagged. `chatbotId`/`sessionId` are null for calls outside a
+   * visitor turn (transcription jobs); `connectionId` null: the installation's key paid.
+   */
   'ai.usage_recorded': {
-    chatbotId: string;
-    sessionId: string;
+    chatbotId: string | null;
+    sessionId: string | null;
     preview: boolean;
+    provider: 'openai';
+    /** `chat`, `transcription`, `speech` or `response`. */
+    operation: string;
     model: string;
     promptTokens: number;
     completionTokens: number;
     totalTokens: number;
+    durationMs: number;
+    outcome: 'ok' | 'error';
+    connectionId: string | null;
   };
   /** The stored result of a session (answers, saved variables) changed (previews have no results). */
   'result.updated': {

@@ -1,3 +1,4 @@
+import type { AiUsage } from '@/integrations/openai';
 import { asOrganizationId } from '@/access/organization-id';
 import { conversationTransition, sessionEvents, type SessionRef } from './session-events';
 import type { TurnOutcome } from './turn-runner';
@@ -17,7 +18,17 @@ const outcome = (patch: Partial<TurnOutcome> = {}): TurnOutcome => ({
 const live: SessionRef = { id: 's1', organizationId: asOrganizationId('o1'), chatbotId: 'c1', preview: false };
 const preview: SessionRef = { ...live, preview: true };
 const empty = { variables: {}, answers: {} };
-const usage = { model: 'gpt-4o-mini', promptTokens: 3, completionTokens: 2, totalTokens: 5 };
+const usage: AiUsage = {
+  provider: 'openai',
+  operation: 'chat',
+  model: 'gpt-4o-mini',
+  promptTokens: 3,
+  completionTokens: 2,
+  totalTokens: 5,
+  durationMs: 12,
+  outcome: 'ok',
+  connectionId: 'conn-1',
+};
 const handoff = { kind: 'handoff', awaitsResult: false, departmentId: 'd1' } as TurnOutcome['handoff'];
 
 describe('sessionEvents', () => {
@@ -69,7 +80,7 @@ describe('sessionEvents', () => {
       'conversation.status_changed',
       'conversation.resolved',
     ]);
-    expect(events[0]!.data).toMatchObject({ preview: false, totalTokens: 5 });
+    expect(events[0]!.data).toEqual({ chatbotId: 'c1', sessionId: 's1', preview: false, ...usage });
     expect(events[1]!.data).toEqual({ chatbotId: 'c1', sessionId: 's1', departmentId: 'd1', message: null });
     expect(events[3]!.data).toMatchObject({ conversationId: 's1', status: 'resolved', previousStatus: 'pending' });
     expect(new Set(events.map((e) => e.id)).size).toBe(5);

@@ -16,7 +16,8 @@ import { assertNever } from './engine/assert-never';
 import { runEngine } from './engine/run-engine';
 import { requiredFlowRefs, type SessionState } from './engine/session-state';
 import { HttpEffectRunner } from './effects/http-effect.runner';
-import { OpenAiEffectRunner, type OpenAiUsage } from './effects/openai-effect.runner';
+import type { AiUsage } from '@/integrations/openai';
+import { OpenAiEffectRunner } from './effects/openai-effect.runner';
 import { LinkedFlows } from './linked-flows';
 
 /** Something the client does itself between messages (Typebot: clientSideActions). */
@@ -48,8 +49,8 @@ export interface TurnOutcome {
   readonly log: LogStep[];
   readonly status: EngineResult['status'];
   readonly handoff: HandoffEffect | undefined;
-  /** AI calls that reported usage; the caller turns them into events saved with the turn. */
-  readonly aiUsage: OpenAiUsage[];
+  /** AI calls that reached the provider (failed ones too); the caller turns them into events saved with the turn. */
+  readonly aiUsage: AiUsage[];
   readonly error: EngineError | undefined;
 }
 
@@ -80,7 +81,7 @@ export class TurnRunner {
     const messages: BotMessage[] = [];
     const actions: ClientAction[] = [];
     const log: LogStep[] = [];
-    const aiUsage: OpenAiUsage[] = [];
+    const aiUsage: AiUsage[] = [];
     let handoff: HandoffEffect | undefined;
     let input = first;
     let current = state;
@@ -117,6 +118,8 @@ export class TurnRunner {
             break;
           case 'httpRequest':
           case 'openAiChat':
+          case 'openAiTranscription':
+          case 'openAiSpeech':
           case 'wait':
           case 'linkBot':
             break; // awaited: carried out below (carryOut), and its result fed back to the engine
@@ -141,7 +144,7 @@ export class TurnRunner {
       if (awaited.kind === 'wait') {
         actions.push({ type: 'wait', seconds: awaited.seconds, afterMessageCount: offset + awaited.afterMessageCount });
       }
-      if (!checked && ctx.beforeOutsideEffects && (awaited.kind === 'httpRequest' || awaited.kind === 'openAiChat')) {
+      if (!checked && ctx.beforeOutsideEffects && awaited.kind !== 'wait' && awaited.kind !== 'linkBot') {
         await ctx.beforeOutsideEffects();
         checked = true;
       }
@@ -150,7 +153,7 @@ export class TurnRunner {
   }
 
   /** Carries out one awaited effect and returns the engine input that reports its result. */
-  private async carryOut(ctx: TurnContext, effect: AwaitedEffect, aiUsage: OpenAiUsage[]): Promise<EngineInput> {
+  private async carryOut(ctx: TurnContext, effect: AwaitedEffect, aiUsage: AiUsage[]): Promise<EngineInput> {
     const base = { type: 'effectResult' as const, effectId: effect.effectId };
     switch (effect.kind) {
       case 'wait':
@@ -169,9 +172,11 @@ export class TurnRunner {
         if (done.data !== undefined) return { ...base, outcome: 'ok', data: done.data };
         return { ...base, outcome: 'error', ...(done.error ? { error: done.error } : {}) };
       }
-      case 'openAiChat': {
+      case 'openAiChat':
+      case 'openAiTranscription':
+      case 'openAiSpeech': {
         if (!ctx.runEffects) return { ...base, outcome: 'error', error: 'skipped in preview' };
-        const done = await this.openai.run(effect);
+        const done = await this.openai.run(ctx.organizationId, effect);
         if (done.usage) aiUsage.push(done.usage);
         return { ...base, outcome: done.outcome, data: done.data, ...(done.error ? { error: done.error } : {}) };
       }

@@ -4,6 +4,7 @@ import type { AppConfig } from '@/config';
 import { FileStorage } from './file-storage';
 import { FilesController } from './files.controller';
 import { LocalFileStorage } from './local-file-storage';
+import { S3FileStorage } from './s3-file-storage';
 
 /**
  * Files behind one interface (`FileStorage`): the configured driver (`STORAGE_DRIVER`), global so
@@ -25,8 +26,15 @@ export class StorageModule {
 export function createFileStorage(config: AppConfig): FileStorage {
   const storage = config.storage;
   if (storage.driver === 's3') {
-    // The S3 driver (S3FileStorage, @aws-sdk/client-s3) is added with the integrations issue.
-    throw new Error('STORAGE_DRIVER=s3 is not implemented yet');
+    return new S3FileStorage({
+      endpoint: storage.endpoint,
+      region: storage.region,
+      bucket: storage.bucket,
+      accessKeyId: storage.accessKeyId,
+      secretAccessKey: storage.secretAccessKey,
+      forcePathStyle: storage.forcePathStyle,
+      ttlSeconds: storage.signedUrlTtlSeconds,
+    });
   }
   return new LocalFileStorage({
     dir: storage.dir,

@@ -11,8 +11,10 @@ import type { AddressInfo } from 'node:net';
 /**
  * An OpenAI-compatible server for tests: a real HTTP server on 127.0.0.1 (random port) serving
  * `POST /v1/chat/completions` (plain and `stream: true`), `POST /v1/audio/transcriptions`
- * (multipart) and `GET /v1/models`. Answers come from queues of scripted replies, then from a
- * function of the request; every request is recorded, failures and hangs can be scripted.
+ * (multipart), `POST /v1/audio/speech` (audio bytes), `POST /v1/responses` and `GET /v1/models`.
+ * Answers come from queues of scripted replies, then from a function of the request; every
+ * request is recorded (with the key it carried: `requests`), failures and hangs can be scripted.
+ * It also serves files put with `serveFile` at `GET /files/<name>` (audio URLs to transcribe).
  *
  *   const ai = new FakeOpenAi({ apiKey: 'sk-test' });
  *   const { baseUrl } = await ai.start();           // http://127.0.0.1:<port>/v1
@@ -55,6 +57,21 @@ export interface RecordedTranscriptionRequest {
   readonly authorization: string | undefined;
 }
 
+/** A JSON request to the speech or responses endpoint, as received. */
+export interface RecordedJsonRequest {
+  readonly body: Record<string, unknown>;
+  readonly headers: IncomingHttpHeaders;
+  readonly authorization: string | undefined;
+}
+
+/** A speech reply: the audio bytes, or a failure. */
+export type SpeechReply = Buffer | FakeFailure;
+/** A Responses API reply: the output text (with optional usage), or a failure. */
+export type ResponseReply =
+  | string
+  | { readonly text: string; readonly usage?: { readonly inputTokens: number; readonly outputTokens: number } }
+  | FakeFailure;
+
 /** A scripted failure: an error status, a request that never gets an answer, or a reset connection. */
 export type FakeFailure =
   | {
@@ -85,8 +102,15 @@ export interface FakeOpenAiOptions {
   readonly apiKey?: string;
 }
 
-const isFailure = (reply: ChatReply | TranscriptionReply): reply is FakeFailure =>
-  typeof reply === 'object' && 'fail' in reply;
+const isFailure = (reply: ChatReply | TranscriptionReply | SpeechReply | ResponseReply): reply is FakeFailure =>
+  typeof reply === 'object' && !Buffer.isBuffer(reply) && 'fail' in reply;
+
+/** Bytes that start like an MP3 file (an ID3 tag), with the text spoken, so tests can tell answers apart. */
+export const fakeMp3 = (text: string): Buffer => Buffer.concat([Buffer.from('ID3\x04\x00\x00'), Buffer.from(text)]);
+
+/** The `input` of a speech or responses request, as text. */
+const inputText = (body: Record<string, unknown>): string =>
+  typeof body.input === 'string' ? body.input : JSON.stringify(body.input ?? '');
 
 const estimateTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
 
@@ -120,14 +144,25 @@ export class FakeOpenAi {
 
   readonly chatRequests: RecordedChatRequest[] = [];
   readonly transcriptionRequests: RecordedTranscriptionRequest[] = [];
+  readonly speechRequests: RecordedJsonRequest[] = [];
+  readonly responseRequests: RecordedJsonRequest[] = [];
+  /** Every request (API routes and files), in order, with the `Authorization` it carried. */
+  readonly requests: { route: string; authorization: string | undefined }[] = [];
   /** Answers chat requests once the queue is empty. Default: `echo: <last user message>`. */
   chatResponder: (request: RecordedChatRequest) => ChatReply = (r) => `echo: ${lastUserText(r.body)}`;
   /** Answers transcription requests once the queue is empty. */
   transcriptionResponder: (request: RecordedTranscriptionRequest) => TranscriptionReply = () => 'transcribed audio';
+  /** Answers speech requests once the queue is empty. Default: `fakeMp3(<input>)`. */
+  speechResponder: (request: RecordedJsonRequest) => SpeechReply = (r) => fakeMp3(inputText(r.body));
+  /** Answers Responses API requests once the queue is empty. Default: `echo: <input>`. */
+  responseResponder: (request: RecordedJsonRequest) => ResponseReply = (r) => `echo: ${inputText(r.body)}`;
 
   private server: Server | undefined;
   private readonly chatQueue: ChatReply[] = [];
   private readonly transcriptionQueue: TranscriptionReply[] = [];
+  private readonly speechQueue: SpeechReply[] = [];
+  private readonly responseQueue: ResponseReply[] = [];
+  private readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
 
   constructor(private readonly options: FakeOpenAiOptions = {}) {}
 
@@ -142,14 +177,40 @@ export class FakeOpenAi {
     return this;
   }
 
-  /** Forgets recorded requests and queued replies; restores the default responders. */
+  queueSpeech(...replies: SpeechReply[]): this {
+    this.speechQueue.push(...replies);
+    return this;
+  }
+
+  queueResponse(...replies: ResponseReply[]): this {
+    this.responseQueue.push(...replies);
+    return this;
+  }
+
+  /** Serves `bytes` at `GET /files/<name>` (no key needed); returns its URL. */
+  serveFile(name: string, bytes: Buffer, contentType: string): string {
+    this.files.set(name, { bytes, contentType });
+    if (!this.server) throw new Error('FakeOpenAi is not started');
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/files/${encodeURIComponent(name)}`;
+  }
+
+  /** Forgets recorded requests, queued replies and served files; restores the default responders. */
   reset(): void {
     this.chatRequests.length = 0;
     this.transcriptionRequests.length = 0;
+    this.speechRequests.length = 0;
+    this.responseRequests.length = 0;
+    this.requests.length = 0;
     this.chatQueue.length = 0;
     this.transcriptionQueue.length = 0;
+    this.speechQueue.length = 0;
+    this.responseQueue.length = 0;
+    this.files.clear();
     this.chatResponder = (r) => `echo: ${lastUserText(r.body)}`;
     this.transcriptionResponder = () => 'transcribed audio';
+    this.speechResponder = (r) => fakeMp3(inputText(r.body));
+    this.responseResponder = (r) => `echo: ${inputText(r.body)}`;
   }
 
   async start(): Promise<{ baseUrl: string; url: string; port: number }> {
@@ -180,7 +241,24 @@ export class FakeOpenAi {
     const path = new URL(req.url ?? '/', 'http://fake').pathname.replace(/\/+$/, '');
     const authorization = req.headers.authorization;
     const route = `${req.method ?? 'GET'} ${path}`;
-    const known = ['POST /v1/chat/completions', 'POST /v1/audio/transcriptions', 'GET /v1/models'];
+    this.requests.push({ route, authorization });
+    if (req.method === 'GET' && path.startsWith('/files/')) {
+      const file = this.files.get(decodeURIComponent(path.slice('/files/'.length)));
+      if (!file) {
+        this.error(res, 404, 'no such file', 'invalid_request_error');
+        return;
+      }
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) });
+      res.end(file.bytes);
+      return;
+    }
+    const known = [
+      'POST /v1/chat/completions',
+      'POST /v1/audio/transcriptions',
+      'POST /v1/audio/speech',
+      'POST /v1/responses',
+      'GET /v1/models',
+    ];
     if (!known.includes(route)) {
       this.error(res, 404, `Unknown request URL: ${route}`, 'invalid_request_error', 'unknown_url');
       return;
@@ -219,10 +297,42 @@ export class FakeOpenAi {
       this.json(res, 200, { text: reply });
       return;
     }
+    if (route === 'POST /v1/audio/speech' || route === 'POST /v1/responses') {
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        this.error(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
+        return;
+      }
+      const recorded: RecordedJsonRequest = { body: parsed, headers: req.headers, authorization };
+      if (route === 'POST /v1/audio/speech') {
+        this.speechRequests.push(recorded);
+        if (!this.authorized(res, authorization)) return;
+        const reply = this.speechQueue.shift() ?? this.speechResponder(recorded);
+        if (isFailure(reply)) return this.failWith(res, reply);
+        const format = typeof parsed.response_format === 'string' ? parsed.response_format : 'mp3';
+        const types: Record<string, string> = { mp3: 'audio/mpeg', opus: 'audio/ogg', wav: 'audio/wav' };
+        res.writeHead(200, { 'content-type': types[format] ?? 'application/octet-stream' });
+        res.end(reply);
+        return;
+      }
+      this.responseRequests.push(recorded);
+      if (!this.authorized(res, authorization)) return;
+      const reply = this.responseQueue.shift() ?? this.responseResponder(recorded);
+      if (isFailure(reply)) return this.failWith(res, reply);
+      this.answerResponse(res, parsed, typeof reply === 'string' ? { text: reply } : reply);
+      return;
+    }
     if (!this.authorized(res, authorization)) return;
     this.json(res, 200, {
       object: 'list',
-      data: [{ id: 'gpt-4o-mini', object: 'model', created: 1_700_000_000, owned_by: 'fake' }],
+      data: ['gpt-4o-mini', 'whisper-1', 'tts-1'].map((id) => ({
+        id,
+        object: 'model',
+        created: 1_700_000_000,
+        owned_by: 'fake',
+      })),
     });
   }
 
@@ -295,6 +405,42 @@ export class FakeOpenAi {
       ...(usage ? { usage } : {}),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
+    });
+  }
+
+  private answerResponse(
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    answer: { text: string; usage?: { inputTokens: number; outputTokens: number } },
+  ): void {
+    const input = typeof body.input === 'string' ? body.input : JSON.stringify(body.input ?? '');
+    const inputTokens = answer.usage?.inputTokens ?? estimateTokens(input);
+    const outputTokens = answer.usage?.outputTokens ?? estimateTokens(answer.text);
+    const id = `resp_${randomUUID().replace(/-/g, '')}`;
+    this.json(res, 200, {
+      id,
+      object: 'response',
+      created_at: Math.floor(Date.now() / 1000),
+      status: 'completed',
+      model: typeof body.model === 'string' ? body.model : 'gpt-4o-mini',
+      previous_response_id: body.previous_response_id ?? null,
+      instructions: body.instructions ?? null,
+      output: [
+        {
+          type: 'message',
+          id: `msg_${randomUUID().replace(/-/g, '')}`,
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: answer.text, annotations: [] }],
+        },
+      ],
+      usage: {
+        input_tokens: inputTokens,
+        output_tokens: outputTokens,
+        total_tokens: inputTokens + outputTokens,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens_details: { reasoning_tokens: 0 },
+      },
     });
   }
 

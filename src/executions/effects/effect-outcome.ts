@@ -21,10 +21,12 @@ export const EFFECT_ERROR_CODES = [
   'effect.redirect_refused',
   /** The server answered with a non-2xx status (after the retries). */
   'effect.http_status',
-  /** No OpenAI API key is configured. */
+  /** No OpenAI API key is configured (or the block's connection does not exist). */
   'effect.not_configured',
   /** OpenAI (or the compatible server) answered with an error, or an unusable answer. */
   'effect.upstream_error',
+  /** A generated file (speech) could not be stored (`STORAGE_DRIVER`). */
+  'effect.storage_failed',
 ] as const;
 export type EffectErrorCode = (typeof EFFECT_ERROR_CODES)[number];
 

@@ -2,5 +2,3 @@
 export const EFFECTS_CONFIG = Symbol('EFFECTS_CONFIG');
 /** Optional `HttpEffectRunnerOptions`. */
 export const HTTP_EFFECT_RUNNER_OPTIONS = Symbol('HTTP_EFFECT_RUNNER_OPTIONS');
-/** Optional `OpenAiEffectRunnerOptions`. */
-export const OPENAI_EFFECT_RUNNER_OPTIONS = Symbol('OPENAI_EFFECT_RUNNER_OPTIONS');

@@ -1,15 +1,22 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import OpenAI, { toFile } from 'openai';
-import { FakeOpenAi } from '../../../test/support/fake-openai';
-import type { OpenAiChatEffect } from '../engine/engine-types';
+import { asOrganizationId } from '@/access/organization-id';
+import { OpenAiClient } from '@/integrations/openai';
+import { type FileStorage } from '@/storage/file-storage';
+import { LocalFileStorage } from '@/storage/local-file-storage';
+import { FakeOpenAi, fakeMp3 } from '../../../test/support/fake-openai';
+import type { OpenAiChatEffect, OpenAiSpeechEffect, OpenAiTranscriptionEffect } from '../engine/engine-types';
 import { type OpenAiEffectData, OpenAiEffectRunner } from './openai-effect.runner';
 
-const effect = (over: Partial<OpenAiChatEffect> = {}): OpenAiChatEffect => ({
-  effectId: 'e1',
-  blockId: 'b1',
-  groupId: 'g1',
-  afterMessageCount: 0,
+const ORG = asOrganizationId('0190a000-0000-7000-8000-00000000000a');
+const place = { effectId: 'e1', blockId: 'b1', groupId: 'g1', afterMessageCount: 0, awaitsResult: true as const };
+
+const chat = (over: Partial<OpenAiChatEffect> = {}): OpenAiChatEffect => ({
+  ...place,
   kind: 'openAiChat',
-  awaitsResult: true,
   model: 'gpt-4o-mini',
   messages: [
     { role: 'system', content: 'You are a helpful assistant.' },
@@ -18,38 +25,64 @@ const effect = (over: Partial<OpenAiChatEffect> = {}): OpenAiChatEffect => ({
   responseMapping: [],
   ...over,
 });
+const speech = (over: Partial<OpenAiSpeechEffect> = {}): OpenAiSpeechEffect => ({
+  ...place,
+  kind: 'openAiSpeech',
+  model: 'tts-1',
+  input: 'Your order has shipped.',
+  voice: 'nova',
+  format: 'mp3',
+  ...over,
+});
+
+async function read(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
 describe('OpenAiEffectRunner', () => {
   const ai = new FakeOpenAi({ apiKey: 'sk-test-key' });
   let baseUrl: string;
+  let dir: string;
+  let storage: LocalFileStorage;
 
-  const runner = ({ apiKey = 'sk-test-key', timeoutMs = 5_000 } = {}) =>
-    new OpenAiEffectRunner({ openai: { baseUrl, apiKey, timeoutMs } });
+  const runner = ({
+    apiKey = 'sk-test-key',
+    timeoutMs = 5_000,
+    files = storage,
+  }: { apiKey?: string | null; timeoutMs?: number; files?: FileStorage } = {}) =>
+    new OpenAiEffectRunner(
+      new OpenAiClient(
+        {
+          executions: { openai: { baseUrl, apiKey: apiKey ?? undefined, timeoutMs } },
+          integrations: { outbound: { allowPrivateNetworks: true } },
+        },
+        null,
+      ),
+      files,
+    );
 
   beforeAll(async () => {
     ({ baseUrl } = await ai.start());
+    dir = await mkdtemp(join(tmpdir(), 'parley-openai-runner-'));
+    storage = new LocalFileStorage({
+      dir,
+      publicUrl: 'https://parley.example',
+      signingKey: Buffer.alloc(32, 1),
+      ttlSeconds: 600,
+    });
   });
-  afterAll(() => ai.stop());
+  afterAll(async () => {
+    await ai.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
   beforeEach(() => ai.reset());
 
-  it('sends the model, messages, temperature and max tokens with the API key', async () => {
+  it('sends the model, messages, temperature and max tokens, and answers the engine values', async () => {
     ai.queueChat({ content: 'We open at 9.', usage: { promptTokens: 21, completionTokens: 5 } });
-    const outcome = await runner().run(effect({ temperature: 0.2, maxTokens: 150 }));
-
-    expect(ai.chatRequests).toHaveLength(1);
-    const [request] = ai.chatRequests;
-    expect(request?.authorization).toBe('Bearer sk-test-key');
-    expect(request?.body).toMatchObject({
-      model: 'gpt-4o-mini',
-      temperature: 0.2,
-      max_tokens: 150,
-      messages: [
-        { role: 'system', content: 'You are a helpful assistant.' },
-        { role: 'user', content: 'What are your opening hours?' },
-      ],
-    });
-    expect(request?.body.stream).toBeFalsy();
-
+    const outcome = await runner().run(ORG, chat({ temperature: 0.2, maxTokens: 150 }));
+    expect(ai.chatRequests[0]?.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2, max_tokens: 150 });
     expect(outcome).toMatchObject({ outcome: 'ok', attempts: 1 });
     expect(outcome.data).toEqual({
       messageContent: 'We open at 9.',
@@ -59,80 +92,81 @@ describe('OpenAiEffectRunner', () => {
       model: 'gpt-4o-mini',
       finishReason: 'stop',
     } satisfies OpenAiEffectData);
-    expect(outcome.usage).toEqual({ model: 'gpt-4o-mini', promptTokens: 21, completionTokens: 5, totalTokens: 26 });
+    expect(outcome.usage).toMatchObject({ operation: 'chat', model: 'gpt-4o-mini', totalTokens: 26, outcome: 'ok' });
   });
 
   it('leaves out temperature and max tokens when the block does not set them', async () => {
-    await runner().run(effect());
+    await runner().run(ORG, chat());
     expect(ai.chatRequests[0]?.body).not.toHaveProperty('temperature');
     expect(ai.chatRequests[0]?.body).not.toHaveProperty('max_tokens');
     expect(ai.chatRequests[0]?.body).not.toHaveProperty('max_completion_tokens');
   });
 
-  it('records the model that answered, for billing', async () => {
+  it('records the model that answered, for billing, and zero tokens when the server reports none', async () => {
     ai.queueChat({ content: 'ok', model: 'gpt-4o-mini-2024-07-18', usage: { promptTokens: 1, completionTokens: 1 } });
-    const outcome = await runner().run(effect());
-    expect(outcome.usage?.model).toBe('gpt-4o-mini-2024-07-18');
-  });
-
-  it('answers without usage when the server reports none', async () => {
+    expect((await runner().run(ORG, chat())).usage?.model).toBe('gpt-4o-mini-2024-07-18');
     ai.queueChat({ content: 'no usage here', usage: null });
-    const outcome = await runner().run(effect());
-    expect(outcome.outcome).toBe('ok');
-    expect(outcome.usage).toBeUndefined();
+    const outcome = await runner().run(ORG, chat());
     expect(outcome.data).toEqual({ messageContent: 'no usage here', model: 'gpt-4o-mini', finishReason: 'stop' });
+    expect(outcome.usage).toMatchObject({ totalTokens: 0, outcome: 'ok' });
   });
 
-  it('retries a 429 (honouring Retry-After) and a 500', async () => {
-    ai.queueChat(FakeOpenAi.fail.rateLimited(0, 10), FakeOpenAi.fail.status(500), 'third time lucky');
-    const outcome = await runner().run(effect());
-    expect(outcome).toMatchObject({ outcome: 'ok', attempts: 3, data: { messageContent: 'third time lucky' } });
-    expect(ai.chatRequests).toHaveLength(3);
-  });
-
-  it('fails after two retries', async () => {
+  it('maps failures to effect codes, with the usage of calls that reached OpenAI', async () => {
     ai.queueChat(...Array.from({ length: 3 }, () => FakeOpenAi.fail.rateLimited(0, 10)));
-    const outcome = await runner().run(effect());
-    expect(outcome).toMatchObject({ outcome: 'error', errorCode: 'effect.upstream_error', attempts: 3 });
-    expect(outcome.error).toContain('429');
-    expect(outcome.usage).toBeUndefined();
-  });
+    const limited = await runner().run(ORG, chat());
+    expect(limited).toMatchObject({ outcome: 'error', errorCode: 'effect.upstream_error', attempts: 3 });
+    expect(limited.error).toContain('429');
+    expect(limited.usage).toMatchObject({ outcome: 'error', totalTokens: 0 });
 
-  it('does not wait for a Retry-After beyond the cap', async () => {
-    ai.queueChat(FakeOpenAi.fail.rateLimited(3600), 'never reached');
-    const outcome = await runner().run(effect());
-    expect(outcome).toMatchObject({ outcome: 'error', attempts: 1 });
-    expect(ai.chatRequests).toHaveLength(1);
-  });
-
-  it('does not retry a 400', async () => {
-    ai.queueChat(FakeOpenAi.fail.status(400, "Invalid value for 'model'"), 'unused');
-    const outcome = await runner().run(effect());
-    expect(outcome).toMatchObject({ outcome: 'error', attempts: 1 });
-    expect(outcome.error).toContain("Invalid value for 'model'");
-  });
-
-  it('reports a refused API key without retrying', async () => {
-    const outcome = await runner({ apiKey: 'sk-wrong' }).run(effect());
-    expect(outcome).toMatchObject({ outcome: 'error', attempts: 1 });
-    expect(outcome.error).toBe('OpenAI refused the API key (401)');
-    expect(outcome.error).not.toContain('sk-wrong');
-  });
-
-  it('times out a call that gets no answer', async () => {
     ai.queueChat(FakeOpenAi.fail.hang(), FakeOpenAi.fail.hang(), FakeOpenAi.fail.hang());
-    const outcome = await runner({ timeoutMs: 200 }).run(effect());
-    expect(outcome).toMatchObject({ outcome: 'error', errorCode: 'effect.upstream_error', attempts: 3 });
-    expect(outcome.error).toBe('OpenAI did not answer within 200 ms');
+    const slow = await runner({ timeoutMs: 200 }).run(ORG, chat());
+    expect(slow).toMatchObject({ outcome: 'error', errorCode: 'effect.timeout', attempts: 3 });
+
+    const unconfigured = await runner({ apiKey: null }).run(ORG, chat());
+    expect(unconfigured).toMatchObject({ outcome: 'error', errorCode: 'effect.not_configured', attempts: 0 });
+    expect(unconfigured.usage).toBeUndefined();
+    expect(unconfigured.error).toContain('OPENAI_API_KEY');
   });
 
-  it('is an error, without any request, when no API key is configured', async () => {
-    const r = new OpenAiEffectRunner({ openai: { baseUrl, apiKey: undefined, timeoutMs: 5_000 } });
-    expect(r.configured).toBe(false);
-    const outcome = await r.run(effect());
-    expect(outcome).toMatchObject({ outcome: 'error', errorCode: 'effect.not_configured', attempts: 0 });
-    expect(outcome.error).toContain('OPENAI_API_KEY');
-    expect(ai.chatRequests).toHaveLength(0);
+  it('transcribes the audio at a URL', async () => {
+    const url = ai.serveFile('note.mp3', Buffer.from('ID3-audio'), 'audio/mpeg');
+    ai.queueTranscription('please call me back');
+    const effect: OpenAiTranscriptionEffect = {
+      ...place,
+      kind: 'openAiTranscription',
+      model: 'whisper-1',
+      url,
+      language: 'en',
+    };
+    const outcome = await runner().run(ORG, effect);
+    expect(outcome).toMatchObject({ outcome: 'ok', data: { text: 'please call me back' } });
+    expect(ai.transcriptionRequests[0]?.fields).toMatchObject({ model: 'whisper-1', language: 'en' });
+    expect(outcome.usage).toMatchObject({ operation: 'transcription', outcome: 'ok' });
+  });
+
+  it("stores the speech under the organization's speech area and answers a signed link to it", async () => {
+    const outcome = await runner().run(ORG, speech());
+    expect(outcome).toMatchObject({ outcome: 'ok' });
+    const { url, key } = outcome.data as { url: string; key: string };
+    expect(key).toMatch(new RegExp(`^org/${ORG}/speech/[0-9a-f-]{36}\\.mp3$`));
+    expect(url).toContain(`https://parley.example/files/${key}?expires=`);
+    const stored = await storage.get(key);
+    expect(stored?.file.contentType).toBe('audio/mpeg');
+    expect((await read(stored!.body)).equals(fakeMp3('Your order has shipped.'))).toBe(true);
+    expect(outcome.usage).toMatchObject({ operation: 'speech', model: 'tts-1', outcome: 'ok' });
+  });
+
+  it('fails the speech when the file cannot be stored, keeping its usage', async () => {
+    class BrokenStorage extends LocalFileStorage {
+      override put(): never {
+        throw new Error('disk full');
+      }
+    }
+    const broken = new BrokenStorage({ dir, publicUrl: 'https://x', signingKey: Buffer.alloc(32), ttlSeconds: 60 });
+    const outcome = await runner({ files: broken }).run(ORG, speech());
+    expect(outcome).toMatchObject({ outcome: 'error', errorCode: 'effect.storage_failed' });
+    expect(outcome.error).toContain('disk full');
+    expect(outcome.usage).toMatchObject({ operation: 'speech', outcome: 'ok' });
   });
 });
 

@@ -1,20 +1,10 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { ExecutionsConfig } from '@/config/app-config';
-import type { OpenAiChatEffect } from '../engine/engine-types';
-import type { EffectOutcome } from './effect-outcome';
-import { EFFECTS_CONFIG, OPENAI_EFFECT_RUNNER_OPTIONS } from './effects.tokens';
-
-const OPENAI_API = 'https://api.openai.com/v1';
-
-/** Tokens one call used, with the model that answered: what billing records. */
-export interface OpenAiUsage {
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { OrganizationId } from '@/access/organization-id';
+import { type AiUsage, type OpenAiErrorCode, type OpenAiResult, OpenAiClient } from '@/integrations/openai';
+import { fileKey, FileStorage } from '@/storage/file-storage';
+import type { OpenAiChatEffect, OpenAiSpeechEffect, OpenAiTranscriptionEffect } from '../engine/engine-types';
+import type { EffectErrorCode, EffectOutcome } from './effect-outcome';
 
 /**
  * `data` of a successful `openAiChat` outcome. Its first four members are the engine's
@@ -32,186 +22,153 @@ export interface OpenAiEffectData {
   finishReason: string | null;
 }
 
-export type OpenAiEffectOutcome = EffectOutcome & { usage?: OpenAiUsage };
+/** `usage` is set for every call that reached OpenAI, failed ones included. */
+export type OpenAiEffectOutcome = EffectOutcome & { usage?: AiUsage };
 
-export interface OpenAiEffectRunnerOptions {
-  /** Retries made by the SDK (connection errors, timeouts, 408, 409, 429, 5xx). Default 2. */
-  maxRetries?: number;
-  /**
-   * A 429 or 5xx whose `Retry-After` (or `retry-after-ms`) asks for a longer wait is not retried:
-   * the SDK would wait as long as the server says. Default 10 s.
-   */
-  maxRetryAfterMs?: number;
-  /** `fetch` used by the SDK (default: the global one). */
-  fetch?: typeof fetch;
-}
+export type OpenAiEffect = OpenAiChatEffect | OpenAiTranscriptionEffect | OpenAiSpeechEffect;
+
+const EFFECT_CODES: Record<OpenAiErrorCode, EffectErrorCode> = {
+  not_configured: 'effect.not_configured',
+  upstream_error: 'effect.upstream_error',
+  timeout: 'effect.timeout',
+  cancelled: 'effect.cancelled',
+  invalid_request: 'effect.invalid_request',
+  address_refused: 'effect.address_refused',
+  dns_failed: 'effect.dns_failed',
+  too_large: 'effect.response_too_large',
+  download_failed: 'effect.network_error',
+};
 
 /**
- * Carries out `openAiChat` effects through the official SDK, against `OPENAI_BASE_URL` (any
- * OpenAI-compatible server) or api.openai.com. Never throws: the answer is an outcome, with the
- * token usage for billing when the call succeeded.
+ * Carries out the engine's OpenAI effects through the one `OpenAiClient` (the block's
+ * `connectionId` picks the organization's key, else `OPENAI_API_KEY`). Never throws: the answer
+ * is an outcome, with the usage to save with the turn.
  *
- * `maxTokens` is sent as `max_completion_tokens` to api.openai.com (its reasoning models refuse
- * `max_tokens`) and as `max_tokens` to other servers (what compatible servers understand).
- * The effect's `connectionId` is not used yet: every call goes through the installation's key.
+ * - `openAiChat`: a chat completion; `data` is `OpenAiEffectData`.
+ * - `openAiTranscription`: the audio URL is downloaded (outbound address policy, size cap) and
+ *   transcribed; `data` is `{ text }`.
+ * - `openAiSpeech`: the audio is stored under `org/<id>/speech/<uuid>.<format>` and `data` is
+ *   `{ url, key }`, `url` a signed link (`SIGNED_URL_TTL_SECONDS`) the visitor's player loads.
  */
 @Injectable()
 export class OpenAiEffectRunner {
-  private readonly client: OpenAI | undefined;
-  private readonly fetch: typeof fetch;
-  private readonly officialApi: boolean;
-  private readonly timeoutMs: number;
-  private readonly maxRetryAfterMs: number;
-
   constructor(
-    @Inject(EFFECTS_CONFIG) config: Pick<ExecutionsConfig, 'openai'>,
-    @Optional() @Inject(OPENAI_EFFECT_RUNNER_OPTIONS) options: OpenAiEffectRunnerOptions | null = null,
-  ) {
-    const { apiKey, baseUrl, timeoutMs } = config.openai;
-    const baseURL = (baseUrl ?? OPENAI_API).replace(/\/+$/, '');
-    this.officialApi = new URL(baseURL).hostname === 'api.openai.com';
-    this.timeoutMs = timeoutMs;
-    this.maxRetryAfterMs = options?.maxRetryAfterMs ?? 10_000;
-    this.fetch = options?.fetch ?? ((input, init) => fetch(input, init));
-    // Everything is passed explicitly, so the SDK reads nothing from process.env.
-    this.client = apiKey
-      ? new OpenAI({
-          apiKey,
-          baseURL,
-          organization: null,
-          project: null,
-          webhookSecret: null,
-          timeout: timeoutMs,
-          maxRetries: options?.maxRetries ?? 2,
-        })
-      : undefined;
-  }
+    private readonly client: OpenAiClient,
+    @Inject(FileStorage) private readonly storage: FileStorage,
+  ) {}
 
-  /** Whether an API key is configured. */
+  /** Whether the installation has a key of its own (blocks may still name a connection). */
   get configured(): boolean {
-    return this.client !== undefined;
+    return this.client.configured;
   }
 
-  async run(effect: OpenAiChatEffect, signal?: AbortSignal): Promise<OpenAiEffectOutcome> {
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    if (!this.client) {
-      return {
-        outcome: 'error',
-        error: 'OpenAI is not configured on this installation (OPENAI_API_KEY is not set)',
-        errorCode: 'effect.not_configured',
-        durationMs: 0,
-        attempts: 0,
-      };
+  run(organizationId: OrganizationId, effect: OpenAiEffect, signal?: AbortSignal): Promise<OpenAiEffectOutcome> {
+    switch (effect.kind) {
+      case 'openAiChat':
+        return this.chat(organizationId, effect, signal);
+      case 'openAiTranscription':
+        return this.transcribe(organizationId, effect, signal);
+      case 'openAiSpeech':
+        return this.speak(organizationId, effect, signal);
     }
-    let attempts = 0;
-    const counting: typeof fetch = async (input, init) => {
-      attempts++;
-      let response: Response;
-      try {
-        response = await this.fetch(input, init);
-      } catch (err) {
-        throw sameRealmError(err);
-      }
-      return this.capRetryAfter(response);
+  }
+
+  private async chat(
+    organizationId: OrganizationId,
+    effect: OpenAiChatEffect,
+    signal: AbortSignal | undefined,
+  ): Promise<OpenAiEffectOutcome> {
+    const done = await this.client.chat(target(organizationId, effect, signal), {
+      model: effect.model,
+      messages: effect.messages,
+      ...(effect.temperature !== undefined ? { temperature: effect.temperature } : {}),
+      ...(effect.maxTokens !== undefined ? { maxTokens: effect.maxTokens } : {}),
+    });
+    if (!done.ok) return failed(done);
+    const answer = done.value;
+    const data: OpenAiEffectData = {
+      messageContent: answer.content,
+      ...(answer.tokens
+        ? {
+            promptTokens: answer.tokens.prompt,
+            completionTokens: answer.tokens.completion,
+            totalTokens: answer.tokens.total,
+          }
+        : {}),
+      model: answer.model,
+      finishReason: answer.finishReason,
     };
-    const client = this.client.withOptions({ fetch: counting });
-    let completion: ChatCompletion;
+    return succeeded(done, data);
+  }
+
+  private async transcribe(
+    organizationId: OrganizationId,
+    effect: OpenAiTranscriptionEffect,
+    signal: AbortSignal | undefined,
+  ): Promise<OpenAiEffectOutcome> {
+    const done = await this.client.transcribe(target(organizationId, effect, signal), {
+      model: effect.model,
+      audio: { url: effect.url },
+      ...(effect.language !== undefined ? { language: effect.language } : {}),
+    });
+    return done.ok ? succeeded(done, { text: done.value.text }) : failed(done);
+  }
+
+  private async speak(
+    organizationId: OrganizationId,
+    effect: OpenAiSpeechEffect,
+    signal: AbortSignal | undefined,
+  ): Promise<OpenAiEffectOutcome> {
+    const done = await this.client.speech(target(organizationId, effect, signal), {
+      model: effect.model,
+      input: effect.input,
+      voice: effect.voice,
+      format: effect.format,
+    });
+    if (!done.ok) return failed(done);
+    const key = fileKey(organizationId, 'speech', `${randomUUID()}.${effect.format}`);
     try {
-      completion = await client.chat.completions.create(this.params(effect), signal ? { signal } : undefined);
+      await this.storage.put(key, done.value.audio, { contentType: done.value.contentType });
+      const url = await this.storage.signedUrl(key);
+      return succeeded(done, { url, key });
     } catch (err) {
       return {
         outcome: 'error',
-        error: this.describe(err),
-        errorCode: 'effect.upstream_error',
-        durationMs: elapsed(),
-        attempts,
+        error: `the audio could not be stored: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500),
+        errorCode: 'effect.storage_failed',
+        durationMs: done.durationMs,
+        attempts: done.attempts,
+        ...(done.usage ? { usage: done.usage } : {}),
       };
     }
-    const choice = completion.choices[0];
-    if (!choice) {
-      return {
-        outcome: 'error',
-        error: 'OpenAI answered without a choice',
-        errorCode: 'effect.upstream_error',
-        durationMs: elapsed(),
-        attempts,
-      };
-    }
-    const model = completion.model || effect.model;
-    const usage: OpenAiUsage | undefined = completion.usage
-      ? {
-          model,
-          promptTokens: completion.usage.prompt_tokens,
-          completionTokens: completion.usage.completion_tokens,
-          totalTokens: completion.usage.total_tokens,
-        }
-      : undefined;
-    const data: OpenAiEffectData = {
-      messageContent: choice.message.content ?? '',
-      ...(usage
-        ? { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, totalTokens: usage.totalTokens }
-        : {}),
-      model,
-      finishReason: choice.finish_reason ?? null,
-    };
-    return { outcome: 'ok', data, durationMs: elapsed(), attempts, ...(usage ? { usage } : {}) };
-  }
-
-  private params(effect: OpenAiChatEffect): ChatCompletionCreateParamsNonStreaming {
-    return {
-      model: effect.model,
-      messages: effect.messages.map((m) => ({ role: m.role, content: m.content })),
-      ...(effect.temperature !== undefined ? { temperature: effect.temperature } : {}),
-      ...(effect.maxTokens !== undefined
-        ? this.officialApi
-          ? { max_completion_tokens: effect.maxTokens }
-          : { max_tokens: effect.maxTokens }
-        : {}),
-    };
-  }
-
-  /** Marks a response "do not retry" (`x-should-retry`, obeyed by the SDK) when it asks for too long a wait. */
-  private capRetryAfter(response: Response): Response {
-    if (response.status !== 429 && response.status < 500) return response;
-    const wait = retryAfterMs(response.headers);
-    if (wait === undefined || wait <= this.maxRetryAfterMs) return response;
-    const headers = new Headers(response.headers);
-    headers.set('x-should-retry', 'false');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  }
-
-  private describe(err: unknown): string {
-    if (err instanceof APIUserAbortError) return 'the OpenAI call was cancelled';
-    if (err instanceof APIConnectionTimeoutError) return `OpenAI did not answer within ${this.timeoutMs} ms`;
-    if (err instanceof APIError) {
-      if (err.status === undefined) return `could not reach OpenAI: ${err.message}`;
-      if (err.status === 401) return 'OpenAI refused the API key (401)';
-      return `OpenAI answered ${err.message}`.slice(0, 500);
-    }
-    return `the OpenAI call failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
   }
 }
 
-function retryAfterMs(headers: Headers): number | undefined {
-  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  if (!Number.isNaN(ms)) return ms;
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
-  const seconds = Number.parseFloat(value);
-  if (!Number.isNaN(seconds)) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : date - Date.now();
+function target(organizationId: OrganizationId, effect: OpenAiEffect, signal: AbortSignal | undefined) {
+  return {
+    organizationId,
+    ...(effect.connectionId !== undefined ? { connectionId: effect.connectionId } : {}),
+    ...(signal ? { signal } : {}),
+  };
 }
 
-/**
- * The SDK tells a timeout by `err.name === 'AbortError'` after `castToError`, which drops the name
- * of errors that are not `instanceof Error` in its realm (a `DOMException` under Jest's VM).
- */
-function sameRealmError(err: unknown): unknown {
-  if (err instanceof Error || typeof err !== 'object' || err === null) return err;
-  const { name, message } = err as { name?: unknown; message?: unknown };
-  const copy = new Error(typeof message === 'string' ? message : 'fetch failed', { cause: err });
-  if (typeof name === 'string') copy.name = name;
-  return copy;
+function succeeded<T>(done: OpenAiResult<T> & { ok: true }, data: unknown): OpenAiEffectOutcome {
+  return {
+    outcome: 'ok',
+    data,
+    durationMs: done.durationMs,
+    attempts: done.attempts,
+    ...(done.usage ? { usage: done.usage } : {}),
+  };
+}
+
+function failed<T>(done: OpenAiResult<T> & { ok: false }): OpenAiEffectOutcome {
+  return {
+    outcome: 'error',
+    error: done.error,
+    errorCode: EFFECT_CODES[done.code],
+    durationMs: done.durationMs,
+    attempts: done.attempts,
+    ...(done.usage ? { usage: done.usage } : {}),
+  };
 }

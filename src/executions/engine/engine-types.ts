@@ -5,6 +5,8 @@ import type {
   FlowDocument,
   HttpMethod,
   OpenAiResponseValue,
+  OpenAiSpeechFormat,
+  OpenAiVoice,
   VIDEO_PROVIDERS,
 } from '@/flows';
 import type { SessionState } from './session-state';
@@ -214,6 +216,31 @@ export interface OpenAiChatEffect extends EffectBase {
   responseMapping: { value: OpenAiResponseValue; variableId: string; variableName?: string }[];
 }
 
+/** Speech to text: the service downloads `url` and answers `{ text }` (`openAiTranscriptionResultSchema`). */
+export interface OpenAiTranscriptionEffect extends EffectBase {
+  kind: 'openAiTranscription';
+  awaitsResult: true;
+  connectionId?: string;
+  model: string;
+  /** Absolute http(s) URL of the audio. */
+  url: string;
+  language?: string;
+}
+
+/**
+ * Text to speech: the service stores the audio and answers `{ url }`, a signed link to it
+ * (`openAiSpeechResultSchema`); the engine sends the audio bubble and saves the link.
+ */
+export interface OpenAiSpeechEffect extends EffectBase {
+  kind: 'openAiSpeech';
+  awaitsResult: true;
+  connectionId?: string;
+  model: string;
+  input: string;
+  voice: OpenAiVoice;
+  format: OpenAiSpeechFormat;
+}
+
 export interface SendEmailEffect extends EffectBase {
   kind: 'sendEmail';
   awaitsResult: false;
@@ -257,7 +284,15 @@ export interface LinkBotEffect extends EffectBase {
 }
 
 export type Effect =
-  HttpRequestEffect | OpenAiChatEffect | SendEmailEffect | WaitEffect | HandoffEffect | RedirectEffect | LinkBotEffect;
+  | HttpRequestEffect
+  | OpenAiChatEffect
+  | OpenAiTranscriptionEffect
+  | OpenAiSpeechEffect
+  | SendEmailEffect
+  | WaitEffect
+  | HandoffEffect
+  | RedirectEffect
+  | LinkBotEffect;
 
 export type EffectKind = Effect['kind'];
 /** Effects the engine waits for: their result must be fed back as an `effectResult` input. */
@@ -265,10 +300,14 @@ export type AwaitedEffect = Extract<Effect, { awaitsResult: true }>;
 export type AwaitedEffectKind = AwaitedEffect['kind'];
 
 /** The awaited effect kinds, as a list (the session state's schema checks a pause against it). */
-const awaitedEffectKinds = { httpRequest: true, openAiChat: true, wait: true, linkBot: true } satisfies Record<
-  AwaitedEffectKind,
-  true
->;
+const awaitedEffectKinds = {
+  httpRequest: true,
+  openAiChat: true,
+  openAiTranscription: true,
+  openAiSpeech: true,
+  wait: true,
+  linkBot: true,
+} satisfies Record<AwaitedEffectKind, true>;
 export const AWAITED_EFFECT_KINDS = Object.keys(awaitedEffectKinds) as [AwaitedEffectKind, ...AwaitedEffectKind[]];
 
 export function isAwaitedEffect(effect: Effect): effect is AwaitedEffect {

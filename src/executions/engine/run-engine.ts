@@ -1,7 +1,13 @@
 import type { Block, FlowDocument } from '@/flows';
 import { assertNever } from './assert-never';
 import { describeWith, statusOf } from './describe-awaiting';
-import { applyHttpResult, applyOpenAiResult, linkBotResultSchema } from './effects/effect-results';
+import {
+  applyHttpResult,
+  applyOpenAiResult,
+  applyOpenAiSpeechResult,
+  applyOpenAiTranscriptionResult,
+  linkBotResultSchema,
+} from './effects/effect-results';
 import type {
   AwaitedEffectKind,
   EngineContext,
@@ -86,12 +92,23 @@ function startSession(flow: FlowDocument, input: StartInput, ctx: ResolvedContex
 }
 
 /** Stores what an awaited effect returned (its response mapping); returns the problems to log. */
-function applyEffectResult(kind: AwaitedEffectKind, block: Block, data: unknown, store: VariableStore): string[] {
+function applyEffectResult(kind: AwaitedEffectKind, block: Block, data: unknown, turn: Turn): string[] {
+  const store: VariableStore = turn.store;
   switch (kind) {
     case 'httpRequest':
       return block.type === 'httpRequest' ? applyHttpResult(block, data, store).errors : [];
     case 'openAiChat':
       return block.type === 'openAiChat' ? applyOpenAiResult(block, data, store).errors : [];
+    case 'openAiTranscription':
+      return block.type === 'openAiTranscription' ? applyOpenAiTranscriptionResult(block, data, store).errors : [];
+    case 'openAiSpeech': {
+      if (block.type !== 'openAiSpeech') return [];
+      const applied = applyOpenAiSpeechResult(block, data, store);
+      if (applied.url !== undefined && block.options.sendAudio) {
+        turn.say({ type: 'audio', blockId: block.id, url: applied.url, autoplay: block.options.autoplay });
+      }
+      return applied.errors;
+    }
     case 'wait':
       return [];
     case 'linkBot':
@@ -121,7 +138,7 @@ function onEffectResult(turn: Turn, input: EffectResultInput): Next {
   } else if (failed) {
     turn.recordBlock(block, group.id, 'error', failure);
   } else {
-    const errors = applyEffectResult(pause.effectKind, block, input.data, turn.store);
+    const errors = applyEffectResult(pause.effectKind, block, input.data, turn);
     turn.recordBlock(block, group.id, errors.length > 0 ? 'error' : 'ok', errors.join('; ') || undefined);
   }
   return continueAfter(turn, block, group.id);

@@ -105,6 +105,10 @@ export function blockVariableReferences(block: Block): VariableReference[] {
           field: `options.responseMapping.${i}.variableId`,
         })),
       ];
+    case 'openAiTranscription':
+      return ref(block.options.variableId, 'options.variableId');
+    case 'openAiSpeech':
+      return ref(block.options.urlVariableId, 'options.urlVariableId');
   }
 }
 
@@ -188,6 +192,10 @@ export function blockTemplates(block: Block): string[] {
     }
     case 'openAiChat':
       return block.options.messages.flatMap((m) => (m.role === 'dialogue' ? [] : [m.content]));
+    case 'openAiTranscription':
+      return [block.options.url];
+    case 'openAiSpeech':
+      return [block.options.input];
     case 'sendEmail': {
       const { to, cc, bcc, replyTo, subject, body } = block.options;
       return [...to, ...cc, ...bcc, ...present([replyTo]), subject, body];

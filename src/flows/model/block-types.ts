@@ -26,7 +26,13 @@ export const LOGIC_BLOCK_TYPES = [
   'linkBot',
 ] as const;
 
-export const INTEGRATION_BLOCK_TYPES = ['httpRequest', 'openAiChat', 'sendEmail'] as const;
+export const INTEGRATION_BLOCK_TYPES = [
+  'httpRequest',
+  'openAiChat',
+  'openAiTranscription',
+  'openAiSpeech',
+  'sendEmail',
+] as const;
 
 /** Blocks that end the bot's part of the conversation. */
 export const CONVERSATION_BLOCK_TYPES = ['handoff', 'end'] as const;

@@ -21,7 +21,13 @@ import {
   timeInputBlockSchema,
   urlInputBlockSchema,
 } from './blocks/input-blocks';
-import { httpRequestBlockSchema, openAiChatBlockSchema, sendEmailBlockSchema } from './blocks/integration-blocks';
+import {
+  httpRequestBlockSchema,
+  openAiChatBlockSchema,
+  openAiSpeechBlockSchema,
+  openAiTranscriptionBlockSchema,
+  sendEmailBlockSchema,
+} from './blocks/integration-blocks';
 import {
   abSplitBlockSchema,
   conditionBlockSchema,
@@ -61,6 +67,8 @@ export const blockSchema = z.discriminatedUnion('type', [
   linkBotBlockSchema,
   httpRequestBlockSchema,
   openAiChatBlockSchema,
+  openAiTranscriptionBlockSchema,
+  openAiSpeechBlockSchema,
   sendEmailBlockSchema,
   handoffBlockSchema,
   endBlockSchema,

@@ -363,7 +363,87 @@ describe('importTypebot: blocks', () => {
       temperature: 0.7,
       responseMapping: [{ value: 'messageContent', variableId: 'var_summary' }],
     });
-    expect(blockById(flow, 'desk_ai_speech', 'unsupported').options.reason).toContain('"Create speech"');
+    expect(blockById(flow, 'desk_ai_speech', 'openAiSpeech').options).toEqual({
+      model: 'tts-1',
+      input: '{{Summary}}',
+      voice: 'alloy',
+      format: 'mp3',
+      sendAudio: true,
+      autoplay: false,
+    });
+    expect(report.warnings.join()).toContain('no voice was chosen');
+  });
+
+  it("maps OpenAI's transcription, speech, Ask Model and Ask Assistant actions, saying what changed", () => {
+    const { flow, report } = imported(fixture('openai-voice.json'));
+    expect(blockById(flow, 'vo_transcribe', 'openAiTranscription').options).toEqual({
+      model: 'whisper-1',
+      url: '{{Audio URL}}',
+      variableId: 'var_transcript',
+    });
+    expect(blockById(flow, 'vo_speak', 'openAiSpeech').options).toMatchObject({
+      model: 'tts-1',
+      input: 'You said {{Transcript}}',
+      voice: 'nova',
+      sendAudio: true,
+    });
+    // Saved in a variable (played by the bot's own audio bubble), as in Typebot.
+    expect(blockById(flow, 'vo_saved_speech', 'openAiSpeech').options).toMatchObject({
+      voice: 'shimmer',
+      urlVariableId: 'var_speech_url',
+      sendAudio: false,
+    });
+    expect(blockById(flow, 'vo_model', 'openAiChat').options).toEqual({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'Answer in one sentence.' },
+        { role: 'user', content: '{{Transcript}}' },
+      ],
+      temperature: 0.3,
+      responseMapping: [{ value: 'messageContent', variableId: 'var_answer' }],
+    });
+    expect(blockById(flow, 'vo_assistant', 'openAiChat').options).toMatchObject({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Summarise: {{Transcript}}' }],
+      responseMapping: [{ value: 'messageContent', variableId: 'var_summary' }],
+    });
+    const warnings = report.warnings.join('\n');
+    expect(warnings).toContain(
+      'OpenAI retired the Assistants API: assistant asst_abc123 now runs as a chat completion',
+    );
+    expect(warnings).toContain("Copy the assistant's instructions into a system message");
+    expect(warnings).toContain('the assistant thread is not kept');
+    expect(warnings).toContain('"Ask Model" runs as a chat completion');
+    expect(warnings).toContain('its tools were dropped: web search');
+    expect(warnings).toContain('the Response ID is not kept');
+    expect(warnings).toContain('Typebot credentials do not carry over');
+    expect(report.notRunnable).toEqual([]);
+    expect(validateFlow(flow).filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('keeps OpenAI actions Parley has no block for as unsupported', () => {
+    const { flow } = imported({
+      version: '6.1',
+      id: 'x',
+      name: 'x',
+      events: [{ id: 's', type: 'start', outgoingEdgeId: 'e' }],
+      groups: [
+        {
+          id: 'g',
+          title: 'G',
+          blocks: [
+            { id: 'gen', type: 'openai', options: { action: 'Generate variables' } },
+            { id: 'img', type: 'OpenAI', options: { task: 'Create image' } },
+            { id: 'old_speech', type: 'OpenAI', options: { task: 'Create speech', input: 'Hi', voice: 'robot' } },
+          ],
+        },
+      ],
+      edges: [{ id: 'e', from: { eventId: 's' }, to: { groupId: 'g' } }],
+      variables: [],
+    });
+    expect(blockById(flow, 'gen', 'unsupported').options.reason).toContain('"Generate variables"');
+    expect(blockById(flow, 'img', 'unsupported').options.reason).toContain('"Create image"');
+    expect(blockById(flow, 'old_speech', 'openAiSpeech').options).toMatchObject({ input: 'Hi', voice: 'alloy' });
   });
 
   it('maps emails: the default body lists the answers, a custom one is kept', () => {
@@ -383,7 +463,6 @@ describe('importTypebot: blocks', () => {
   it('keeps every block Parley cannot run as unsupported, with its Typebot type', () => {
     const { flow, report } = imported(fixture('integrations.json'));
     expect(report.notRunnable.map((n) => n.type)).toEqual([
-      'openai',
       'mistral',
       'Set variable',
       'Jump',

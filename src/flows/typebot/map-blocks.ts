@@ -64,7 +64,11 @@ const MAPPERS_BY_PARLEY_TYPE = {
   return: { Return: mapReturn },
   httpRequest: { Webhook: mapHttpRequest, Zapier: mapHttpRequest, 'Make.com': mapHttpRequest, Pabbly: mapHttpRequest },
   sendEmail: { Email: mapEmail },
+  // The forged `openai` block and the legacy `OpenAI` one map by their action (mapForgedOpenAi,
+  // mapLegacyOpenAi): chat completions, Ask Model and Ask Assistant become openAiChat blocks.
   openAiChat: { OpenAI: mapLegacyOpenAi, openai: mapForgedOpenAi },
+  openAiTranscription: {},
+  openAiSpeech: {},
   // Typebot has no handoff block (its Chatwoot widget is kept as unsupported) and no end block.
   handoff: {},
   end: {},

@@ -1,9 +1,11 @@
 import {
   HTTP_METHODS,
   type HttpMethod,
+  OPENAI_VOICES,
   type OpenAiMessageInput,
   type OpenAiResponseValue,
 } from '../model/blocks/integration-blocks';
+import type { BlockInput } from '../model/block';
 import { CannotMap, type BlockMapContext, type BlockMapper } from './block-mapping';
 import { boolean, compact, number, record, records, string, strings, text, type RawRecord } from './source-readers';
 import type { TypebotBlock } from './typebot-source';
@@ -129,13 +131,18 @@ function openAiResponseMapping(o: RawRecord, valueKey: string) {
   });
 }
 
-function openAiChat(block: TypebotBlock, ctx: BlockMapContext, valueKey: string, temperature: unknown) {
-  const o = options(block);
-  if (records(o, 'tools').length > 0) throw new CannotMap('uses tools (custom JavaScript functions)');
+/** Typebot credentials and base URLs live in Parley's OpenAI connections. */
+function connectionWarnings(o: RawRecord, ctx: BlockMapContext): void {
   if (text(o, 'credentialsId') !== undefined)
     ctx.warn('set up an OpenAI connection in Parley: Typebot credentials do not carry over');
   if (text(o, 'baseUrl') !== undefined)
     ctx.warn(`the custom base URL "${string(o, 'baseUrl')}" belongs in the Parley connection`);
+}
+
+function openAiChat(block: TypebotBlock, ctx: BlockMapContext, valueKey: string, temperature: unknown) {
+  const o = options(block);
+  if (records(o, 'tools').length > 0) throw new CannotMap('uses tools (custom JavaScript functions)');
+  connectionWarnings(o, ctx);
   return {
     id: block.id,
     type: 'openAiChat' as const,
@@ -149,18 +156,148 @@ function openAiChat(block: TypebotBlock, ctx: BlockMapContext, valueKey: string,
   };
 }
 
+/** "Create speech": Typebot saves the audio's URL in a variable (and the bot plays it in an audio bubble). */
+function openAiSpeech(block: TypebotBlock, ctx: BlockMapContext): BlockInput {
+  const o = options(block);
+  connectionWarnings(o, ctx);
+  const raw = text(o, 'voice');
+  const voice = OPENAI_VOICES.find((v) => v === raw);
+  if (raw !== undefined && voice === undefined) ctx.warn(`voice "${raw}" is not supported; "alloy" is used`);
+  if (raw === undefined) ctx.warn('no voice was chosen (Typebot skipped the block); "alloy" is used');
+  const urlVariableId = text(o, 'saveUrlInVariableId');
+  ctx.warn(
+    urlVariableId === undefined
+      ? 'the speech is sent to the visitor as an audio bubble (Typebot only saved its URL, and had no variable here)'
+      : "the audio's URL is saved in the variable as in Typebot: a signed link valid for SIGNED_URL_TTL_SECONDS " +
+          '(turn on sendAudio to send it as an audio bubble instead of playing the variable)',
+  );
+  return {
+    id: block.id,
+    type: 'openAiSpeech',
+    options: compact({
+      model: text(o, 'model'),
+      input: string(o, 'input') ?? '',
+      voice,
+      urlVariableId,
+      sendAudio: urlVariableId === undefined,
+    }),
+  };
+}
+
+/** "Create transcription": the audio at a URL → text in a variable. */
+function openAiTranscription(block: TypebotBlock, ctx: BlockMapContext): BlockInput {
+  const o = options(block);
+  connectionWarnings(o, ctx);
+  return {
+    id: block.id,
+    type: 'openAiTranscription',
+    options: compact({
+      model: text(o, 'model'),
+      url: string(o, 'url') ?? '',
+      variableId: text(o, 'transcriptionVariableId'),
+    }),
+  };
+}
+
+/** The `Message` item of Ask Assistant / Ask Model response mappings (the id items are not kept). */
+function messageMapping(o: RawRecord, idItem: string, ctx: BlockMapContext) {
+  return records(o, 'responseMapping').flatMap((m) => {
+    const variableId = text(m, 'variableId');
+    const item = string(m, 'item') ?? 'Message';
+    if (item !== 'Message') {
+      ctx.warn(`"${idItem}" is not saved: the conversation is not continued on OpenAI's side`);
+      return [];
+    }
+    return variableId === undefined ? [] : [{ value: 'messageContent' as const, variableId }];
+  });
+}
+
+/**
+ * "Ask Assistant" used the Assistants API, which OpenAI retired (replaced by the Responses API):
+ * it becomes a chat completion of the message. The assistant's instructions, model and tools
+ * lived at OpenAI, not in the export: the report says to copy them into the block.
+ */
+function askAssistant(block: TypebotBlock, ctx: BlockMapContext): BlockInput {
+  const o = options(block);
+  connectionWarnings(o, ctx);
+  const assistantId = text(o, 'assistantId');
+  ctx.warn(
+    `OpenAI retired the Assistants API: assistant ${assistantId ?? '(none chosen)'} now runs as a chat completion. ` +
+      "Copy the assistant's instructions into a system message, and its model, into this block; " +
+      'its tools (file search, code interpreter, functions) are not run',
+  );
+  if (text(o, 'threadVariableId') !== undefined || text(o, 'threadId') !== undefined) {
+    ctx.warn('the assistant thread is not kept: add a Dialogue message to give the model the conversation so far');
+  }
+  if (records(o, 'functions').length > 0) ctx.warn('its functions (custom JavaScript) were dropped');
+  const message = string(o, 'message') ?? '';
+  return {
+    id: block.id,
+    type: 'openAiChat',
+    options: compact({
+      messages: message.trim() === '' ? [] : [{ role: 'user' as const, content: message }],
+      responseMapping: messageMapping(o, 'Thread ID', ctx),
+    }),
+  };
+}
+
+/** "Ask Model" (Responses API): instructions and message become a chat completion with the same model. */
+function askModel(block: TypebotBlock, ctx: BlockMapContext): BlockInput {
+  const o = options(block);
+  connectionWarnings(o, ctx);
+  ctx.warn('"Ask Model" runs as a chat completion with the same model, instructions and message');
+  if (text(o, 'responseIdVariableId') !== undefined) {
+    ctx.warn('the Response ID is not kept: add a Dialogue message to give the model the conversation so far');
+  }
+  const tools = [
+    ...(strings(o, 'fileSearchVectorStoreIds').length > 0 ? ['file search'] : []),
+    ...(boolean(o, 'webSearchEnabled') === true ? ['web search'] : []),
+    ...(boolean(o, 'codeInterpreterEnabled') === true ? ['code interpreter'] : []),
+    ...(records(o, 'functions').length > 0 ? ['functions (custom JavaScript)'] : []),
+  ];
+  if (tools.length > 0) ctx.warn(`its tools were dropped: ${tools.join(', ')}`);
+  const instructions = string(o, 'instructions') ?? '';
+  const message = string(o, 'message') ?? '';
+  return {
+    id: block.id,
+    type: 'openAiChat',
+    options: compact({
+      model: text(o, 'model'),
+      messages: [
+        ...(instructions.trim() !== '' ? [{ role: 'system' as const, content: instructions }] : []),
+        ...(message.trim() !== '' ? [{ role: 'user' as const, content: message }] : []),
+      ],
+      temperature: number(o, 'temperature'),
+      responseMapping: messageMapping(o, 'Response ID', ctx),
+    }),
+  };
+}
+
 /** The legacy, capitalised `OpenAI` block. */
 export const mapLegacyOpenAi: BlockMapper = (block, ctx) => {
   const o = options(block);
   const task = string(o, 'task') ?? 'Create chat completion';
+  if (task === 'Create speech') return openAiSpeech(block, ctx);
   if (task !== 'Create chat completion') throw new CannotMap(`the "${task}" task is not supported`);
   return openAiChat(block, ctx, 'valueToExtract', record(o, 'advancedSettings').temperature);
 };
 
-/** The forged `openai` block. */
+/** The forged `openai` block, by its action. */
 export const mapForgedOpenAi: BlockMapper = (block, ctx) => {
   const o = options(block);
   const action = string(o, 'action') ?? 'Create chat completion';
-  if (action !== 'Create chat completion') throw new CannotMap(`the "${action}" action is not supported`);
-  return openAiChat(block, ctx, 'item', o.temperature);
+  switch (action) {
+    case 'Create chat completion':
+      return openAiChat(block, ctx, 'item', o.temperature);
+    case 'Create speech':
+      return openAiSpeech(block, ctx);
+    case 'Create transcription':
+      return openAiTranscription(block, ctx);
+    case 'Ask Assistant':
+      return askAssistant(block, ctx);
+    case 'Ask Model':
+      return askModel(block, ctx);
+    default:
+      throw new CannotMap(`the "${action}" action is not supported`);
+  }
 };

@@ -193,6 +193,20 @@ export function blockOptionProblems(block: Block): BlockProblem[] {
       return httpRequestProblems(block);
     case 'openAiChat':
       return block.options.messages.length === 0 ? [missing('options.messages', 'the completion has no messages')] : [];
+    case 'openAiTranscription':
+      return [
+        ...requireText(block.options.url, 'options.url', 'give the URL of the audio to transcribe'),
+        ...(block.options.variableId === undefined
+          ? [missing('options.variableId', 'choose the variable that receives the text')]
+          : []),
+      ];
+    case 'openAiSpeech':
+      return [
+        ...requireText(block.options.input, 'options.input', 'give the text to speak'),
+        ...(!block.options.sendAudio && block.options.urlVariableId === undefined
+          ? [missing('options.urlVariableId', 'send the audio, or choose a variable for its link')]
+          : []),
+      ];
     case 'sendEmail':
       return [
         ...(block.options.to.length === 0 ? [missing('options.to', 'the email has no recipient')] : []),

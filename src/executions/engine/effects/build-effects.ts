@@ -1,5 +1,11 @@
 import type { BlockOf } from '@/flows';
-import type { HttpRequestEffect, OpenAiChatEffect, SendEmailEffect } from '../engine-types';
+import type {
+  HttpRequestEffect,
+  OpenAiChatEffect,
+  OpenAiSpeechEffect,
+  OpenAiTranscriptionEffect,
+  SendEmailEffect,
+} from '../engine-types';
 import { renderJsonTemplate, renderOptional, renderTemplate } from '../templating';
 import type { VariableStore } from '../values/variable-store';
 import { asItems, printValue } from '../values/variable-values';
@@ -109,6 +115,57 @@ export function buildOpenAiChat(
       ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
       ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
       responseMapping: o.responseMapping.map((m) => ({ ...m, variableName: variableName(store, m.variableId) })),
+    },
+  };
+}
+
+/** A transcription request with the audio URL rendered (and checked to be http(s)). */
+export function buildOpenAiTranscription(
+  block: BlockOf<'openAiTranscription'>,
+  store: VariableStore,
+  place: EffectPlace,
+): Built<OpenAiTranscriptionEffect> {
+  const o = block.options;
+  const rendered = renderTemplate(o.url, store).trim();
+  const url = withQuery(rendered, []);
+  if (url === undefined) return { ok: false, error: `"${rendered.slice(0, 200)}" is not an http(s) URL` };
+  return {
+    ok: true,
+    effect: {
+      ...place,
+      kind: 'openAiTranscription',
+      awaitsResult: true,
+      ...(o.connectionId !== undefined ? { connectionId: o.connectionId } : {}),
+      model: o.model,
+      url,
+      ...(o.language !== undefined ? { language: o.language } : {}),
+    },
+  };
+}
+
+/** OpenAI's speech endpoint takes at most 4096 characters. */
+export const MAX_SPEECH_INPUT = 4_096;
+
+/** A speech request with its text rendered. */
+export function buildOpenAiSpeech(
+  block: BlockOf<'openAiSpeech'>,
+  store: VariableStore,
+  place: EffectPlace,
+): Built<OpenAiSpeechEffect> {
+  const o = block.options;
+  const input = renderTemplate(o.input, store).trim();
+  if (input === '') return { ok: false, error: 'the text to speak is empty' };
+  return {
+    ok: true,
+    effect: {
+      ...place,
+      kind: 'openAiSpeech',
+      awaitsResult: true,
+      ...(o.connectionId !== undefined ? { connectionId: o.connectionId } : {}),
+      model: o.model,
+      input: input.slice(0, MAX_SPEECH_INPUT),
+      voice: o.voice,
+      format: o.format,
     },
   };
 }

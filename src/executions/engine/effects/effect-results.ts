@@ -12,6 +12,10 @@ export const openAiResultSchema = z.object({
   promptTokens: z.number().optional(),
   completionTokens: z.number().optional(),
 });
+/** What the service feeds back for an `openAiTranscription` effect. */
+export const openAiTranscriptionResultSchema = z.object({ text: z.string() });
+/** What the service feeds back for an `openAiSpeech` effect: a (signed) link to the stored audio. */
+export const openAiSpeechResultSchema = z.object({ url: z.string().min(1) });
 /** What the service feeds back for a `linkBot` effect: the key of the loaded flow in `linkedFlows`. */
 export const linkBotResultSchema = z.object({ flowRef: z.string().min(1) });
 
@@ -36,6 +40,29 @@ export function applyHttpResult(block: BlockOf<'httpRequest'>, data: unknown, st
     else store.set(mapping.variableId, read.value);
   }
   return { errors };
+}
+
+export function applyOpenAiTranscriptionResult(
+  block: BlockOf<'openAiTranscription'>,
+  data: unknown,
+  store: VariableStore,
+): Applied {
+  const parsed = openAiTranscriptionResultSchema.safeParse(data);
+  if (!parsed.success) return { errors: ['the transcription result is not { text }'] };
+  if (block.options.variableId !== undefined) store.set(block.options.variableId, parsed.data.text);
+  return { errors: [] };
+}
+
+/** Saves the audio's link; returns it for the audio bubble (undefined when the result is unusable). */
+export function applyOpenAiSpeechResult(
+  block: BlockOf<'openAiSpeech'>,
+  data: unknown,
+  store: VariableStore,
+): Applied & { url?: string } {
+  const parsed = openAiSpeechResultSchema.safeParse(data);
+  if (!parsed.success) return { errors: ['the speech result is not { url }'] };
+  if (block.options.urlVariableId !== undefined) store.set(block.options.urlVariableId, parsed.data.url);
+  return { errors: [], url: parsed.data.url };
 }
 
 export function applyOpenAiResult(block: BlockOf<'openAiChat'>, data: unknown, store: VariableStore): Applied {

@@ -187,6 +187,104 @@ describe('openAiChat', () => {
   });
 });
 
+describe('openAiTranscription', () => {
+  const flow = flowOf({
+    variables: [...variables, { id: 'audio', name: 'Audio' }],
+    blocks: [
+      {
+        id: 'stt',
+        type: 'openAiTranscription',
+        options: { connectionId: 'conn-1', url: '{{Audio}}', language: 'fr', variableId: 'answer' },
+      },
+      text('t', 'You said: {{Answer}}'),
+    ],
+  });
+
+  it('asks for the audio URL to be transcribed, then saves the text', () => {
+    const c = new Conversation(flow);
+    const first = c.start({ variables: { Audio: ' https://files.example.com/note.ogg ' } });
+    expect(first.status).toBe('awaiting_effect');
+    expect(first.effects[0]).toMatchObject({
+      kind: 'openAiTranscription',
+      awaitsResult: true,
+      connectionId: 'conn-1',
+      model: 'whisper-1',
+      url: 'https://files.example.com/note.ogg',
+      language: 'fr',
+    });
+    expect(texts(c.effect('ok', { text: 'bonjour' }))).toEqual(['You said: bonjour']);
+  });
+
+  it('skips a block whose URL is not http(s), and goes on after a failed call', () => {
+    const skipped = new Conversation(flow).start({ variables: { Audio: 'file:///etc/passwd' } });
+    expect(skipped.effects).toEqual([]);
+    expect(skipped.log.find((l) => l.blockId === 'stt')).toMatchObject({ outcome: 'error' });
+    expect(texts(skipped)).toEqual(['You said: ']);
+    const c = new Conversation(flow);
+    c.start({ variables: { Audio: 'https://files.example.com/a.mp3' } });
+    const failed = c.effect('error', undefined, 'OpenAI answered 500');
+    expect(texts(failed)).toEqual(['You said: ']);
+    expect(failed.log.find((l) => l.blockId === 'stt')).toMatchObject({
+      outcome: 'error',
+      error: 'OpenAI answered 500',
+    });
+  });
+});
+
+describe('openAiSpeech', () => {
+  const speechFlow = (options: Record<string, unknown>) =>
+    flowOf({
+      variables: [...variables, { id: 'link', name: 'Link' }],
+      blocks: [
+        { id: 'tts', type: 'openAiSpeech', options: { input: 'Hello {{Name}}', voice: 'nova', ...options } },
+        text('t', 'done {{Link}}'),
+      ],
+    });
+
+  it('asks for the speech, then sends the audio bubble with the stored link', () => {
+    const c = new Conversation(speechFlow({ autoplay: true }));
+    const first = c.start({ variables: { Name: 'Ada' } });
+    expect(first.effects[0]).toMatchObject({
+      kind: 'openAiSpeech',
+      model: 'tts-1',
+      input: 'Hello Ada',
+      voice: 'nova',
+      format: 'mp3',
+    });
+    const after = c.effect('ok', { url: 'https://files.example.com/a.mp3?sig=1' });
+    expect(after.messages).toEqual([
+      expect.objectContaining({
+        type: 'audio',
+        blockId: 'tts',
+        url: 'https://files.example.com/a.mp3?sig=1',
+        autoplay: true,
+      }),
+      expect.objectContaining({ type: 'text' }),
+    ]);
+    expect(texts(after)).toEqual(['done ']);
+  });
+
+  it('saves the link in a variable instead, when asked', () => {
+    const c = new Conversation(speechFlow({ sendAudio: false, urlVariableId: 'link' }));
+    c.start({ variables: { Name: 'Ada' } });
+    const after = c.effect('ok', { url: 'https://f/a.mp3' });
+    expect(after.messages.map((m) => m.type)).toEqual(['text']);
+    expect(texts(after)).toEqual(['done https://f/a.mp3']);
+  });
+
+  it('skips an empty text, and sends nothing when the call fails', () => {
+    const empty = new Conversation(speechFlow({ input: '{{Name}}' })).start();
+    expect(empty.effects).toEqual([]);
+    expect(empty.log.find((l) => l.blockId === 'tts')).toMatchObject({
+      outcome: 'error',
+      error: 'the text to speak is empty',
+    });
+    const c = new Conversation(speechFlow({}));
+    c.start({ variables: { Name: 'Ada' } });
+    expect(c.effect('error', undefined, 'no key').messages.map((m) => m.type)).toEqual(['text']);
+  });
+});
+
 describe('sendEmail', () => {
   it('is sent without waiting', () => {
     const flow = flowOf({

@@ -1,7 +1,16 @@
 import type { Block } from '@/flows';
 import { pauseAtInput, type Next } from './navigation';
 import { runBubble } from './run-bubble';
-import { runEnd, runHandoff, runHttpRequest, runOpenAiChat, runSendEmail, runUnsupported } from './run-integration';
+import {
+  runEnd,
+  runHandoff,
+  runHttpRequest,
+  runOpenAiChat,
+  runOpenAiSpeech,
+  runOpenAiTranscription,
+  runSendEmail,
+  runUnsupported,
+} from './run-integration';
 import {
   runAbSplit,
   runCondition,
@@ -55,6 +64,10 @@ export function runBlock(turn: Turn, block: Block, groupId: string): Next {
       return runHttpRequest(turn, block, groupId);
     case 'openAiChat':
       return runOpenAiChat(turn, block, groupId);
+    case 'openAiTranscription':
+      return runOpenAiTranscription(turn, block, groupId);
+    case 'openAiSpeech':
+      return runOpenAiSpeech(turn, block, groupId);
     case 'sendEmail':
       return runSendEmail(turn, block, groupId);
     case 'handoff':

@@ -1,5 +1,11 @@
 import type { BlockOf } from '@/flows';
-import { buildHttpRequest, buildOpenAiChat, buildSendEmail } from '../effects/build-effects';
+import {
+  buildHttpRequest,
+  buildOpenAiChat,
+  buildOpenAiSpeech,
+  buildOpenAiTranscription,
+  buildSendEmail,
+} from '../effects/build-effects';
 import { renderOptional } from '../templating';
 import { awaitEffect, continueAfter, endSession, handOff, type Next } from './navigation';
 import type { Turn } from './turn';
@@ -15,6 +21,25 @@ export function runHttpRequest(turn: Turn, block: BlockOf<'httpRequest'>, groupI
 
 export function runOpenAiChat(turn: Turn, block: BlockOf<'openAiChat'>, groupId: string): Next {
   const built = buildOpenAiChat(block, turn.store, turn.effectPlace(block, groupId));
+  if (!built.ok) {
+    turn.recordBlock(block, groupId, 'error', built.error);
+    return continueAfter(turn, block, groupId);
+  }
+  return awaitEffect(turn, block, groupId, built.effect);
+}
+
+export function runOpenAiTranscription(turn: Turn, block: BlockOf<'openAiTranscription'>, groupId: string): Next {
+  const built = buildOpenAiTranscription(block, turn.store, turn.effectPlace(block, groupId));
+  if (!built.ok) {
+    turn.recordBlock(block, groupId, 'error', built.error);
+    return continueAfter(turn, block, groupId);
+  }
+  return awaitEffect(turn, block, groupId, built.effect);
+}
+
+/** The audio bubble is sent when the result comes back (`applyEffectResult`). */
+export function runOpenAiSpeech(turn: Turn, block: BlockOf<'openAiSpeech'>, groupId: string): Next {
+  const built = buildOpenAiSpeech(block, turn.store, turn.effectPlace(block, groupId));
   if (!built.ok) {
     turn.recordBlock(block, groupId, 'error', built.error);
     return continueAfter(turn, block, groupId);

@@ -55,6 +55,60 @@ export const openAiChatBlockSchema = defineBlock(
   }),
 );
 
+/**
+ * Speech to text: the audio at `url` (a template, e.g. a file input's variable) is downloaded
+ * (under the outbound address policy, up to 25 MB) and transcribed; the text is saved in
+ * `variableId`. Through the organization's OpenAI connection (`connectionId`, else the default one).
+ */
+export const openAiTranscriptionBlockSchema = defineBlock(
+  'openAiTranscription',
+  options({
+    connectionId: optionalIdSchema,
+    model: z.string().min(1).max(200).default('whisper-1'),
+    url: templateSchema.default(''),
+    /** ISO-639-1 code of the spoken language, e.g. `fr` (better accuracy); empty: detected. */
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/)
+      .optional(),
+    variableId: optionalIdSchema,
+  }),
+);
+
+export const OPENAI_VOICES = [
+  'alloy',
+  'ash',
+  'ballad',
+  'coral',
+  'echo',
+  'fable',
+  'nova',
+  'onyx',
+  'sage',
+  'shimmer',
+  'verse',
+] as const;
+export const OPENAI_SPEECH_FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav'] as const;
+
+/**
+ * Text to speech: `input` (a template) is spoken by `voice`; the audio is stored (the
+ * installation's file storage) and sent to the visitor as an audio bubble with a short-lived
+ * signed link (`sendAudio`), and/or that link is saved in `urlVariableId`.
+ */
+export const openAiSpeechBlockSchema = defineBlock(
+  'openAiSpeech',
+  options({
+    connectionId: optionalIdSchema,
+    model: z.string().min(1).max(200).default('tts-1'),
+    input: templateSchema.default(''),
+    voice: z.enum(OPENAI_VOICES).default('alloy'),
+    format: z.enum(OPENAI_SPEECH_FORMATS).default('mp3'),
+    sendAudio: z.boolean().default(true),
+    autoplay: z.boolean().default(false),
+    urlVariableId: optionalIdSchema,
+  }),
+);
+
 /** Sent through the installation's mail transport. Every field is a template. */
 export const sendEmailBlockSchema = defineBlock(
   'sendEmail',
@@ -71,4 +125,6 @@ export const sendEmailBlockSchema = defineBlock(
 
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type OpenAiResponseValue = (typeof OPENAI_RESPONSE_VALUES)[number];
+export type OpenAiVoice = (typeof OPENAI_VOICES)[number];
+export type OpenAiSpeechFormat = (typeof OPENAI_SPEECH_FORMATS)[number];
 export type OpenAiMessageInput = z.input<typeof openAiMessageSchema>;
