@@ -5,6 +5,7 @@ import { parseCsv, uploadImport, waitForImport } from './support/contact-imports
 import { Client } from 'pg';
 import { addMember, register, type Account } from './support/identity';
 import { repoRoot, type SpawnedParley, spawnParley } from './support/process';
+import { S3Server } from './support/s3-server';
 import { startTestApp, type TestApp } from './support/test-app';
 import { databaseUrl, testRedisUrl } from './support/test-env';
 
@@ -564,4 +565,30 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
     expect(distinct).toBe(validEmails.size);
     await Promise.all(workersNow.map(kill));
   }, 120_000);
+});
+
+describe('contacts CSV import with S3 storage (the stand-in)', () => {
+  const s3 = new S3Server();
+  let t: TestApp;
+  beforeAll(async () => {
+    await s3.start();
+    t = await startTestApp({ ...s3.env() });
+  });
+  afterAll(async () => {
+    await t.close();
+    await s3.stop();
+  });
+
+  it('streams the upload to the bucket and the worker reads it from there', async () => {
+    const admin = await register(t);
+    const { csv, counts } = generatedFile(5_000);
+    const res = await uploadImport(t, admin.accessToken, csv);
+    expect(res.status).toBe(202);
+    const { last } = await waitForImport(t, admin.accessToken, res.body.id);
+    expect(last.status).toBe('completed');
+    expect(last.counts).toEqual({ ...counts, processed: counts.total, updated: 0 });
+    const key = `/org/${admin.organizationId}/imports/${res.body.id as string}.csv`;
+    const touched = s3.requests.filter((r) => r.url.split('?')[0]!.endsWith(key)).map((r) => r.method);
+    expect(touched).toEqual(expect.arrayContaining(['PUT', 'GET']));
+  });
 });
