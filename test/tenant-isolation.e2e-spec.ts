@@ -1,4 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
+import { uploadImport } from './support/contact-imports';
 import { insertConversation } from './support/conversations';
 import { addMember, register, type Account } from './support/identity';
 import { operationsOf, pathParams, requestBodyOf } from './support/openapi-walker';
@@ -72,6 +73,12 @@ describe('tenant isolation across every documented route with an id', () => {
       body: { shortCode: 'secret-a', content: 'Secret Canned A' },
     });
     expect(canned.status).toBe(201);
+    const contactImport = await uploadImport(
+      t,
+      a.accessToken,
+      'email,name\nsecret.import.a@example.com,Secret Imported Contact A\nbroken,Secret Rejected Row A\n',
+    );
+    expect(contactImport.status).toBe(202);
     return {
       ids: [
         conversation,
@@ -86,6 +93,7 @@ describe('tenant isolation across every documented route with an id', () => {
         chatbot.body.id,
         template.body.id,
         session.body.sessionId,
+        contactImport.body.id,
       ],
       secrets: [
         'Secret Department A',
@@ -102,6 +110,8 @@ describe('tenant isolation across every documented route with an id', () => {
         'secret-label-a',
         'Secret Conversation Message A',
         'Secret Canned A',
+        'secret.import.a@example.com',
+        'Secret Rejected Row A',
       ],
     };
   }

@@ -1,4 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
+import { uploadImport } from './contact-imports';
 import { insertConversation } from './conversations';
 import { addMember, register, type Account } from './identity';
 import type { ParamResolver } from './fuzz-cases';
@@ -81,6 +82,8 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
     body: { shortCode: 'fuzz', content: 'Fuzz canned response' },
   });
   expectStatus('canned response', canned, 201);
+  const contactImport = await uploadImport(t, admin.accessToken, 'email,name\nfuzz.import@example.com,Fuzz Import\n');
+  expectStatus('contact import', contactImport, 202);
 
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
@@ -129,6 +132,11 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return canned.body.id;
       case 'agents':
         return agent.userId;
+      case 'imports':
+        return contactImport.body.id;
+      case 'files':
+        // The signed file links of the storage (branch openai): a key that does not exist.
+        return `org/${admin.organizationId}/imports/missing.csv`;
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }
