@@ -14,6 +14,8 @@ export interface Server {
   readonly pid: number;
   /** The child's warn/error/fatal log lines (pino JSON level >= 40) since it started, the last 200. */
   warnings(): readonly string[];
+  /** Log lines matching `StartOptions.keep` since it started, the last 200. */
+  lines(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,12 @@ export function startApp(logLevel = 'info'): Promise<Server> {
 }
 
 /** Starts a Node script as a child process and waits for `listening <url>` / "listening on <url>". */
-export function startServer(script: string, env: Record<string, string>): Promise<Server> {
+export interface StartOptions {
+  /** Log lines to keep besides warnings (e.g. a component's timings). */
+  readonly keep?: RegExp;
+}
+
+export function startServer(script: string, env: Record<string, string>, options: StartOptions = {}): Promise<Server> {
   // BENCH_CPU_PROF=<dir>: the servers write a V8 CPU profile there when they stop (open it in DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, join(repoRoot, script)], {
@@ -82,14 +89,17 @@ export function startServer(script: string, env: Record<string, string>): Promis
   });
   let output = '';
   const warnings: string[] = [];
+  const kept: string[] = [];
   let partial = '';
   const collectWarnings = (chunk: Buffer): void => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
       if (/"level":(4|5|6)0\b/.test(line)) warnings.push(line.slice(0, 2000));
+      if (options.keep?.test(line)) kept.push(line.slice(0, 2000));
     }
     if (warnings.length > 200) warnings.splice(0, warnings.length - 200);
+    if (kept.length > 200) kept.splice(0, kept.length - 200);
   };
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
@@ -103,6 +113,7 @@ export function startServer(script: string, env: Record<string, string>): Promis
           url: match[1],
           pid: child.pid!,
           warnings: () => warnings,
+          lines: () => kept,
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null) return done();

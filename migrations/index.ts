@@ -10,6 +10,7 @@ import { LiveChatInbox1796160100000 } from './1796160100000-LiveChatInbox';
 import { HotTurnUpdates1796160200000 } from './1796160200000-HotTurnUpdates';
 import { Connections1796170100000 } from './1796170100000-Connections';
 import { Contacts1796170400000 } from './1796170400000-Contacts';
+import { ContactImports1796170500000 } from './1796170500000-ContactImports';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -29,4 +30,5 @@ export const migrations: MixedList<Function> = [
   HotTurnUpdates1796160200000,
   Connections1796170100000,
   Contacts1796170400000,
+  ContactImports1796170500000,
 ];

@@ -1,4 +1,5 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import multipart from '@fastify/multipart';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,6 +15,7 @@ import { noStoreHeaders } from './common/http/no-store.decorator';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { staticSecurityHeaders } from './common/security-headers';
 import { inputHygieneHook } from './common/validation/input-hygiene';
+import { multipartLimits, multipartOnlyWhereAccepted } from './common/http/multipart';
 import { createValidationPipe } from './common/validation/validation';
 import { MetricsService } from './metrics/metrics.service';
 import { mountQueueDashboard } from '@/admin/queue-dashboard';
@@ -129,6 +131,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     () => (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) =>
       callback(null, publicChatPaths.test(request.url) ? publicCors : dashboardCors),
   );
+  // multipart/form-data bodies are parsed lazily (`request.parts()`), and only on routes whose
+  // config says `multipart: true` (the contacts import); elsewhere they get 415 as before.
+  await app.register(multipart, { limits: multipartLimits(config) });
+  fastify.addHook('preValidation', multipartOnlyWhereAccepted);
   app.setGlobalPrefix(API_PREFIX, { exclude: unprefixed });
   app.useGlobalPipes(createValidationPipe());
   if (config.http.docsEnabled) setupOpenApi(app, packageVersion());

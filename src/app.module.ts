@@ -4,6 +4,7 @@ import { ChatModule } from '@/chat/chat.module';
 import { ChatGatewayModule } from '@/chat/gateway/chat-gateway.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
 import { ContactsModule } from '@/contacts/contacts.module';
+import { ContactImportsModule } from '@/contacts/imports/contact-imports.module';
 import { ExecutionsModule } from '@/executions/executions.module';
 import { type AppConfig, ConfigModule } from '@/config';
 import { CommonModule } from '@/common/common.module';
@@ -57,6 +58,7 @@ export class AppModule {
         executions,
         chat,
         ContactsModule.register(config),
+        ContactImportsModule.register(config),
         ...(config.role.api ? [ChatGatewayModule.register({ auth, executions, chat })] : []),
         WidgetModule,
         ...extraModules,

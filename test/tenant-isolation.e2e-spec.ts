@@ -1,4 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
+import { uploadImport } from './support/contact-imports';
 import { insertConversation } from './support/conversations';
 import { addMember, register, type Account } from './support/identity';
 import { operationsOf, pathParams, requestBodyOf } from './support/openapi-walker';
@@ -104,6 +105,12 @@ describe('tenant isolation across every documented route with an id', () => {
       body: { name: 'Secret Segment A', filter: { tags: [tag.body.id] } },
     });
     expect(segment.status).toBe(201);
+    const contactImport = await uploadImport(
+      t,
+      a.accessToken,
+      'email,name\nsecret.import.a@example.com,Secret Imported Contact A\nbroken,Secret Rejected Row A\n',
+    );
+    expect(contactImport.status).toBe(202);
     return {
       ids: [
         contact.body.id,
@@ -123,6 +130,7 @@ describe('tenant isolation across every documented route with an id', () => {
         chatbot.body.id,
         template.body.id,
         session.body.sessionId,
+        contactImport.body.id,
       ],
       secrets: [
         'Secret Department A',
@@ -148,6 +156,8 @@ describe('tenant isolation across every documented route with an id', () => {
         'Secret Connection A',
         'secret-connection-a.example',
         'secret-connection-token-a',
+        'secret.import.a@example.com',
+        'Secret Rejected Row A',
       ],
     };
   }

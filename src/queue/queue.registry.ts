@@ -59,6 +59,11 @@ export interface QueueJobs {
       connectionId?: string;
     };
   };
+  /** Contacts CSV imports (`src/contacts/imports`). */
+  imports: {
+    /** Validate, stage and merge one uploaded CSV file (job id = import id; resumes or restarts on retry). */
+    import: { organizationId: string; importId: string };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -82,6 +87,7 @@ export const queueRegistry = {
   chat: ['assign-handoff', 'unsnooze', 'reopen-snoozed'],
   mail: ['send'],
   events: ['record'],
+  imports: ['import'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];

@@ -1,4 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
+import { uploadImport } from './contact-imports';
 import { insertConversation } from './conversations';
 import { addMember, register, type Account } from './identity';
 import type { ParamResolver } from './fuzz-cases';
@@ -104,6 +105,8 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
     body: { name: 'Fuzz Connection', type: 'bearer', secrets: { token: 'fuzz-token' } },
   });
   expectStatus('connection', connection, 201);
+  const contactImport = await uploadImport(t, admin.accessToken, 'email,name\nfuzz.import@example.com,Fuzz Import\n');
+  expectStatus('contact import', contactImport, 202);
 
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
@@ -165,6 +168,8 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return segment.body.id;
       case 'contact-attributes':
         return attribute.body.id;
+      case 'imports':
+        return contactImport.body.id;
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }
