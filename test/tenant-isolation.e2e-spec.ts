@@ -230,8 +230,8 @@ describe('tenant isolation across every documented route with an id', () => {
     const canned = await t.request('GET', '/api/v1/canned-responses', { token: a.accessToken });
     expect(canned.body.items).toEqual([expect.objectContaining({ shortCode: 'secret-a', content: 'Secret Canned A' })]);
     const contacts = await t.request('GET', '/api/v1/contacts', { token: a.accessToken });
-    // The seeded profile, and the seeded conversation's contact, both untouched.
-    expect(contacts.body.items).toHaveLength(2);
+    // The seeded profile, the seeded conversation's contact and the imported one, all untouched.
+    expect(contacts.body.items).toHaveLength(3);
     expect(contacts.body.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -240,6 +240,7 @@ describe('tenant isolation across every documented route with an id', () => {
           tagIds: [expect.any(String)],
         }),
         expect.objectContaining({ name: 'Secret Contact A', conversationCount: 1 }),
+        expect.objectContaining({ name: 'Secret Imported Contact A', source: 'import' }),
       ]),
     );
     const segments = await t.request('GET', '/api/v1/segments', { token: a.accessToken });
