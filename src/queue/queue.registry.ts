@@ -48,6 +48,13 @@ export interface QueueJobs {
     /** Reopen every due snooze (a repeating job; catches up missed delayed jobs). Platform-wide. */
     'reopen-snoozed': { organizationId: null };
   };
+  /** Outbound webhooks (src/integrations/webhooks). */
+  webhooks: {
+    /** Subscriber `webhooks`: one delivery per matching subscription of the event's organization. */
+    fanout: EventJob;
+    /** One HTTP delivery (job id = delivery id); retried with the webhook backoff. */
+    deliver: { organizationId: string; deliveryId: string };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -70,6 +77,7 @@ export const queueRegistry = {
   executions: ['idle', 'prune-sessions'],
   chat: ['assign-handoff', 'unsnooze', 'reopen-snoozed'],
   events: ['record'],
+  webhooks: ['fanout', 'deliver'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];
