@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@/config';
 import { workerProviders } from '@/queue/queue.module';
+import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from './entities/webhook.entity';
 import { webhookWorkerSettingsProvider } from './jobs/webhook-worker-options';
 import { WebhooksProcessor } from './jobs/webhooks.processor';
 import { WebhookDeliverer } from './webhook-deliverer';
@@ -19,6 +21,7 @@ export class WebhooksModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WebhooksModule,
+      imports: [TypeOrmModule.forFeature([WebhookSubscriptionEntity, WebhookDeliveryEntity])],
       controllers: config.role.api ? [WebhooksController] : [],
       providers: [
         webhookVaultProvider,

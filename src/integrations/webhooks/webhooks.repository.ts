@@ -272,14 +272,14 @@ export class WebhooksRepository {
   ): Promise<boolean> {
     const text = `WITH d AS (
                  UPDATE webhook_deliveries
-                    SET status = $3, attempts = $4, response_status = $5, duration_ms = $6,
+                    SET status = $3::varchar, attempts = $4, response_status = $5, duration_ms = $6,
                         response_excerpt = $7, error = $8, next_attempt_at = $9,
-                        delivered_at = CASE WHEN $3 = 'succeeded' THEN now() ELSE NULL END, updated_at = now()
+                        delivered_at = CASE WHEN $3::varchar = 'succeeded' THEN now() ELSE NULL END, updated_at = now()
                   WHERE id = $1 AND organization_id = $2 AND status IN ('pending', 'retrying')
                   RETURNING subscription_id
                ), reset AS (
                  UPDATE webhook_subscriptions s SET consecutive_failures = 0
-                   FROM d WHERE $3 = 'succeeded' AND s.id = d.subscription_id AND s.consecutive_failures > 0
+                   FROM d WHERE $3::varchar = 'succeeded' AND s.id = d.subscription_id AND s.consecutive_failures > 0
                )
                SELECT 1 FROM d`;
     const values = [
@@ -306,9 +306,12 @@ export class WebhooksRepository {
     subscriptionId: string,
   ): Promise<{ consecutiveFailures: number; active: boolean; url: string } | undefined> {
     const rows: { consecutiveFailures: number; active: boolean; url: string }[] = await em.query(
-      `UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1
-        WHERE id = $1 AND organization_id = $2
-        RETURNING consecutive_failures AS "consecutiveFailures", active, url`,
+      // A CTE, so TypeORM hands back the rows (a bare UPDATE answers [rows, count]).
+      `WITH u AS (
+         UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1
+          WHERE id = $1 AND organization_id = $2
+          RETURNING consecutive_failures AS "consecutiveFailures", active, url
+       ) SELECT * FROM u`,
       [subscriptionId, organizationId],
     );
     return rows[0];
@@ -317,8 +320,10 @@ export class WebhooksRepository {
   /** Deactivates a subscription that keeps failing (in the caller's transaction). */
   async disable(em: EntityManager, organizationId: OrganizationId, subscriptionId: string, reason: string) {
     const rows: { disabledAt: Date }[] = await em.query(
-      `UPDATE webhook_subscriptions SET active = false, disabled_at = now(), disabled_reason = $3, updated_at = now()
-        WHERE id = $1 AND organization_id = $2 AND active RETURNING disabled_at AS "disabledAt"`,
+      `WITH u AS (
+         UPDATE webhook_subscriptions SET active = false, disabled_at = now(), disabled_reason = $3, updated_at = now()
+          WHERE id = $1 AND organization_id = $2 AND active RETURNING disabled_at AS "disabledAt"
+       ) SELECT * FROM u`,
       [subscriptionId, organizationId, reason],
     );
     return rows[0]?.disabledAt;
