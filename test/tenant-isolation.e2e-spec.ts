@@ -72,8 +72,17 @@ describe('tenant isolation across every documented route with an id', () => {
       body: { shortCode: 'secret-a', content: 'Secret Canned A' },
     });
     expect(canned.status).toBe(201);
+    const webhook = await t.request('POST', '/api/v1/webhooks', {
+      token: a.accessToken,
+      body: { url: 'https://secret-hook-a.example.com/in', eventTypes: ['*'], description: 'Secret Webhook A' },
+    });
+    expect(webhook.status).toBe(201);
+    const ping = await t.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, { token: a.accessToken });
+    expect(ping.status).toBe(202);
     return {
       ids: [
+        webhook.body.id,
+        ping.body.id,
         conversation,
         message!.id,
         canned.body.id,
@@ -102,6 +111,9 @@ describe('tenant isolation across every documented route with an id', () => {
         'secret-label-a',
         'Secret Conversation Message A',
         'Secret Canned A',
+        'secret-hook-a.example.com',
+        'Secret Webhook A',
+        webhook.body.secret,
       ],
     };
   }
@@ -173,6 +185,10 @@ describe('tenant isolation across every documented route with an id', () => {
     );
     const canned = await t.request('GET', '/api/v1/canned-responses', { token: a.accessToken });
     expect(canned.body.items).toEqual([expect.objectContaining({ shortCode: 'secret-a', content: 'Secret Canned A' })]);
+    const webhooks = await t.request('GET', '/api/v1/webhooks', { token: a.accessToken });
+    expect(webhooks.body.items).toEqual([
+      expect.objectContaining({ url: 'https://secret-hook-a.example.com/in', eventTypes: ['*'], active: true }),
+    ]);
     const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });
     expect(bots.body.items).toEqual([
       expect.objectContaining({ name: 'Secret Bot A', status: 'published', latestVersion: 1, draftRevision: 1 }),

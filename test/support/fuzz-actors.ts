@@ -81,6 +81,13 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
     body: { shortCode: 'fuzz', content: 'Fuzz canned response' },
   });
   expectStatus('canned response', canned, 201);
+  const webhook = await t.request('POST', '/api/v1/webhooks', {
+    ...as,
+    body: { url: 'https://fuzz-hooks.example.com/in', eventTypes: ['chatbot.published'] },
+  });
+  expectStatus('webhook', webhook, 201);
+  const webhookDelivery = await t.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, as);
+  expectStatus('webhook delivery', webhookDelivery, 202);
 
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
@@ -129,6 +136,10 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return canned.body.id;
       case 'agents':
         return agent.userId;
+      case 'webhooks':
+        return webhook.body.id;
+      case 'deliveries':
+        return webhookDelivery.body.id;
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }

@@ -46,11 +46,11 @@ const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable:
 const int = (): SchemaObject => ({ type: 'integer' });
 const bool = (): SchemaObject => ({ type: 'boolean' });
 const anyObject = (): SchemaObject => ({ type: 'object', additionalProperties: true });
-const obj = (properties: Record<string, SchemaObject>, optional: readonly string[] = []): SchemaObject => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties).filter((key) => !optional.includes(key)),
-});
+const obj = (properties: Record<string, SchemaObject>, optional: readonly string[] = []): SchemaObject => {
+  const required = Object.keys(properties).filter((key) => !optional.includes(key));
+  // OpenAPI 3.0: `required` may not be empty.
+  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
+};
 
 /**
  * The `data` of each webhook-able event (secret fields left out: they are never sent). A typed map:
