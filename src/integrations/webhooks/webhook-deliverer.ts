@@ -2,7 +2,6 @@ import { asOrganizationId, type OrganizationId } from '@/access/organization-id'
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { type AppConfig, InjectConfig } from '@/config';
-import { newId } from '@/database/base.entity';
 import type { AnyDomainEvent } from '@/events/event-catalogue';
 import { EventsPublisher } from '@/events/events.publisher';
 import { SecretsVault } from '@/integrations/vault/secrets-vault';
@@ -40,20 +39,8 @@ export class WebhookDeliverer {
   async fanout(event: AnyDomainEvent): Promise<number> {
     if (event.organizationId === null) return 0;
     const organizationId = asOrganizationId(event.organizationId);
-    const subscriptions = await this.repo.matchingSubscriptions(organizationId, event.type);
-    if (subscriptions.length === 0) return 0;
     const payload = webhookPayloadOf({ ...event, organizationId });
-    const ids = await this.repo.insertDeliveries(
-      organizationId,
-      event.id,
-      subscriptions.map((subscriptionId) => ({
-        id: newId(),
-        subscriptionId,
-        eventId: event.id,
-        eventType: event.type,
-        payload,
-      })),
-    );
+    const ids = await this.repo.fanout(organizationId, event.id, event.type, payload);
     await enqueueDeliveries(this.queue, this.config, organizationId, ids);
     return ids.length;
   }

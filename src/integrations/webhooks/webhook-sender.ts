@@ -138,7 +138,5 @@ async function readExcerpt(res: http.IncomingMessage): Promise<string | null> {
   }
   if (size === 0) return null;
   // PostgreSQL text holds no NUL.
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replaceAll('\u0000', '');
+  return Buffer.concat(chunks).toString('utf8').replaceAll('\u0000', '');
 }

@@ -37,7 +37,6 @@ export interface AttemptRecord {
 }
 
 export interface NewDelivery {
-  readonly id: string;
   readonly subscriptionId: string;
   readonly eventId: string;
   readonly eventType: string;
@@ -173,61 +172,43 @@ export class WebhooksRepository {
       .getMany();
   }
 
-  /** Active subscriptions of the organization that take `eventType` (or `*`). */
-  async matchingSubscriptions(organizationId: OrganizationId, eventType: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM webhook_subscriptions
-        WHERE organization_id = $1 AND active AND event_types && ARRAY[$2::text, '*']`,
-      [organizationId, eventType],
-    );
-    return rows.map((r) => r.id);
-  }
-
   /**
-   * Inserts the deliveries (one statement; a redelivered event's conflict is skipped) and returns
-   * the ids of this event's deliveries still `pending` (new or left by a fan-out that crashed
-   * before enqueueing them).
+   * The fan-out of one event, in one prepared statement: a delivery for each active subscription of
+   * the organization that takes `eventType` (or `*`), skipped where one exists already (a
+   * redelivered event); returns the ids of this event's deliveries still `pending` and untried
+   * (new ones, or ones a fan-out that crashed before enqueueing left behind). Ids are UUIDv7 made
+   * in SQL (PostgreSQL 15 has no `uuidv7()`): the millisecond clock over a random UUID, version 7.
    */
-  async insertDeliveries(
+  async fanout(
     organizationId: OrganizationId,
     eventId: string,
-    deliveries: readonly NewDelivery[],
+    eventType: string,
+    payload: unknown,
   ): Promise<string[]> {
-    if (deliveries.length === 0) return [];
-    const rows: { id: string }[] = await this.dataSource.query(
-      `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($2::jsonb)
-           AS x(id uuid, subscription_id uuid, event_id uuid, event_type varchar, payload jsonb, replay_of uuid)
-       ), inserted AS (
-         INSERT INTO webhook_deliveries (id, organization_id, subscription_id, event_id, event_type, payload, replay_of)
-         SELECT id, $1, subscription_id, event_id, event_type, payload, replay_of FROM input
+    const rows = await this.prepared<{ id: string }>(
+      'parley_webhook_fanout',
+      `WITH inserted AS (
+         INSERT INTO webhook_deliveries (id, organization_id, subscription_id, event_id, event_type, payload)
+         SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+                  PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
+                  FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid,
+                $1, s.id, $2, $3::text, $4::jsonb
+           FROM webhook_subscriptions s
+          WHERE s.organization_id = $1 AND s.active AND s.event_types && ARRAY[$3::text, '*']
          ON CONFLICT (subscription_id, event_id) WHERE replay_of IS NULL DO NOTHING
          RETURNING id
        )
        SELECT id FROM inserted
        UNION
        SELECT id FROM webhook_deliveries
-        WHERE organization_id = $1 AND event_id = $3 AND status = 'pending' AND attempts = 0`,
-      [
-        organizationId,
-        JSON.stringify(
-          deliveries.map((d) => ({
-            id: d.id,
-            subscription_id: d.subscriptionId,
-            event_id: d.eventId,
-            event_type: d.eventType,
-            payload: d.payload,
-            replay_of: d.replayOf ?? null,
-          })),
-        ),
-        eventId,
-      ],
+        WHERE organization_id = $1 AND event_id = $2 AND status = 'pending' AND attempts = 0 AND replay_of IS NULL`,
+      [organizationId, eventId, eventType, JSON.stringify(payload)],
     );
     return rows.map((r) => r.id);
   }
 
   /** One delivery for `subscriptionId` now (a ping or a replay): its id. */
-  async insertDelivery(organizationId: OrganizationId, delivery: Omit<NewDelivery, 'id'>): Promise<string> {
+  async insertDelivery(organizationId: OrganizationId, delivery: NewDelivery): Promise<string> {
     const id = newId();
     await this.dataSource.query(
       `INSERT INTO webhook_deliveries (id, organization_id, subscription_id, event_id, event_type, payload, replay_of)
