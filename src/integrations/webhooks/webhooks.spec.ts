@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { payloadSchemaName, webhookEventTypes, webhookPayloadOf } from './webhook-events';
 import { retryDelayMs, RetryDeliveryError, verdictOf, webhookBackoffStrategy } from './webhook-retry';
 import { newWebhookSecret, signatureHeader } from './webhook-signature';
 
@@ -34,5 +35,44 @@ describe('webhook signatures', () => {
     const header = signatureHeader([a, b], 1_700_000_000, '{"x":1}');
     const hmac = (secret: string) => createHmac('sha256', secret).update('1700000000.{"x":1}').digest('hex');
     expect(header).toBe(`t=1700000000,v1=${hmac(a)},v1=${hmac(b)}`);
+  });
+});
+
+describe('webhook payloads', () => {
+  it('are the event envelope without the secret fields of the catalogue', () => {
+    const payload = webhookPayloadOf({
+      id: 'e1',
+      type: 'invitation.created',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      organizationId: 'o1',
+      data: {
+        invitationId: 'i1',
+        organizationName: 'Org',
+        email: 'a@example.com',
+        role: 'viewer',
+        token: 'secret-token',
+        expiresAt: '2026-01-08T00:00:00.000Z',
+      },
+    });
+    expect(payload).toEqual({
+      id: 'e1',
+      type: 'invitation.created',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      organizationId: 'o1',
+      data: {
+        invitationId: 'i1',
+        organizationName: 'Org',
+        email: 'a@example.com',
+        role: 'viewer',
+        expiresAt: '2026-01-08T00:00:00.000Z',
+      },
+    });
+  });
+
+  it('can be subscribed to for every organization event, never for user-level ones', () => {
+    expect(webhookEventTypes).toContain('conversation.created');
+    expect(webhookEventTypes).toContain('webhook.subscription_disabled');
+    expect(webhookEventTypes).not.toContain('auth.password_reset_requested');
+    expect(payloadSchemaName('conversation.bot_handoff')).toBe('ConversationBotHandoffWebhookPayload');
   });
 });
