@@ -11,6 +11,8 @@ export interface ReceivedWebhook {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** `Date.now()` when it arrived. */
+  readonly receivedAt: number;
   /** The answer it got (`hang`: none). */
   readonly answer: ScriptedAnswer;
 }
@@ -68,7 +70,13 @@ export class WebhookReceiver {
         const path = new URL(req.url ?? '/', 'http://receiver').pathname;
         const answer = this.scripts.get(path)?.shift() ??
           this.fallbacks.get(path) ?? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
-        this.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answer });
+        this.received.push({
+          path,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          receivedAt: Date.now(),
+          answer,
+        });
         const waiters = this.waiters;
         this.waiters = [];
         for (const wake of waiters) wake();
