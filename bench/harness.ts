@@ -57,7 +57,7 @@ export async function resetDatabase(): Promise<void> {
  * high enough never to refuse (their cost, one Redis round trip per check, is still measured).
  */
 /** (LOG_LEVEL info at least: the "listening" line the harness waits for is info.) */
-export function startApp(logLevel = 'info'): Promise<Server> {
+export function startApp(logLevel = 'info', extraEnv: Record<string, string> = {}): Promise<Server> {
   return startServer('dist/src/main.js', {
     PORT: '0',
     LOG_LEVEL: logLevel,
@@ -70,6 +70,7 @@ export function startApp(logLevel = 'info'): Promise<Server> {
     CHAT_MESSAGE_LIMIT_PER_IP: '1000000',
     CHAT_MESSAGE_LIMIT_PER_SESSION: '1000000',
     ...(process.env.BENCH_DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_DATABASE_POOL_SIZE } : {}),
+    ...extraEnv,
   });
 }
 

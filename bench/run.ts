@@ -11,6 +11,9 @@
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/parley_bench), BENCH_REDIS_URL,
  * BENCH_DATABASE_POOL_SIZE (the app's DATABASE_POOL_SIZE; the app's default when unset),
  * SOCKET_CLIENTS, SOCKET_DURATION, SOCKET_CONNECT_BATCH.
+ *
+ * Last, the webhook scenario (webhooks.ts): deliveries/s from one worker against bare BullMQ jobs
+ * doing the same POST (`WEBHOOK_BENCH_DELIVERIES`, default 5000; 0 skips it).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +29,7 @@ import {
 } from './harness';
 import { scenarios } from './scenarios';
 import { compareSockets, printSocketTable, socketLoadFromEnv, writeSocketResults } from './socket-load';
+import { compareWebhooks, printWebhookTable, webhookDeliveriesFromEnv } from './webhooks';
 
 const load: Load = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
@@ -81,6 +85,8 @@ async function main(): Promise<void> {
     printSocketTable(sockets, socketResults);
     writeSocketResults('socket-latest.json', sockets, socketResults);
   }
+  const deliveries = webhookDeliveriesFromEnv(5000);
+  if (deliveries > 0) printWebhookTable(await compareWebhooks(deliveries));
 }
 
 main().catch((error: unknown) => {

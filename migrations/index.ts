@@ -8,6 +8,7 @@ import { OutboxEvents1796155800000 } from './1796155800000-OutboxEvents';
 import { LiveChat1796160000000 } from './1796160000000-LiveChat';
 import { LiveChatInbox1796160100000 } from './1796160100000-LiveChatInbox';
 import { HotTurnUpdates1796160200000 } from './1796160200000-HotTurnUpdates';
+import { Webhooks1796170000000 } from './1796170000000-Webhooks';
 import { Connections1796170100000 } from './1796170100000-Connections';
 import { Contacts1796170400000 } from './1796170400000-Contacts';
 import { ContactImports1796170500000 } from './1796170500000-ContactImports';
@@ -28,6 +29,7 @@ export const migrations: MixedList<Function> = [
   LiveChat1796160000000,
   LiveChatInbox1796160100000,
   HotTurnUpdates1796160200000,
+  Webhooks1796170000000,
   Connections1796170100000,
   Contacts1796170400000,
   ContactImports1796170500000,

@@ -15,6 +15,7 @@ import { OpenAiModule } from '@/integrations/openai/openai.module';
 import { ConnectionsModule } from '@/integrations/connections/connections.module';
 import { MailModule } from '@/integrations/mail/mail.module';
 import { VaultModule } from '@/integrations/vault/vault.module';
+import { WebhooksModule } from '@/integrations/webhooks/webhooks.module';
 import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
@@ -61,6 +62,7 @@ export class AppModule {
         ContactImportsModule.register(config),
         ...(config.role.api ? [ChatGatewayModule.register({ auth, executions, chat })] : []),
         WidgetModule,
+        WebhooksModule.register(config),
         ...extraModules,
       ],
     };

@@ -111,6 +111,13 @@ describe('tenant isolation across every documented route with an id', () => {
       'email,name\nsecret.import.a@example.com,Secret Imported Contact A\nbroken,Secret Rejected Row A\n',
     );
     expect(contactImport.status).toBe(202);
+    const webhook = await t.request('POST', '/api/v1/webhooks', {
+      token: a.accessToken,
+      body: { url: 'https://secret-hook-a.example.com/in', eventTypes: ['*'], description: 'Secret Webhook A' },
+    });
+    expect(webhook.status).toBe(201);
+    const ping = await t.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, { token: a.accessToken });
+    expect(ping.status).toBe(202);
     return {
       ids: [
         contact.body.id,
@@ -118,6 +125,8 @@ describe('tenant isolation across every documented route with an id', () => {
         segment.body.id,
         attribute.body.id,
         connection.body.id,
+        webhook.body.id,
+        ping.body.id,
         conversation,
         message!.id,
         canned.body.id,
@@ -158,6 +167,9 @@ describe('tenant isolation across every documented route with an id', () => {
         'secret-connection-token-a',
         'secret.import.a@example.com',
         'Secret Rejected Row A',
+        'secret-hook-a.example.com',
+        'Secret Webhook A',
+        webhook.body.secret,
       ],
     };
   }
@@ -248,6 +260,10 @@ describe('tenant isolation across every documented route with an id', () => {
     const connections = await t.request('GET', '/api/v1/connections', { token: a.accessToken });
     expect(connections.body.items).toEqual([
       expect.objectContaining({ name: 'Secret Connection A', lastTestedAt: null }),
+    ]);
+    const webhooks = await t.request('GET', '/api/v1/webhooks', { token: a.accessToken });
+    expect(webhooks.body.items).toEqual([
+      expect.objectContaining({ url: 'https://secret-hook-a.example.com/in', eventTypes: ['*'], active: true }),
     ]);
     const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });
     expect(bots.body.items).toEqual([

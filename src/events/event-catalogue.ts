@@ -134,6 +134,17 @@ export interface DomainEvents {
     expiresAt: string;
   };
   /**
+   * A webhook subscription kept failing (`consecutiveFailures` dead letters in a row) and was
+   * deactivated; the notifications module tells the organization's admins.
+   */
+  'webhook.subscription_disabled': {
+    subscriptionId: string;
+    url: string;
+    reason: string;
+    consecutiveFailures: number;
+    disabledAt: string;
+  };
+  /**
    * A user asked to reset their password; the notification emails `token` (secret). Not tied to
    * one organization: the envelope's `organizationId` is null.
    */
@@ -186,6 +197,7 @@ export const eventCatalogue = {
   'message.created': { secret: [], tenant: true },
   'chatbot.published': { secret: [], tenant: true },
   'invitation.created': { secret: ['token'], tenant: true },
+  'webhook.subscription_disabled': { secret: [], tenant: true },
   'auth.password_reset_requested': { secret: ['token'], tenant: false },
 } as const satisfies { readonly [T in EventType]: EventDescription<T> };
 

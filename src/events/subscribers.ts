@@ -1,5 +1,5 @@
 import type { EventJob, JobName, JobPayload, QueueName } from '@/queue/queue.registry';
-import { type EventType, eventTypes } from './event-catalogue';
+import { eventCatalogue, type EventType, eventTypes } from './event-catalogue';
 
 /** The jobs of queue `Q` whose payload is an `EventJob`. */
 type EventJobName<Q extends QueueName> = {
@@ -29,6 +29,13 @@ export const eventSubscribers = [
   // (`parley_messages_total`, src/chat/message-metrics.ts), not by a job per chat bubble.
   { name: 'metrics', events: eventTypes.filter((type) => type !== 'message.created'), queue: 'events', job: 'record' },
   { name: 'chat-assignment', events: ['conversation.bot_handoff'], queue: 'chat', job: 'assign-handoff' },
+  // Outbound webhooks: every organization event (user-level ones, `tenant: false`, are not webhook-able).
+  {
+    name: 'webhooks',
+    events: eventTypes.filter((type) => eventCatalogue[type].tenant),
+    queue: 'webhooks',
+    job: 'fanout',
+  },
 ] as const satisfies readonly EventSubscriber[];
 
 export const subscribersOf = (type: EventType): readonly EventSubscriber[] =>

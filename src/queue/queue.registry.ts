@@ -64,6 +64,13 @@ export interface QueueJobs {
     /** Validate, stage and merge one uploaded CSV file (job id = import id; resumes or restarts on retry). */
     import: { organizationId: string; importId: string };
   };
+  /** Outbound webhooks (src/integrations/webhooks). */
+  webhooks: {
+    /** Subscriber `webhooks`: one delivery per matching subscription of the event's organization. */
+    fanout: EventJob;
+    /** One HTTP delivery (job id = delivery id); retried with the webhook backoff. */
+    deliver: { organizationId: string; deliveryId: string };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -88,6 +95,7 @@ export const queueRegistry = {
   mail: ['send'],
   events: ['record'],
   imports: ['import'],
+  webhooks: ['fanout', 'deliver'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];

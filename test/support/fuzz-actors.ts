@@ -107,6 +107,13 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   expectStatus('connection', connection, 201);
   const contactImport = await uploadImport(t, admin.accessToken, 'email,name\nfuzz.import@example.com,Fuzz Import\n');
   expectStatus('contact import', contactImport, 202);
+  const webhook = await t.request('POST', '/api/v1/webhooks', {
+    ...as,
+    body: { url: 'https://fuzz-hooks.example.com/in', eventTypes: ['chatbot.published'] },
+  });
+  expectStatus('webhook', webhook, 201);
+  const webhookDelivery = await t.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, as);
+  expectStatus('webhook delivery', webhookDelivery, 202);
 
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
@@ -170,6 +177,10 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return attribute.body.id;
       case 'imports':
         return contactImport.body.id;
+      case 'webhooks':
+        return webhook.body.id;
+      case 'deliveries':
+        return webhookDelivery.body.id;
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }

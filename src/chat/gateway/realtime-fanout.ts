@@ -133,6 +133,7 @@ export class RealtimeFanout implements OnModuleInit, OnModuleDestroy {
         case 'result.updated':
         case 'chatbot.published':
         case 'invitation.created':
+        case 'webhook.subscription_disabled':
         case 'auth.password_reset_requested':
           break; // not for sockets
       }

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { pipeline, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
@@ -15,6 +14,9 @@ import {
   OutboundAddressGuard,
   type ResolvedAddress,
 } from '@/common/outbound/outbound-address';
+import { parseRetryAfter, pinnedLookup } from '@/common/outbound/outbound-http';
+
+export { parseRetryAfter };
 
 /**
  * `data` of an HTTP effect outcome, for a response of any status. The engine reads response
@@ -313,18 +315,7 @@ export class HttpEffectRunner implements OnModuleDestroy {
 
   private send(request: PreparedRequest, addresses: ResolvedAddress[], signal: AbortSignal) {
     // Connect to the addresses that were checked, never to a fresh DNS answer.
-    const lookup: LookupFunction = (_hostname, options, callback) => {
-      if (options.all) {
-        callback(
-          null,
-          addresses.map((a) => ({ address: a.address, family: a.family })),
-        );
-        return;
-      }
-      const pick = addresses.find((a) => !options.family || a.family === options.family) ?? addresses[0];
-      if (!pick) callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), '', 4);
-      else callback(null, pick.address, pick.family);
-    };
+    const lookup = pinnedLookup(addresses);
     const secure = request.url.protocol === 'https:';
     const headers: Record<string, string> = { ...request.headers };
     if (request.body !== undefined || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method)) {
@@ -472,13 +463,4 @@ function parseBody(body: Buffer, contentType: string | undefined): unknown {
     }
   }
   return text;
-}
-
-/** `Retry-After` in milliseconds: delay-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

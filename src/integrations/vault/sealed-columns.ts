@@ -1,3 +1,5 @@
+import { webhookSealedColumns } from '@/integrations/webhooks/sealed-columns';
+
 /**
  * A column of sealed values (`SecretsVault.seal`): `aad` names the row's id column, whose value was
  * bound into each seal (so a value copied onto another row does not open) and identifies the row.
@@ -12,7 +14,10 @@ export interface SealedColumn {
  * Every sealed column of Parley, re-sealed by `npm run secrets:rotate`. A module that stores a
  * sealed value adds one line here.
  */
-export const sealedColumns: readonly SealedColumn[] = [{ table: 'connections', column: 'secrets_sealed', aad: 'id' }];
+export const sealedColumns: readonly SealedColumn[] = [
+  { table: 'connections', column: 'secrets_sealed', aad: 'id' },
+  ...webhookSealedColumns,
+];
 
 /** DI token of the registry (`readonly SealedColumn[]`). */
 export const SEALED_COLUMNS = Symbol('SEALED_COLUMNS');
