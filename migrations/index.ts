@@ -8,6 +8,7 @@ import { OutboxEvents1796155800000 } from './1796155800000-OutboxEvents';
 import { LiveChat1796160000000 } from './1796160000000-LiveChat';
 import { LiveChatInbox1796160100000 } from './1796160100000-LiveChatInbox';
 import { HotTurnUpdates1796160200000 } from './1796160200000-HotTurnUpdates';
+import { WhatsAppChannel1796170300000 } from './1796170300000-WhatsAppChannel';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -25,4 +26,5 @@ export const migrations: MixedList<Function> = [
   LiveChat1796160000000,
   LiveChatInbox1796160100000,
   HotTurnUpdates1796160200000,
+  WhatsAppChannel1796170300000,
 ];

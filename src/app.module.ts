@@ -9,6 +9,7 @@ import { CommonModule } from '@/common/common.module';
 import { EventsModule } from '@/events/events.module';
 import { DatabaseModule } from '@/database/database.module';
 import { HealthModule } from '@/health/health.module';
+import { WhatsAppModule } from '@/integrations/whatsapp/whatsapp.module';
 import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
@@ -49,6 +50,7 @@ export class AppModule {
         chat,
         ...(config.role.api ? [ChatGatewayModule.register({ auth, executions, chat })] : []),
         WidgetModule,
+        WhatsAppModule.register(config, executions),
         ...extraModules,
       ],
     };

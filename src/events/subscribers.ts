@@ -29,6 +29,8 @@ export const eventSubscribers = [
   // (`parley_messages_total`, src/chat/message-metrics.ts), not by a job per chat bubble.
   { name: 'metrics', events: eventTypes.filter((type) => type !== 'message.created'), queue: 'events', job: 'record' },
   { name: 'chat-assignment', events: ['conversation.bot_handoff'], queue: 'chat', job: 'assign-handoff' },
+  // Agents' messages of WhatsApp conversations go out through the Graph API (filtered in the job).
+  { name: 'whatsapp-agent-messages', events: ['message.created'], queue: 'whatsapp', job: 'agent-message' },
 ] as const satisfies readonly EventSubscriber[];
 
 export const subscribersOf = (type: EventType): readonly EventSubscriber[] =>

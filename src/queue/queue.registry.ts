@@ -1,4 +1,5 @@
 import type { AnyDomainEvent } from '@/events/event-catalogue';
+import type { InboundMessage, InboundStatus, OutboundItem } from '@/integrations/whatsapp/whatsapp-messages';
 
 /**
  * Every payload says whose work it is: `organizationId` is the organization of tenant work (a
@@ -48,6 +49,21 @@ export interface QueueJobs {
     /** Reopen every due snooze (a repeating job; catches up missed delayed jobs). Platform-wide. */
     'reopen-snoozed': { organizationId: null };
   };
+  /** WhatsApp Cloud API channels (src/integrations/whatsapp). */
+  whatsapp: {
+    /** One message or status of a webhook notification (job id from Meta's id: a duplicate is one job). */
+    inbound:
+      | { organizationId: string; channelId: string; kind: 'message'; message: InboundMessage }
+      | { organizationId: string; channelId: string; kind: 'status'; status: InboundStatus };
+    /** WhatsApp messages of one bot turn, sent in order, each once (retried with backoff on 429/5xx). */
+    send: { organizationId: string; conversationId: string; items: OutboundItem[] };
+    /** Subscriber `whatsapp-agent-messages`: an agent's message in a WhatsApp conversation goes out. */
+    'agent-message': EventJob;
+    /** Pull the business account's message templates from the Graph API. */
+    'sync-templates': { organizationId: string; channelId: string };
+    /** Read the number's verified name and quality rating from the Graph API. */
+    'refresh-number': { organizationId: string; channelId: string };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -69,6 +85,7 @@ export const queueRegistry = {
   system: ['ping'],
   executions: ['idle', 'prune-sessions'],
   chat: ['assign-handoff', 'unsnooze', 'reopen-snoozed'],
+  whatsapp: ['inbound', 'send', 'agent-message', 'sync-templates', 'refresh-number'],
   events: ['record'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
