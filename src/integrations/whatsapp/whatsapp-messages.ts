@@ -262,7 +262,10 @@ export function interactiveOf(input: Awaiting, body: string): GraphMessage | und
   }
   if (choices.length === 0) return undefined;
   const fitsButtons =
-    choices.length <= LIMITS.buttons && choices.every((c) => !c.description && c.id.length <= LIMITS.buttonId);
+    choices.length <= LIMITS.buttons &&
+    choices.every((c) => !c.description && c.id.length <= LIMITS.buttonId) &&
+    // Meta refuses two buttons with the same title: titles that collide once cut go to a list.
+    new Set(choices.map((c) => clip(c.title, LIMITS.buttonTitle))).size === choices.length;
   if (fitsButtons) {
     return {
       type: 'interactive',
