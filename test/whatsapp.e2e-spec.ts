@@ -17,13 +17,17 @@ const ACCESS_TOKEN = 'EAAG-test-access-token';
 const APP_SECRET = 'test-app-secret-0123456789';
 const VERIFY_TOKEN = 'verify-me-please';
 
-/** Greets, asks for a topic with two buttons, then asks for details (text) and hands over to a human. */
+/**
+ * Greets, asks for a topic with two buttons, then asks for details (text) and hands over to a human;
+ * after a hand-back, asks for a rating among four choices (a list) and says goodbye.
+ */
 const supportFlow = {
   schemaVersion: 1,
   events: [{ id: 'start', type: 'start' }],
   variables: [
     { id: 'v-topic', name: 'topic' },
     { id: 'v-details', name: 'details' },
+    { id: 'v-rating', name: 'rating' },
   ],
   groups: [
     {
@@ -51,7 +55,22 @@ const supportFlow = {
     },
     {
       id: 'g-human',
-      blocks: [{ id: 'handoff', type: 'handoff', options: { message: 'Connecting you to a human…' } }],
+      blocks: [
+        { id: 'handoff', type: 'handoff', options: { message: 'Connecting you to a human…' } },
+        { id: 'back', type: 'text', options: { text: 'Back with the bot. How did we do?' } },
+        {
+          id: 'rating',
+          type: 'choiceInput',
+          options: { variableId: 'v-rating' },
+          items: [
+            { id: 'great', label: 'Great' },
+            { id: 'good', label: 'Good' },
+            { id: 'okay', label: 'Okay' },
+            { id: 'bad', label: 'Bad' },
+          ],
+        },
+        { id: 'bye', type: 'text', options: { text: 'Bye! ({{rating}})' } },
+      ],
     },
   ],
   edges: [
@@ -382,28 +401,106 @@ describe('WhatsApp Cloud API channel', () => {
       expect(graph.requests.some((r) => r.body?.text?.body === 'private note')).toBe(false);
     });
 
-    it('outside the 24-hour window an agent message fails with whatsapp.window_closed and nothing is sent', async () => {
+    it('outside the 24-hour window an agent REST message is refused with 422 whatsapp.window_closed', async () => {
       await t.sql(
         "UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '25 hours' WHERE conversation_id = $1",
         [conversationId],
       );
-      const reply = await t.request('POST', `/api/v1/conversations/${conversationId}/messages`, {
+      const before = graph.requests.length;
+      const late = await t.request('POST', `/api/v1/conversations/${conversationId}/messages`, {
         ...as(agent),
         body: { clientMessageId: 'agent-late', text: 'Sorry for the wait' },
       });
-      expect(reply.status).toBe(201);
-      const failed = await eventually(async () => {
-        const [m] = await t.sql<{ status: string; content: any }>(
-          'SELECT status, content FROM conversation_messages WHERE id = $1',
-          [reply.body.id],
-        );
-        return m?.status === 'failed' ? m : undefined;
+      expect([late.status, late.body.code]).toEqual([422, 'whatsapp.window_closed']);
+      // A resend of a message stored while the window was open is still answered (idempotent).
+      const resend = await t.request('POST', `/api/v1/conversations/${conversationId}/messages`, {
+        ...as(agent),
+        body: { clientMessageId: 'agent-1', text: 'Hi, I am Ada. Let me check.' },
       });
-      expect(failed.content.deliveryError).toMatchObject({ code: 'whatsapp.window_closed' });
-      expect(graph.sent.some((m) => m.text?.body === 'Sorry for the wait')).toBe(false);
-      const view = await t.request('GET', `/api/v1/conversations/${conversationId}/messages`, as(agent));
-      expect(view.body.items.find((m: { id: string }) => m.id === reply.body.id)).toMatchObject({ status: 'failed' });
+      expect(resend.status).toBe(200);
+      // Notes are not WhatsApp messages.
+      const note = await t.request('POST', `/api/v1/conversations/${conversationId}/messages`, {
+        ...as(agent),
+        body: { clientMessageId: 'note-late', text: 'call them instead', private: true },
+      });
+      expect(note.status).toBe(201);
+      expect(graph.requests.slice(before).filter((r) => r.path.endsWith('/messages'))).toEqual([]);
     });
+
+    it("a hand-back runs the bot again and its turn goes out as a list (4 choices); the user's new message reopens the window", async () => {
+      await post(textNotification(phoneNumberId, user, 'Still there?'));
+      await eventually(async () =>
+        (await messagesOf(conversationId)).some((m) => m.text === 'Still there?') ? true : undefined,
+      );
+      const back = await t.request('POST', `/api/v1/conversations/${conversationId}/handback`, {
+        ...as(agent),
+        body: {},
+      });
+      expect(back.status).toBe(200);
+      const list = await eventually(async () =>
+        sentTo(user.waId).find((m) => m.type === 'interactive' && m.interactive.type === 'list'),
+      );
+      expect(list.interactive).toEqual({
+        type: 'list',
+        body: { text: 'Back with the bot. How did we do?' },
+        action: {
+          button: 'Choose',
+          sections: [
+            {
+              rows: [
+                { id: 'great', title: 'Great' },
+                { id: 'good', title: 'Good' },
+                { id: 'okay', title: 'Okay' },
+                { id: 'bad', title: 'Bad' },
+              ],
+            },
+          ],
+        },
+      });
+      await post(interactiveNotification(phoneNumberId, user, { kind: 'list_reply', id: 'good', title: 'Good' }));
+      const bye = await eventually(async () => sentTo(user.waId).find((m) => m.text?.body === 'Bye! (Good)'));
+      expect(bye).toBeDefined();
+    });
+  });
+
+  it('outside the window, a bot turn after a hand-back fails with whatsapp.window_closed stored on its messages', async () => {
+    const user = newUser();
+    await post(textNotification(phoneNumberId, user, 'Hi'));
+    await eventually(async () => (sentTo(user.waId).length >= 2 ? true : undefined));
+    await post(interactiveNotification(phoneNumberId, user, { kind: 'button_reply', id: 'sales', title: 'Sales' }));
+    await eventually(async () => (sentTo(user.waId).length >= 3 ? true : undefined));
+    await post(textNotification(phoneNumberId, user, 'Prices please'));
+    const conversationId = (await conversationOf(user.waId))!;
+    await eventually(async () => {
+      const [c] = await t.sql<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [conversationId]);
+      return c?.status === 'open' ? true : undefined;
+    });
+    await eventually(async () => sentTo(user.waId).find((m) => m.text?.body === 'Connecting you to a human…'));
+    const sentBefore = sentTo(user.waId).length;
+    await t.sql(
+      "UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '25 hours' WHERE conversation_id = $1",
+      [conversationId],
+    );
+    expect(
+      (await t.request('POST', `/api/v1/conversations/${conversationId}/handback`, { ...as(agent), body: {} })).status,
+    ).toBe(200);
+    const failed = await eventually(async () => {
+      const [m] = await t.sql<{ status: string; content: any }>(
+        `SELECT status, content FROM conversation_messages
+          WHERE conversation_id = $1 AND sender_type = 'bot' AND text = 'Back with the bot. How did we do?'`,
+        [conversationId],
+      );
+      return m?.status === 'failed' ? m : undefined;
+    });
+    expect(failed.content.deliveryError).toMatchObject({ code: 'whatsapp.window_closed' });
+    const view = await t.request('GET', `/api/v1/conversations/${conversationId}/messages`, as(agent));
+    expect(view.body.items.find((m: { text: string }) => m.text === 'Back with the bot. How did we do?')).toMatchObject(
+      {
+        status: 'failed',
+        content: { deliveryError: { code: 'whatsapp.window_closed' } },
+      },
+    );
+    expect(sentTo(user.waId)).toHaveLength(sentBefore);
   });
 
   it('processes a duplicate notification once, sent twice and concurrently', async () => {

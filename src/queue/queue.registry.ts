@@ -59,6 +59,8 @@ export interface QueueJobs {
     send: { organizationId: string; conversationId: string; items: OutboundItem[] };
     /** Subscriber `whatsapp-agent-messages`: an agent's message in a WhatsApp conversation goes out. */
     'agent-message': EventJob;
+    /** Subscriber `whatsapp-hand-backs`: after an agent hands back, the bot's turn goes out. */
+    'bot-turn': EventJob;
     /** Pull the business account's message templates from the Graph API. */
     'sync-templates': { organizationId: string; channelId: string };
     /** Read the number's verified name and quality rating from the Graph API. */
@@ -85,7 +87,7 @@ export const queueRegistry = {
   system: ['ping'],
   executions: ['idle', 'prune-sessions'],
   chat: ['assign-handoff', 'unsnooze', 'reopen-snoozed'],
-  whatsapp: ['inbound', 'send', 'agent-message', 'sync-templates', 'refresh-number'],
+  whatsapp: ['inbound', 'send', 'agent-message', 'bot-turn', 'sync-templates', 'refresh-number'],
   events: ['record'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 

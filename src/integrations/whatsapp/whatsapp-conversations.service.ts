@@ -126,6 +126,23 @@ export class WhatsAppConversationsService {
   }
 
   /**
+   * After a hand-back (an agent's status change of a conversation a human had): the bot's latest
+   * turn goes out (messages already sent are skipped, so other status changes send nothing new).
+   */
+  async afterStatusChange(event: AnyDomainEvent, lastAttempt: boolean): Promise<string> {
+    if (event.type !== 'conversation.status_changed' || event.organizationId === null) return 'skipped';
+    if (event.data.byUserId === null || event.data.previousStatus !== 'open') return 'skipped';
+    const organizationId = event.organizationId as OrganizationId;
+    const { conversationId } = event.data;
+    if (!(await this.repo.targetOf(organizationId, conversationId))) return 'not_whatsapp';
+    const latest = await this.repo.latestBotTurn(organizationId, conversationId);
+    if (!latest) return 'no_session';
+    const items = outboundOfTurn(latest.messages, latest.awaiting, `turn-${latest.turn}`);
+    await this.send(organizationId, conversationId, items, lastAttempt);
+    return 'sent';
+  }
+
+  /**
    * Sends the items in order, each once (an item already sent or failed is skipped on a retry).
    * Outside the 24-hour window an item fails with `whatsapp.window_closed` without a call. A 429,
    * a 5xx or a network error throws (the job is retried) unless `lastAttempt`; other refusals fail

@@ -2,6 +2,8 @@ import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { ChatMessage } from '@/executions/chat-view';
+import type { Awaiting } from '@/executions/engine/engine-types';
 import { newId } from '@/database/base.entity';
 import { WhatsAppChannelEntity } from './entities/whatsapp-channel.entity';
 import { WhatsAppTemplateEntity } from './entities/whatsapp-template.entity';
@@ -229,6 +231,29 @@ export class WhatsAppRepository {
       [organizationId, conversationId],
     );
     return row ? { channelId: row.channel_id, waId: row.wa_id, lastInboundAt: row.last_inbound_at } : undefined;
+  }
+
+  /** The bot session's latest turn in a conversation: its bot messages and what it awaits (when active). */
+  async latestBotTurn(
+    organizationId: OrganizationId,
+    conversationId: string,
+  ): Promise<{ turn: number; messages: ChatMessage[]; awaiting: Awaiting | null } | undefined> {
+    const [session] = await this.dataSource.query<{ turn: number; status: string; awaiting: Awaiting | null }[]>(
+      `SELECT s.turn, s.status, s.awaiting FROM conversations c JOIN chat_sessions s ON s.id = c.session_id
+        WHERE c.organization_id = $1 AND c.id = $2`,
+      [organizationId, conversationId],
+    );
+    if (!session) return undefined;
+    const rows = await this.dataSource.query<{ id: string; content: Record<string, unknown> }[]>(
+      `SELECT id, content FROM conversation_messages
+        WHERE organization_id = $1 AND conversation_id = $2 AND sender_type = 'bot' AND turn = $3 ORDER BY seq`,
+      [organizationId, conversationId, session.turn],
+    );
+    return {
+      turn: session.turn,
+      messages: rows.map((r) => ({ ...r.content, id: r.id }) as ChatMessage),
+      awaiting: session.status === 'active' ? session.awaiting : null,
+    };
   }
 
   // ------------------------------------------------------------------------------ outbound

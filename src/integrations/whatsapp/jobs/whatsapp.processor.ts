@@ -44,6 +44,9 @@ export class WhatsAppProcessor extends TypedWorkerHost<'whatsapp'> {
     'agent-message': async (job: TypedJob<'whatsapp', 'agent-message'>) => ({
       outcome: await this.conversations.agentMessage(job.data.event, isLastAttempt(job)),
     }),
+    'bot-turn': async (job: TypedJob<'whatsapp', 'bot-turn'>) => ({
+      outcome: await this.conversations.afterStatusChange(job.data.event, isLastAttempt(job)),
+    }),
     'sync-templates': async (job: TypedJob<'whatsapp', 'sync-templates'>) => {
       const count = await this.channels.syncTemplates(asOrganizationId(job.data.organizationId), job.data.channelId);
       this.logger.log(`WhatsApp channel ${job.data.channelId}: ${count} templates synced`);
