@@ -13,7 +13,17 @@ const classValidatorIsOptional = {
 };
 
 /** Feature modules under src/ whose repositories and entities are private to them. */
-const featureModules = ['auth', 'chatbots', 'executions', 'users', 'events', 'queue', 'health', 'metrics', 'integrations'];
+const featureModules = [
+  'auth',
+  'chatbots',
+  'executions',
+  'users',
+  'events',
+  'queue',
+  'health',
+  'metrics',
+  'integrations',
+];
 
 /** Patterns (alias and relative) for another module's repositories and entities. */
 const privatePartsOf = (other) => ({

@@ -103,6 +103,9 @@ describe('WhatsApp Cloud API channel', () => {
       'SELECT id, sender_type, text, status, content FROM conversation_messages WHERE conversation_id = $1 ORDER BY seq',
       [conversationId],
     );
+  /** `eventually` for a check of what the stand-in recorded (no I/O). */
+  const stub = <T>(check: () => T | undefined, timeoutMs?: number) =>
+    eventually(() => Promise.resolve(check()), timeoutMs);
   /** Waits until the whatsapp queue's job `jobId` has completed. */
   const completed = (jobId: string) =>
     eventually(async () => {
@@ -280,7 +283,7 @@ describe('WhatsApp Cloud API channel', () => {
     it("starts a bot session from an inbound text: the greeting and the buttons reach the Graph API in Meta's format", async () => {
       const res = await post(textNotification(phoneNumberId, user, 'Hi there'));
       expect([res.status, res.body]).toEqual([200, { accepted: 1 }]);
-      const sent = await eventually(async () => (sentTo(user.waId).length >= 2 ? sentTo(user.waId) : undefined));
+      const sent = await stub(() => (sentTo(user.waId).length >= 2 ? sentTo(user.waId) : undefined));
       expect(sent).toEqual([
         {
           messaging_product: 'whatsapp',
@@ -333,7 +336,7 @@ describe('WhatsApp Cloud API channel', () => {
           title: 'Technical support p…',
         }),
       );
-      const sent = await eventually(async () => (sentTo(user.waId).length >= 3 ? sentTo(user.waId) : undefined));
+      const sent = await stub(() => (sentTo(user.waId).length >= 3 ? sentTo(user.waId) : undefined));
       expect(sent[2]).toMatchObject({
         type: 'text',
         text: { body: 'You picked Technical support please. Tell us more.' },
@@ -371,7 +374,7 @@ describe('WhatsApp Cloud API channel', () => {
         return c?.status === 'open' ? true : undefined;
       });
       // The handoff block's message goes out like the bot's.
-      await eventually(async () => sentTo(user.waId).find((m) => m.text?.body === 'Connecting you to a human…'));
+      await stub(() => sentTo(user.waId).find((m) => m.text?.body === 'Connecting you to a human…'));
       const before = sentTo(user.waId).length;
       await post(textNotification(phoneNumberId, user, 'Anyone there?'));
       await eventually(async () =>
@@ -382,9 +385,7 @@ describe('WhatsApp Cloud API channel', () => {
         body: { clientMessageId: 'agent-1', text: 'Hi, I am Ada. Let me check.' },
       });
       expect(reply.status).toBe(201);
-      const sent = await eventually(async () =>
-        sentTo(user.waId).find((m) => m.text?.body === 'Hi, I am Ada. Let me check.'),
-      );
+      const sent = await stub(() => sentTo(user.waId).find((m) => m.text?.body === 'Hi, I am Ada. Let me check.'));
       expect(sent).toMatchObject({ type: 'text', to: user.waId });
       // The user's messages while a human owns the conversation got no bot answer.
       expect(
@@ -437,7 +438,7 @@ describe('WhatsApp Cloud API channel', () => {
         body: {},
       });
       expect(back.status).toBe(200);
-      const list = await eventually(async () =>
+      const list = await stub(() =>
         sentTo(user.waId).find((m) => m.type === 'interactive' && m.interactive.type === 'list'),
       );
       expect(list.interactive).toEqual({
@@ -458,7 +459,7 @@ describe('WhatsApp Cloud API channel', () => {
         },
       });
       await post(interactiveNotification(phoneNumberId, user, { kind: 'list_reply', id: 'good', title: 'Good' }));
-      const bye = await eventually(async () => sentTo(user.waId).find((m) => m.text?.body === 'Bye! (Good)'));
+      const bye = await stub(() => sentTo(user.waId).find((m) => m.text?.body === 'Bye! (Good)'));
       expect(bye).toBeDefined();
     });
   });
@@ -466,16 +467,16 @@ describe('WhatsApp Cloud API channel', () => {
   it('outside the window, a bot turn after a hand-back fails with whatsapp.window_closed stored on its messages', async () => {
     const user = newUser();
     await post(textNotification(phoneNumberId, user, 'Hi'));
-    await eventually(async () => (sentTo(user.waId).length >= 2 ? true : undefined));
+    await stub(() => (sentTo(user.waId).length >= 2 ? true : undefined));
     await post(interactiveNotification(phoneNumberId, user, { kind: 'button_reply', id: 'sales', title: 'Sales' }));
-    await eventually(async () => (sentTo(user.waId).length >= 3 ? true : undefined));
+    await stub(() => (sentTo(user.waId).length >= 3 ? true : undefined));
     await post(textNotification(phoneNumberId, user, 'Prices please'));
     const conversationId = (await conversationOf(user.waId))!;
     await eventually(async () => {
       const [c] = await t.sql<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [conversationId]);
       return c?.status === 'open' ? true : undefined;
     });
-    await eventually(async () => sentTo(user.waId).find((m) => m.text?.body === 'Connecting you to a human…'));
+    await stub(() => sentTo(user.waId).find((m) => m.text?.body === 'Connecting you to a human…'));
     const sentBefore = sentTo(user.waId).length;
     await t.sql(
       "UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '25 hours' WHERE conversation_id = $1",
@@ -510,7 +511,7 @@ describe('WhatsApp Cloud API channel', () => {
     const answers = await Promise.all([post(payload), post(payload), post(payload)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     await completed(`in-${channelId}-${wamid}`);
-    await eventually(async () => (sentTo(user.waId).length >= 2 ? true : undefined));
+    await stub(() => (sentTo(user.waId).length >= 2 ? true : undefined));
     expect((await post(payload)).status).toBe(200);
     // Even when the queue no longer knows the job (removed after completion), the stored id stops it.
     await (await t.app.get<Queue>(getQueueToken('whatsapp')).getJob(`in-${channelId}-${wamid}`))!.remove();
@@ -532,7 +533,7 @@ describe('WhatsApp Cloud API channel', () => {
     const user = newUser();
     graph.failNext({ status: 500 });
     await post(textNotification(phoneNumberId, user, 'Hi'));
-    const sent = await eventually(async () => (sentTo(user.waId).length >= 2 ? sentTo(user.waId) : undefined), 15_000);
+    const sent = await stub(() => (sentTo(user.waId).length >= 2 ? sentTo(user.waId) : undefined), 15_000);
     expect(sent.map((m) => m.type)).toEqual(['text', 'interactive']);
     const attempts = graph.requests.filter((r) => r.body?.to === user.waId);
     expect(attempts).toHaveLength(3);
@@ -553,7 +554,7 @@ describe('WhatsApp Cloud API channel', () => {
     });
     expect(failed.error_code).toBe('whatsapp.reengagement_required');
     // The next message of the turn still went out.
-    await eventually(async () => (sentTo(user.waId).length >= 1 ? true : undefined));
+    await stub(() => (sentTo(user.waId).length >= 1 ? true : undefined));
   });
 
   it('syncs templates from the Graph API (all pages) and lists them with filters', async () => {

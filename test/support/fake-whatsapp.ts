@@ -97,7 +97,8 @@ export class FakeWhatsApp {
         const parts = url.pathname.split('/').filter(Boolean);
         if (parts[0] !== this.version) return metaError(400, 2500, 'Unknown path components');
         if (req.method === 'POST' && parts.length === 3 && parts[2] === 'messages') {
-          const to = String((body as { to?: unknown })?.to ?? '');
+          const recipient = (body as { to?: unknown } | undefined)?.to;
+          const to = typeof recipient === 'string' ? recipient : '';
           return send(200, {
             messaging_product: 'whatsapp',
             contacts: [{ input: to, wa_id: to }],
@@ -120,8 +121,9 @@ export class FakeWhatsApp {
         return metaError(400, 100, 'Unsupported request');
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    const server = this.server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {

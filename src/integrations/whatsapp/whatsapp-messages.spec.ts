@@ -86,7 +86,7 @@ describe('interactiveOf (Meta limits)', () => {
   it('more than 10 choices, or several to pick, become a text listing them', () => {
     const many = interactiveOf(choiceInput(Array.from({ length: 11 }, (_, i) => `L${i}`)), 'Which?');
     expect(many).toMatchObject({ type: 'text', text: { body: expect.stringContaining('Which?\n\n• L0\n• L1') } });
-    const multiple = interactiveOf(choiceInput(['A', 'B'], { multiple: true } as Partial<Awaiting>), 'Pick');
+    const multiple = interactiveOf(choiceInput(['A', 'B'], { multiple: true }), 'Pick');
     expect(multiple).toMatchObject({ type: 'text', text: { body: 'Pick\n\n• A\n• B' } });
   });
 
