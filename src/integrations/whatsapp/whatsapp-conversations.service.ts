@@ -4,7 +4,13 @@ import { ContactsRepository } from '@/chat/contacts.repository';
 import { isUniqueViolation } from '@/database/postgres-errors';
 import type { AnyDomainEvent } from '@/events/event-catalogue';
 import type { ChatTurn } from '@/executions/chat-view';
-import { BotNotAvailable, SessionEnded, SessionExpired, SessionNotFound } from '@/executions/executions.exception';
+import {
+  BotNotAvailable,
+  InvalidReply,
+  SessionEnded,
+  SessionExpired,
+  SessionNotFound,
+} from '@/executions/executions.exception';
 import { SessionsService } from '@/executions/sessions.service';
 import { InjectTypedQueue, type TypedQueue } from '@/queue/typed-queue';
 import { WhatsAppChannelsService } from './whatsapp-channels.service';
@@ -59,6 +65,12 @@ export class WhatsAppConversationsService {
         turn = (await this.sessions.replyWithMessage(current.conversationId, message.wamid, reply)).turn;
         await this.repo.touchConversation(organizationId, current.conversationId, channelId, message.waId);
       } catch (error) {
+        // A reply the engine refuses outright (not a retry prompt): nothing to answer, never retried.
+        if (error instanceof InvalidReply) {
+          this.logger.warn(`WhatsApp message ${message.wamid} refused by the flow: ${error.message}`);
+          await this.repo.markProcessed(organizationId, inboundId);
+          return 'invalid';
+        }
         // Ended between the read and the turn: the message starts a new conversation.
         if (!(error instanceof SessionEnded || error instanceof SessionExpired || error instanceof SessionNotFound)) {
           throw error;
