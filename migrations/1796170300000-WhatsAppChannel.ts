@@ -127,7 +127,7 @@ export class WhatsAppChannel1796170300000 implements MigrationInterface {
                 CONSTRAINT "pk_whatsapp_outbound_messages" PRIMARY KEY ("id"),
                 CONSTRAINT "uq_whatsapp_outbound_messages_item" UNIQUE ("conversation_id", "item_key"),
                 CONSTRAINT "ck_whatsapp_outbound_messages_status"
-                    CHECK ("status" IN ('pending', 'sent', 'delivered', 'read', 'failed')),
+                    CHECK ("status" IN ('pending', 'sending', 'sent', 'delivered', 'read', 'failed')),
                 CONSTRAINT "fk_whatsapp_outbound_messages_organization" FOREIGN KEY ("organization_id")
                     REFERENCES "organizations"("id") ON DELETE CASCADE,
                 CONSTRAINT "fk_whatsapp_outbound_messages_channel" FOREIGN KEY ("channel_id")

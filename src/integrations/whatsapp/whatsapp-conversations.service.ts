@@ -155,7 +155,8 @@ export class WhatsAppConversationsService {
   }
 
   /**
-   * Sends the items in order, each once (an item already sent or failed is skipped on a retry).
+   * Sends the items in order, each once: an item is claimed first (one sender at a time), and one
+   * already sent or failed is skipped on a retry.
    * Outside the 24-hour window an item fails with `whatsapp.window_closed` without a call. A 429,
    * a 5xx or a network error throws (the job is retried) unless `lastAttempt`; other refusals fail
    * the item with Meta's reason.
@@ -170,10 +171,10 @@ export class WhatsAppConversationsService {
     if (!target) return;
     const { channel, accessToken } = await this.channels.open(organizationId, target.channelId);
     for (const item of items) {
-      const row = await this.repo.outboundItem(organizationId, channel.id, conversationId, item.key, item.messageId);
-      if (row.status !== 'pending') continue;
+      const id = await this.repo.claimItem(organizationId, channel.id, conversationId, item.key, item.messageId);
+      if (!id) continue;
       if (Date.now() - target.lastInboundAt.getTime() > SERVICE_WINDOW_MS) {
-        await this.repo.markFailed(organizationId, row.id, item.messageId, {
+        await this.repo.markFailed(organizationId, id, item.messageId, {
           code: 'whatsapp.window_closed',
           message: 'More than 24 hours since the contact last wrote: only a template message may be sent.',
         });
@@ -181,11 +182,13 @@ export class WhatsAppConversationsService {
       }
       try {
         const wamid = await this.graph.send(channel.phoneNumberId, accessToken, target.waId, item.message);
-        await this.repo.markSent(organizationId, row.id, wamid);
+        await this.repo.markSent(organizationId, id, wamid);
       } catch (error) {
-        if (!(error instanceof GraphError)) throw error;
-        if (error.retryable && !lastAttempt) throw error;
-        await this.repo.markFailed(organizationId, row.id, item.messageId, {
+        if (!(error instanceof GraphError) || (error.retryable && !lastAttempt)) {
+          await this.repo.release(organizationId, id);
+          throw error;
+        }
+        await this.repo.markFailed(organizationId, id, item.messageId, {
           code: error.retryable ? 'whatsapp.send_failed' : reasonOfGraphError(error.code),
           message: error.message,
         });

@@ -24,7 +24,10 @@ export interface OutboundTarget {
   readonly lastInboundAt: Date;
 }
 
-const RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+const RANK: Record<string, number> = { pending: 0, sending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+/** How long a claimed item is another sender's before it may be claimed again (a crashed send). */
+const CLAIM_LEASE = "interval '2 minutes'";
 
 @Injectable()
 export class WhatsAppRepository {
@@ -258,27 +261,44 @@ export class WhatsAppRepository {
 
   // ------------------------------------------------------------------------------ outbound
 
-  /** The outbound row of an item (made pending the first time); its status and Meta id. */
-  async outboundItem(
+  /**
+   * Claims an item for sending: its row id when this caller may send it now (made the first time;
+   * `sending` until marked), undefined when it was sent, failed, or is being sent by another job
+   * (a claim older than the lease is taken over: its sender crashed).
+   */
+  async claimItem(
     organizationId: OrganizationId,
     channelId: string,
     conversationId: string,
     key: string,
     messageId: string | null,
-  ): Promise<{ id: string; status: string; wamid: string | null }> {
+  ): Promise<string | undefined> {
     await this.dataSource.query(
       `INSERT INTO whatsapp_outbound_messages (id, organization_id, channel_id, conversation_id, item_key, message_id,
                                                status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'pending', now(), now()) ON CONFLICT (conversation_id, item_key) DO NOTHING`,
       [newId(), organizationId, channelId, conversationId, key, messageId],
     );
-    const [row] = await this.dataSource.query<{ id: string; status: string; wamid: string | null }[]>(
-      `SELECT id, status, wamid FROM whatsapp_outbound_messages
-        WHERE organization_id = $1 AND conversation_id = $2 AND item_key = $3`,
+    // A CTE so that the driver answers rows (a bare UPDATE answers [rows, count]).
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      `WITH claimed AS (
+         UPDATE whatsapp_outbound_messages SET status = 'sending', updated_at = now()
+          WHERE organization_id = $1 AND conversation_id = $2 AND item_key = $3
+            AND (status = 'pending' OR (status = 'sending' AND updated_at < now() - ${CLAIM_LEASE}))
+          RETURNING id)
+       SELECT id FROM claimed`,
       [organizationId, conversationId, key],
     );
-    if (!row) throw new Error('outbound row missing');
-    return row;
+    return row?.id;
+  }
+
+  /** Gives a claimed item back (a retryable failure: the job's next attempt sends it). */
+  async release(organizationId: OrganizationId, id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE whatsapp_outbound_messages SET status = 'pending', updated_at = now()
+        WHERE organization_id = $1 AND id = $2 AND status = 'sending'`,
+      [organizationId, id],
+    );
   }
 
   async markSent(organizationId: OrganizationId, id: string, wamid: string): Promise<void> {
