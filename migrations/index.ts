@@ -10,6 +10,7 @@ import { LiveChatInbox1796160100000 } from './1796160100000-LiveChatInbox';
 import { HotTurnUpdates1796160200000 } from './1796160200000-HotTurnUpdates';
 import { Webhooks1796170000000 } from './1796170000000-Webhooks';
 import { Connections1796170100000 } from './1796170100000-Connections';
+import { WhatsAppChannel1796170300000 } from './1796170300000-WhatsAppChannel';
 import { Contacts1796170400000 } from './1796170400000-Contacts';
 import { ContactImports1796170500000 } from './1796170500000-ContactImports';
 
@@ -31,6 +32,7 @@ export const migrations: MixedList<Function> = [
   HotTurnUpdates1796160200000,
   Webhooks1796170000000,
   Connections1796170100000,
+  WhatsAppChannel1796170300000,
   Contacts1796170400000,
   ContactImports1796170500000,
 ];

@@ -12,6 +12,7 @@ import { clientErrorHandler, frameworkErrorHandler } from './common/errors/frame
 import { setupOpenApi } from './common/openapi/swagger';
 import { packageVersion } from './common/package-info';
 import { noStoreHeaders } from './common/http/no-store.decorator';
+import { keepRawBodyHook } from './common/http/raw-body';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { staticSecurityHeaders } from './common/security-headers';
 import { inputHygieneHook } from './common/validation/input-hygiene';
@@ -104,6 +105,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     done();
   });
   fastify.addHook('preValidation', inputHygieneHook);
+  // Routes marked @KeepRawBody() (webhooks checking a signature) get the body's bytes too.
+  fastify.addHook('preParsing', keepRawBodyHook);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.headers(securityHeaders);
     void reply.header(REQUEST_ID_HEADER, request.id);

@@ -16,6 +16,7 @@ import { ConnectionsModule } from '@/integrations/connections/connections.module
 import { MailModule } from '@/integrations/mail/mail.module';
 import { VaultModule } from '@/integrations/vault/vault.module';
 import { WebhooksModule } from '@/integrations/webhooks/webhooks.module';
+import { WhatsAppModule } from '@/integrations/whatsapp/whatsapp.module';
 import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { QueueModule } from '@/queue/queue.module';
@@ -63,6 +64,7 @@ export class AppModule {
         ...(config.role.api ? [ChatGatewayModule.register({ auth, executions, chat })] : []),
         WidgetModule,
         WebhooksModule.register(config),
+        WhatsAppModule.register(config, executions),
         ...extraModules,
       ],
     };

@@ -8,6 +8,7 @@ import {
   ChatSettingsEntity,
   ConversationReadEntity,
 } from './entities/chat-settings.entity';
+import { ContactsRepository } from './contacts.repository';
 import { ConversationStore } from './conversation-store.service';
 import { MetricsModule } from '@/metrics/metrics.module';
 import { MessageMetrics } from './message-metrics';
@@ -30,7 +31,8 @@ import { PresenceService } from './presence.service';
       AgentCapacityEntity,
     ]),
   ],
-  providers: [MessagesRepository, ConversationStore, PresenceService, MessageMetrics],
-  exports: [ConversationStore, PresenceService],
+  providers: [MessagesRepository, ConversationStore, PresenceService, MessageMetrics, ContactsRepository],
+  // ContactsRepository: channel integrations match their users to contacts by phone.
+  exports: [ConversationStore, PresenceService, ContactsRepository],
 })
 export class ChatCoreModule {}

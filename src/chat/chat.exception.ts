@@ -114,3 +114,15 @@ export class InvalidCursor extends DomainException {
     });
   }
 }
+
+/** A WhatsApp contact last wrote more than 24 hours ago: Meta accepts only template messages. */
+export class WhatsAppWindowClosed extends DomainException {
+  constructor() {
+    super({
+      code: 'whatsapp.window_closed',
+      status: 422,
+      detail:
+        'The contact last wrote more than 24 hours ago: WhatsApp only delivers template messages outside that window.',
+    });
+  }
+}

@@ -11,7 +11,6 @@ import { ChatSettingsController } from './chat-settings.controller';
 import { ConversationChanges } from './conversation-changes';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsRepository } from './conversations.repository';
-import { ContactsRepository } from './contacts.repository';
 import { ConversationsService } from './conversations.service';
 import { ChatProcessor } from './jobs/chat.processor';
 import { SnoozeSchedule } from './jobs/snooze-schedule';
@@ -32,7 +31,6 @@ export class ChatModule {
       imports: [ChatCoreModule, executions],
       controllers: config.role.api ? [ConversationsController, CannedResponsesController, ChatSettingsController] : [],
       providers: [
-        ContactsRepository,
         MessagesRepository,
         ConversationsRepository,
         ConversationChanges,

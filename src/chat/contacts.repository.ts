@@ -88,4 +88,21 @@ export class ContactsRepository {
       throw error;
     }
   }
+
+  /**
+   * The organization's contact with this phone (E.164), made when there is none; its name filled
+   * when it had none. For channels whose users are known by phone (WhatsApp).
+   */
+  async upsertByPhone(organizationId: OrganizationId, phone: string, name: string | null): Promise<string> {
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      `INSERT INTO contacts (id, organization_id, name, phone, attributes, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, '{}', now(), now())
+       ON CONFLICT (organization_id, phone) WHERE phone IS NOT NULL
+       DO UPDATE SET name = COALESCE(contacts.name, EXCLUDED.name), updated_at = now()
+       RETURNING id`,
+      [newId(), organizationId, name?.slice(0, 200) ?? null, phone],
+    );
+    if (!row) throw new Error('contact upsert returned no row');
+    return row.id;
+  }
 }

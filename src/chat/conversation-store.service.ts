@@ -132,6 +132,19 @@ export class ConversationStore {
     }
   }
 
+  /** Whether a message of this sender type with this clientMessageId is stored (a resend). */
+  isStored(
+    organizationId: OrganizationId,
+    conversationId: string,
+    senderType: 'agent' | 'visitor',
+    clientMessageId: string,
+  ): Promise<boolean> {
+    return this.repo.transaction(
+      async (em) =>
+        (await this.repo.byClientMessageId(em, organizationId, conversationId, senderType, clientMessageId)) !== null,
+    );
+  }
+
   /** Agents' messages and activity lines the visitor was not shown yet, now marked as seen (see the repository). */
   takeUnseenByVisitor(organizationId: OrganizationId, conversationId: string): Promise<MessageView[]> {
     return this.repo.takeUnseenByVisitor(organizationId, conversationId);

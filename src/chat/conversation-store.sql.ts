@@ -123,17 +123,20 @@ const messageCtes = (param: string, events: boolean): string => `msgs AS (
 /**
  * Inserts a bot session's conversation (the session's id) and its first messages (seq 1…n), with
  * their `message.created` events unless `events` is false. Parameters: `$1` id, `$2` organization,
- * `$3` chatbot, `$4` channel, `$5` preview, `$6` messages (`messagesParam`), `$7` status, `$8` department.
+ * `$3` chatbot, `$4` channel, `$5` preview, `$6` messages (`messagesParam`), `$7` status, `$8` department,
+ * `$9` contact (or null).
  */
 export const INSERT_BOT_CONVERSATION = (events: boolean): string => `
   WITH conv AS (
     INSERT INTO conversations (id, organization_id, chatbot_id, session_id, channel, preview, status, last_seq,
-                               waiting_since, resolved_at, department_id, last_message_at, created_at, updated_at)
+                               waiting_since, resolved_at, department_id, last_message_at, created_at, updated_at,
+                               contact_id)
     SELECT $1::uuid, $2::uuid, $3::uuid, $1::uuid, $4::text, $5::boolean, $7::text, jsonb_array_length($6::jsonb),
            CASE WHEN $7::text = 'open' THEN now() END, CASE WHEN $7::text = 'resolved' THEN now() END,
            CASE WHEN $7::text = 'open'
                 THEN (SELECT d.id FROM departments d WHERE d.organization_id = $2::uuid AND d.id::text = $8::text) END,
-           now(), now(), now()
+           now(), now(), now(),
+           (SELECT ct.id FROM contacts ct WHERE ct.organization_id = $2::uuid AND ct.id = $9::uuid)
     RETURNING id, organization_id, 0 AS base),
   ${messageCtes('$6', events)}
   SELECT id FROM conv`;

@@ -116,11 +116,12 @@ export class ConversationsController {
     description:
       'Idempotent by `clientMessageId`: the first send answers 201, a resend 200 with the same message. ' +
       '`/shortCode` at the very start of the text (alone or before a space) is replaced by that canned response. ' +
-      'Messages need a conversation with humans (409 while the bot has it); notes go anywhere.',
+      'Messages need a conversation with humans (409 while the bot has it); notes go anywhere. ' +
+      'A WhatsApp conversation whose contact last wrote more than 24 hours ago refuses messages (422 `whatsapp.window_closed`).',
   })
   @ApiCreatedResponse({ type: MessageDto, description: 'Stored' })
   @ApiOkResponse({ type: MessageDto, description: 'Already stored (a resend)' })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 404, 409, 422)
   async send(
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,

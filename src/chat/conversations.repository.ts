@@ -158,6 +158,20 @@ export class ConversationsRepository {
     await em.getRepository(ConversationEntity).update({ organizationId, id }, patch);
   }
 
+  /**
+   * For a WhatsApp conversation: whether the contact wrote within the last 24 hours (Meta's
+   * customer-service window, outside which only templates may be sent). Reads the WhatsApp
+   * channel's table by name (`whatsapp_conversations.last_inbound_at`); true when it has no row.
+   */
+  async whatsAppWindowOpen(organizationId: OrganizationId, conversationId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ open: boolean }[]>(
+      `SELECT last_inbound_at > now() - interval '24 hours' AS open FROM whatsapp_conversations
+        WHERE organization_id = $1 AND conversation_id = $2`,
+      [organizationId, conversationId],
+    );
+    return row?.open ?? true;
+  }
+
   async userName(userId: string): Promise<string | null> {
     const [row] = await this.dataSource.query<{ name: string }[]>('SELECT name FROM users WHERE id = $1', [userId]);
     return row?.name ?? null;

@@ -17,6 +17,7 @@ import {
   InvalidCursor,
   InvalidSnooze,
   MessageNotFound,
+  WhatsAppWindowClosed,
 } from './chat.exception';
 import { type Change, ConversationChanges } from './conversation-changes';
 import { ConversationStore } from './conversation-store.service';
@@ -202,8 +203,18 @@ export class ConversationsService {
     input: { clientMessageId: string; text: string; private?: boolean },
   ): Promise<{ message: MessageView; duplicate: boolean }> {
     assertCanAct(actor);
-    await this.get(organizationId, actor, id);
+    const conversation = await this.get(organizationId, actor, id);
     const note = input.private === true;
+    // Said up front (the send job still checks, for a window that closes meanwhile). A resend of
+    // a stored message is answered as before.
+    if (
+      !note &&
+      conversation.channel === 'whatsapp' &&
+      !(await this.repo.whatsAppWindowOpen(organizationId, id)) &&
+      !(await this.store.isStored(organizationId, id, 'agent', input.clientMessageId))
+    ) {
+      throw new WhatsAppWindowClosed();
+    }
     const expanded = await this.canned.expand(organizationId, input.text);
     const name = actor.userId ? await this.repo.userName(actor.userId) : null;
     const appended = await this.store.append(

@@ -36,6 +36,10 @@ export const eventSubscribers = [
     queue: 'webhooks',
     job: 'fanout',
   },
+  // Agents' messages of WhatsApp conversations go out through the Graph API (filtered in the job).
+  { name: 'whatsapp-agent-messages', events: ['message.created'], queue: 'whatsapp', job: 'agent-message' },
+  // A hand-back runs the bot outside an inbound message: its turn goes out from here.
+  { name: 'whatsapp-hand-backs', events: ['conversation.status_changed'], queue: 'whatsapp', job: 'bot-turn' },
 ] as const satisfies readonly EventSubscriber[];
 
 export const subscribersOf = (type: EventType): readonly EventSubscriber[] =>

@@ -27,6 +27,9 @@ export function conversationTransition(before: SessionStatus | undefined, after:
 export interface TurnFacts {
   /** Set for the first turn (the session starts). */
   readonly started?: { readonly versionNumber: number | null; readonly origin: string | null };
+  /** A start: the conversation's channel (default `web`) and contact. */
+  readonly channel?: 'web' | 'whatsapp' | 'api';
+  readonly contactId?: string | null;
   /** The turn number once saved. */
   readonly turn: number;
   readonly status: SessionStatus;
@@ -95,7 +98,13 @@ function conversationEvents(session: SessionRef, outcome: TurnOutcome, facts: Tu
       domainEvent(
         'conversation.created',
         org,
-        { conversationId, channel: 'web', chatbotId: session.chatbotId, sessionId: session.id, contactId: null },
+        {
+          conversationId,
+          channel: facts.channel ?? 'web',
+          chatbotId: session.chatbotId,
+          sessionId: session.id,
+          contactId: facts.contactId ?? null,
+        },
         now,
       ),
     );

@@ -142,7 +142,11 @@ export class SessionsRepository {
   async insert(
     organizationId: OrganizationId,
     fields: Omit<Partial<ChatSessionEntity>, 'organizationId'> & { id: string; chatbotId: string; turn: number },
-    first: Pick<TurnWrite, 'messages' | 'log' | 'events' | 'transition' | 'department' | 'preview' | 'at'>,
+    first: Pick<TurnWrite, 'messages' | 'log' | 'events' | 'transition' | 'department' | 'preview' | 'at'> & {
+      /** The conversation's channel (`web` unless a channel integration starts the session) and contact. */
+      readonly channel?: 'web' | 'whatsapp' | 'api';
+      readonly contactId?: string | null;
+    },
   ): Promise<void> {
     const session = { ...fields, organizationId };
     await this.dataSource.transaction(async (em) => {
@@ -151,11 +155,12 @@ export class SessionsRepository {
         session.id,
         organizationId,
         session.chatbotId,
-        'web',
+        first.channel ?? 'web',
         first.preview,
         messagesParam(session.id, first.messages, session.turn, first.at),
         first.transition === 'open' ? 'open' : first.transition === 'resolved' ? 'resolved' : 'pending',
         first.department,
+        first.contactId ?? null,
       ]);
       if (first.log.length > 0) {
         await em.query(

@@ -99,6 +99,28 @@ export interface StartOptions {
   origin?: string;
 }
 
+/** A session started server-side by a channel integration (WhatsApp) for one of its contacts. */
+export interface ChannelStart {
+  readonly organizationId: OrganizationId;
+  readonly chatbotId: string;
+  readonly channel: 'whatsapp' | 'api';
+  /** The conversation's contact (already matched or made by phone). */
+  readonly contactId: string | null;
+  /** The session's (and conversation's) id, chosen by the caller so that a retried start is refused, not doubled. */
+  readonly sessionId: string;
+  /** The contact's message that opened the conversation: stored before the bot's first messages. */
+  readonly first?: { readonly reply: ReplyPayload; readonly clientMessageId: string };
+  readonly variables?: Record<string, unknown>;
+}
+
+/** Extras of a session start beyond the web chat's. */
+interface BeginExtras {
+  readonly sessionId?: string;
+  readonly channel?: 'web' | 'whatsapp' | 'api';
+  readonly contactId?: string | null;
+  readonly first?: { readonly reply: ReplyPayload; readonly clientMessageId: string };
+}
+
 /**
  * Chat sessions: start, continue, resume. The turns of a session run one after the other in the
  * order they arrive (`SessionTurnQueue`, per process). A turn reads the session row (with the
@@ -164,6 +186,39 @@ export class SessionsService {
     return started;
   }
 
+  /**
+   * A channel integration (WhatsApp) starts a session of the organization's published bot for a
+   * contact: the conversation gets the channel and the contact; the contact's first message is
+   * stored before the bot's answer. No origin or visitor checks: the caller verified the sender.
+   */
+  async startForChannel(start: ChannelStart): Promise<ChatTurn & { sessionId: string }> {
+    const bot = await this.chatbots.find(start.organizationId, start.chatbotId);
+    if (!bot || bot.status !== 'published' || !bot.publishedVersion) throw new BotNotAvailable(start.chatbotId);
+    const version = await this.flows.get(start.organizationId, bot.id, bot.publishedVersion);
+    if (!version) throw new BotNotAvailable(start.chatbotId);
+    return this.begin(
+      {
+        organizationId: start.organizationId,
+        chatbotId: bot.id,
+        versionId: version.versionId,
+        versionNumber: version.versionNumber,
+        preview: false,
+        previewFlow: null,
+        runEffects: true,
+        origin: null,
+      },
+      version,
+      version.settings.sessionExpirySeconds,
+      start.variables,
+      {
+        sessionId: start.sessionId,
+        channel: start.channel,
+        contactId: start.contactId,
+        ...(start.first ? { first: start.first } : {}),
+      },
+    );
+  }
+
   /** An editor tries the draft: the flow is frozen into the session as it is now. */
   async startPreview(
     tenant: TenantContext,
@@ -196,8 +251,9 @@ export class SessionsService {
     flow: SessionFlow,
     ttlSeconds: number,
     variables: Record<string, unknown> | undefined,
+    extras: BeginExtras = {},
   ): Promise<ChatTurn & { sessionId: string }> {
-    const sessionId = newId();
+    const sessionId = extras.sessionId ?? newId();
     const outcome = await this.runner.run(
       {
         organizationId: row.organizationId,
@@ -214,6 +270,8 @@ export class SessionsService {
     const result = resultOf(outcome.state, flow.savedVariables);
     const events = sessionEvents({ ...row, id: sessionId, preview: row.preview ?? false }, outcome, {
       started: { versionNumber: row.versionNumber ?? null, origin: row.origin ?? null },
+      ...(extras.channel ? { channel: extras.channel } : {}),
+      ...(extras.contactId ? { contactId: extras.contactId } : {}),
       turn: 1,
       status: view.status,
       previousResult: undefined,
@@ -222,7 +280,10 @@ export class SessionsService {
         ? { contact: visitorContactOf(flow.flow.variables, outcome.state.variables, result.variables) }
         : {}),
     });
-    const messages = botMessages(view.messages);
+    const messages = [
+      ...(extras.first ? [visitorMessage(extras.first.reply, extras.first.clientMessageId, view)] : []),
+      ...botMessages(view.messages),
+    ];
     await this.sessions.insert(
       row.organizationId,
       {
@@ -245,6 +306,8 @@ export class SessionsService {
         department: outcome.handoff?.departmentId ?? null,
         preview: row.preview ?? false,
         at: now,
+        channel: extras.channel ?? 'web',
+        contactId: extras.contactId ?? null,
       },
     );
     this.announce(row.organizationId, sessionId, 0, messages, events, now, row.preview ?? false);

@@ -22,6 +22,8 @@ export const redactedPaths = [
   '*.apiKey',
   '*.secret',
   '*.clientSecret',
+  '*.appSecret',
+  '*.verifyToken',
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { AnyDomainEvent } from '@/events/event-catalogue';
 import type { MailMessage } from '@/integrations/mail/mail-message';
+import type { InboundMessage, InboundStatus, OutboundItem } from '@/integrations/whatsapp/whatsapp-messages';
 
 /**
  * Every payload says whose work it is: `organizationId` is the organization of tenant work (a
@@ -71,6 +72,23 @@ export interface QueueJobs {
     /** One HTTP delivery (job id = delivery id); retried with the webhook backoff. */
     deliver: { organizationId: string; deliveryId: string };
   };
+  /** WhatsApp Cloud API channels (src/integrations/whatsapp). */
+  whatsapp: {
+    /** One message or status of a webhook notification (job id from Meta's id: a duplicate is one job). */
+    inbound:
+      | { organizationId: string; channelId: string; kind: 'message'; message: InboundMessage }
+      | { organizationId: string; channelId: string; kind: 'status'; status: InboundStatus };
+    /** WhatsApp messages of one bot turn, sent in order, each once (retried with backoff on 429/5xx). */
+    send: { organizationId: string; conversationId: string; items: OutboundItem[] };
+    /** Subscriber `whatsapp-agent-messages`: an agent's message in a WhatsApp conversation goes out. */
+    'agent-message': EventJob;
+    /** Subscriber `whatsapp-hand-backs`: after an agent hands back, the bot's turn goes out. */
+    'bot-turn': EventJob;
+    /** Pull the business account's message templates from the Graph API. */
+    'sync-templates': { organizationId: string; channelId: string };
+    /** Read the number's verified name and quality rating from the Graph API. */
+    'refresh-number': { organizationId: string; channelId: string };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -93,6 +111,7 @@ export const queueRegistry = {
   executions: ['idle', 'prune-sessions'],
   chat: ['assign-handoff', 'unsnooze', 'reopen-snoozed'],
   mail: ['send'],
+  whatsapp: ['inbound', 'send', 'agent-message', 'bot-turn', 'sync-templates', 'refresh-number'],
   events: ['record'],
   imports: ['import'],
   webhooks: ['fanout', 'deliver'],

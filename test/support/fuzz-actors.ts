@@ -26,8 +26,8 @@ const bearer = (token: string): Record<string, string> => ({ authorization: `Bea
 /**
  * Seeds an organization with every kind of resource the API has (chatbot with a published
  * version, a session with its token, a Typebot session, template, department, invitation, API
- * keys, members, a contact with a tag, a segment and an attribute definition) and returns the
- * actors and a resolver of path parameters to those resources.
+ * keys, members, a contact with a tag, a segment and an attribute definition, a WhatsApp channel)
+ * and returns the actors and a resolver of path parameters to those resources.
  */
 export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   const admin = await register(t, { organizationName: 'Fuzz Org' });
@@ -115,6 +115,19 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   const webhookDelivery = await t.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, as);
   expectStatus('webhook delivery', webhookDelivery, 202);
 
+  const whatsapp = await t.request('POST', '/api/v1/channels/whatsapp', {
+    ...as,
+    body: {
+      phoneNumberId: '900000000000001',
+      businessAccountId: '900000000000002',
+      accessToken: 'fuzz-access-token',
+      appSecret: 'fuzz-app-secret',
+      verifyToken: 'fuzz-verify-token',
+      chatbotId: chatbot.body.id,
+    },
+  });
+  expectStatus('whatsapp channel', whatsapp, 201);
+
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
     { role: 'visitor', headers: bearer(session.body.sessionToken) },
@@ -181,6 +194,8 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return webhook.body.id;
       case 'deliveries':
         return webhookDelivery.body.id;
+      case 'whatsapp':
+        return whatsapp.body.id;
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }

@@ -107,7 +107,8 @@ export class ContactImportRunner {
     try {
       if (row.cancelRequested) throw new ImportCanceled();
       const table = sql.stagingTableName(id);
-      const resumable = row.status === 'importing' && row.staged !== null && (await this.stagedRows(table)) === row.staged;
+      const resumable =
+        row.status === 'importing' && row.staged !== null && (await this.stagedRows(table)) === row.staged;
       if (!resumable) await this.stage(organizationId, row, table);
       else this.logger.log(`Import ${id}: resuming the merge of ${row.staged} staged rows`);
       return await this.merge(organizationId, id, table);

@@ -110,7 +110,10 @@ export class ContactImportsController {
   @ApiProblems(404)
   async errors(@CurrentTenant() tenant: TenantContext, @UuidParam('id') id: string): Promise<StreamableFile> {
     const { fileName, body } = await this.imports.errorsCsv(tenant.organizationId, id);
-    return new StreamableFile(body, { disposition: `attachment; filename="${fileName}"`, type: 'text/csv; charset=utf-8' });
+    return new StreamableFile(body, {
+      disposition: `attachment; filename="${fileName}"`,
+      type: 'text/csv; charset=utf-8',
+    });
   }
 
   @Post(':id/cancel')

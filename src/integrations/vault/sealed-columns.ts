@@ -1,4 +1,5 @@
 import { webhookSealedColumns } from '@/integrations/webhooks/sealed-columns';
+import { whatsAppSealedColumns } from '@/integrations/whatsapp/sealed-columns';
 
 /**
  * A column of sealed values (`SecretsVault.seal`): `aad` names the row's id column, whose value was
@@ -17,6 +18,7 @@ export interface SealedColumn {
 export const sealedColumns: readonly SealedColumn[] = [
   { table: 'connections', column: 'secrets_sealed', aad: 'id' },
   ...webhookSealedColumns,
+  ...whatsAppSealedColumns,
 ];
 
 /** DI token of the registry (`readonly SealedColumn[]`). */
