@@ -136,6 +136,15 @@ describe('secrets rotation (npm run secrets:rotate)', () => {
       ids.push(created.body.id);
     }
     expect(await keyIds()).toEqual(Array(5).fill(idA));
+    // A webhook subscription's signing secret is sealed too, and rotated with the rest.
+    const hook = await call(
+      url,
+      'POST',
+      '/api/v1/webhooks',
+      { url: 'https://hooks.example.com/parley', eventTypes: ['*'] },
+      registered.body.accessToken,
+    );
+    expect(hook.status).toBe(201);
     await stop();
 
     const login = async (u: string) =>
@@ -152,6 +161,7 @@ describe('secrets rotation (npm run secrets:rotate)', () => {
     url = await start(KEY_B, KEY_A);
     expect(await allWork(url)).toEqual(Array(5).fill(true));
 
+    const untouched = { resealed: 0, unknownKey: 0, unreadable: 0, remaining: 0 };
     const rotated = await rotate(KEY_B, KEY_A, ['--batch-size=2']);
     expect(rotated.code).toBe(0);
     const report = JSON.parse(rotated.stdout);
@@ -159,6 +169,10 @@ describe('secrets rotation (npm run secrets:rotate)', () => {
       currentKeyId: idB,
       columns: [
         { table: 'connections', column: 'secrets_sealed', resealed: 5, unknownKey: 0, unreadable: 0, remaining: 0 },
+        { table: 'webhook_subscriptions', column: 'secret_sealed', ...untouched, resealed: 1 },
+        { table: 'webhook_subscriptions', column: 'previous_secret_sealed', ...untouched },
+        { table: 'whatsapp_channels', column: 'access_token_sealed', ...untouched },
+        { table: 'whatsapp_channels', column: 'app_secret_sealed', ...untouched },
       ],
       unknownKeyIds: [],
     });
@@ -208,7 +222,9 @@ describe('secrets rotation (npm run secrets:rotate)', () => {
     const unknown = await rotate(KEY_B);
     expect(unknown.code).toBe(1);
     expect(JSON.parse(unknown.stdout)).toMatchObject({
-      columns: [{ resealed: 0, unknownKey: 1, remaining: 0 }],
+      columns: expect.arrayContaining([
+        expect.objectContaining({ table: 'connections', resealed: 0, unknownKey: 1, remaining: 0 }),
+      ]),
       unknownKeyIds: [idC],
     });
     expect(unknown.stderr).toContain(idC);
