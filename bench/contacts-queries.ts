@@ -57,6 +57,13 @@ async function seed(db: Client, organizationId: string): Promise<{ tags: string[
     [organizationId],
   );
   const started = Date.now();
+  // Bulk load: the contacts indexes are dropped and built again afterwards (one sort per index
+  // instead of a million index insertions), exactly as the migration defined them.
+  const indexes = await db.query<{ name: string; definition: string }>(
+    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+      WHERE tablename = 'contacts' AND indexname NOT IN ('pk_contacts')`,
+  );
+  for (const index of indexes.rows) await db.query(`DROP INDEX "${index.name}"`);
   await db.query(
     `INSERT INTO contacts (id, organization_id, name, email, phone, attributes, lifecycle_stage, lead_score, source,
                            consents, first_seen_at, last_seen_at, created_at, updated_at)
@@ -75,6 +82,11 @@ async function seed(db: Client, organizationId: string): Promise<{ tags: string[
             now() - interval '730 days' + n * interval '60 seconds', now()
        FROM generate_series(1, $4::int) n`,
     [organizationId, FIRST, LAST, N],
+  );
+  await db.query(`SET maintenance_work_mem = '256MB'`);
+  for (const index of indexes.rows) await db.query(index.definition);
+  process.stdout.write(
+    `contacts and their ${indexes.rows.length} indexes in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );
   // Every contact has one of 20 tags (5% each); one in 200 also has the "rare" tag-19.
   await db.query(
