@@ -7,8 +7,8 @@
  *   npm run build && node dist/bench/contacts-queries.js
  *
  * `BENCH_CONTACTS` (1000000), `BENCH_REQUESTS` (200 per shape), `BENCH_CONTACTS_DATABASE_URL`
- * (postgres://postgres@127.0.0.1:5432/parley_bench_contacts; dropped and re-created unless
- * `BENCH_KEEP=1` and the organization is there), `BENCH_REDIS_URL`.
+ * (postgres://postgres@127.0.0.1:5432/parley_bench_contacts, dropped and re-created),
+ * `BENCH_REDIS_URL`, `BENCH_SHAPES` (only the shapes whose name contains it).
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -119,7 +119,7 @@ const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_KEEP !== '1') await resetDatabase();
+  await resetDatabase();
   // LOG_LEVEL info: the harness waits for the "listening" line.
   const app = await startServer('dist/src/main.js', {
     PORT: '0',
@@ -205,7 +205,9 @@ async function main(): Promise<void> {
     ]);
     const results: { shape: string; p50: number; p99: number; max: number }[] = [];
     const plans: string[] = [];
-    for (const shape of shapes) {
+    // BENCH_SHAPES: only the shapes whose name contains it (e.g. `tag`).
+    const only = process.env.BENCH_SHAPES;
+    for (const shape of shapes.filter((s) => !only || s.name.includes(only))) {
       const cursors = new Map<string, string>();
       for (const q of shape.queries) {
         const first = await get(q);
