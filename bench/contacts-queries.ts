@@ -20,7 +20,7 @@ import {
   type ContactFilter,
   type ContactSort,
 } from '../src/contacts/contact-filter';
-import { CONTACT_COLUMNS } from '../src/contacts/contacts.repository';
+import { CONTACT_COLUMNS, SCAN_WINDOW } from '../src/contacts/contacts.repository';
 import { redisUrl, repoRoot, startServer } from './harness';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
@@ -236,10 +236,27 @@ async function main(): Promise<void> {
       }
       const order = contactOrderSql(shape.sort ?? 'createdAt', cursor, where.params.length + 1);
       const params = [...where.params, ...order.params, 51];
-      const sql = `SELECT ${CONTACT_COLUMNS}, ${order.cursorColumn} AS cursor_micros FROM contacts c
-                    WHERE ${order.after ? `${where.sql} AND ${order.after}` : where.sql}
-                    ORDER BY ${order.orderBy} LIMIT $${params.length}`;
-      const explain = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+      const filtered = where.params.length > 1;
+      const cond = order.after ? `${where.sql} AND ${order.after}` : where.sql;
+      const select = `SELECT ${CONTACT_COLUMNS}, ${order.cursorColumn} AS cursor_micros`;
+      const window = `(SELECT * FROM contacts c WHERE c.organization_id = $1${order.after ? ` AND ${order.after}` : ''}
+                        ORDER BY ${order.orderBy} LIMIT ${SCAN_WINDOW}) c`;
+      const queries = filtered
+        ? [
+            `${select} FROM ${window} WHERE ${cond} ORDER BY ${order.orderBy} LIMIT $${params.length}`,
+            `${select} FROM contacts c WHERE ${cond} ORDER BY ${order.matchesFirstOrderBy} LIMIT $${params.length}`,
+          ]
+        : [`${select} FROM contacts c WHERE ${cond} ORDER BY ${order.orderBy} LIMIT $${params.length}`];
+      const lines: string[] = [];
+      for (const [i, sql] of queries.entries()) {
+        const explain = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+        lines.push(
+          i === 0 ? '' : '-- fewer than a page in the window: the matches first',
+          ...explain.rows.map((r) => r['QUERY PLAN']),
+        );
+        if (i === 0 && filtered && (await db.query(sql, params)).rows.length >= 51) break;
+      }
+      const explain = { rows: lines.map((line) => ({ 'QUERY PLAN': line })) };
       plans.push(`### ${shape.name}\n\n\`\`\`\n${explain.rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`);
     }
     const out = join(repoRoot, 'bench', 'results');
