@@ -71,13 +71,14 @@ describe('contactFilterSql', () => {
         'c.organization_id = $3',
         'c.id = ANY($4::uuid[])',
         'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ANY($5::uuid[]))',
-        '(SELECT count(*) FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ANY($6::uuid[])) = 2',
-        'c.consents @> $7::jsonb',
-        'c.last_seen_at >= $8',
+        'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = $6::uuid)',
+        'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = $7::uuid)',
+        'c.consents @> $8::jsonb',
+        'c.last_seen_at >= $9',
         'NOT c.blocked',
       ].join(' AND '),
     );
-    expect(params).toEqual([org, ['c1'], ['t1'], ['t1', 't2'], '{"email":{"status":"opt_in"}}', from]);
+    expect(params).toEqual([org, ['c1'], ['t1'], 't1', 't2', '{"email":{"status":"opt_in"}}', from]);
   });
 });
 
@@ -90,6 +91,7 @@ describe('search helpers', () => {
     expect(prefixTsQuery('Ann  Smi')).toBe('ann:* & smi:*');
     expect(prefixTsQuery("!&|:*()'")).toBeNull();
     expect(prefixTsQuery('José Müller')).toBe('josé:* & müller:*');
+    expect(prefixTsQuery('company 4321')).toBe('company:* & 4321');
   });
 
   it('reads phone-like searches as +digits', () => {

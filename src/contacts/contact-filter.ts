@@ -54,8 +54,8 @@ export class ContactFilterInvalid extends Error {
 export const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * A prefix tsquery of the words of a search (`ann smi` → `ann:* & smi:*`): letters and digits
- * only, so no tsquery syntax gets through. Null when there is no word.
+ * A prefix tsquery of the words of a search (`ann smi 42` → `ann:* & smi:* & 42`): letters and
+ * digits only, so no tsquery syntax gets through. Null when there is no word.
  */
 export function prefixTsQuery(search: string): string | null {
   const words = search
@@ -63,7 +63,9 @@ export function prefixTsQuery(search: string): string | null {
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w !== '')
     .slice(0, 8);
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+  // Digits match whole numbers: a digit prefix would expand to every number of every contact
+  // (phones, ids in names, numeric attributes); phones have their own prefix index.
+  return words.length ? words.map((w) => (/^\d+$/.test(w) ? w : `${w}:*`)).join(' & ') : null;
 }
 
 /** A search that looks like a phone number (`+44 20…`, `0044…`): its `+digits` prefix. */
@@ -111,10 +113,10 @@ export function contactFilterSql(
       `EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ANY(${p([...filter.tags])}::uuid[]))`,
     );
   }
-  if (filter.tagsAll?.length) {
-    const tags = [...new Set(filter.tagsAll)];
+  // All of the tags: one semi-join per tag, so a plan can start from the rarest tag's contacts.
+  for (const tag of new Set(filter.tagsAll ?? [])) {
     conditions.push(
-      `(SELECT count(*) FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ANY(${p(tags)}::uuid[])) = ${tags.length}`,
+      `EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ${p(tag)}::uuid)`,
     );
   }
   if (filter.lifecycle?.length) conditions.push(`c.lifecycle_stage = ANY(${p([...filter.lifecycle])}::text[])`);
@@ -141,31 +143,39 @@ export function contactFilterSql(
   return { sql: conditions.join(' AND '), params };
 }
 
+export interface ContactOrder {
+  /** The keyset condition (rows after the cursor), or null on the first page. */
+  readonly after: string | null;
+  readonly orderBy: string;
+  /** `orderBy` that no index serves (see `ContactsRepository.list`). */
+  readonly matchesFirstOrderBy: string;
+  readonly params: unknown[];
+  readonly cursorColumn: string;
+}
+
 /** ORDER BY and the keyset condition after a cursor, for a sort (index `ix_contacts_org_created` / `_last_seen`). */
-export function contactOrderSql(
-  sort: ContactSort,
-  cursor: ContactCursor | undefined,
-  first: number,
-): { after: string | null; orderBy: string; params: unknown[]; cursorColumn: string } {
+export function contactOrderSql(sort: ContactSort, cursor: ContactCursor | undefined, first: number): ContactOrder {
   const column = sort === 'lastSeenAt' ? 'c.last_seen_at' : 'c.created_at';
   const cursorColumn = `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
   const orderBy = sort === 'lastSeenAt' ? 'c.last_seen_at DESC NULLS LAST, c.id DESC' : 'c.created_at DESC, c.id DESC';
-  if (!cursor) return { after: null, orderBy, params: [], cursorColumn };
+  // The same order through an expression no index has: the planner finds the matches first
+  // (bitmaps of the filter's indexes), then sorts them, instead of walking the order's index.
+  const matchesFirstOrderBy =
+    sort === 'lastSeenAt'
+      ? "c.last_seen_at + interval '0 s' DESC NULLS LAST, c.id DESC"
+      : "c.created_at + interval '0 s' DESC, c.id DESC";
+  const base = { orderBy, matchesFirstOrderBy, cursorColumn };
+  if (!cursor) return { ...base, after: null, params: [] };
   const at = `('epoch'::timestamptz + $${first}::bigint * interval '1 microsecond')`;
   if (cursor.micros === null) {
     // Only a nullable sort (last seen) has null cursors: the never-seen contacts come last, by id.
-    return {
-      after: `(${column} IS NULL AND c.id < $${first}::uuid)`,
-      orderBy,
-      params: [cursor.id],
-      cursorColumn,
-    };
+    return { ...base, after: `(${column} IS NULL AND c.id < $${first}::uuid)`, params: [cursor.id] };
   }
   const after =
     sort === 'lastSeenAt'
       ? `((${column}, c.id) < (${at}, $${first + 1}::uuid) OR ${column} IS NULL)`
       : `(${column}, c.id) < (${at}, $${first + 1}::uuid)`;
-  return { after, orderBy, params: [cursor.micros, cursor.id], cursorColumn };
+  return { ...base, after, params: [cursor.micros, cursor.id] };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '@/database/base.entity';
-import type { AttributeTypes, SqlFragment } from './contact-filter';
+import type { AttributeTypes, ContactOrder, SqlFragment } from './contact-filter';
 import type { AttributeType } from './entities/contact-attribute-definition.entity';
 import {
   type ConsentChannel,
@@ -93,6 +93,9 @@ const REFRESH_CONSENTS = `
 
 const json = (value: unknown): string => JSON.stringify(value);
 
+/** Contacts a filtered page looks through in order before it asks the filter's indexes (see `list`). */
+export const SCAN_WINDOW = 5_000;
+
 /**
  * The contacts table and its satellites (tags of contacts, consents, erasures). Every method takes
  * the organization first; filters come in as SQL fragments built by `contactFilterSql` (numbered
@@ -149,17 +152,33 @@ export class ContactsRepository {
     return row ?? null;
   }
 
-  /** One page in the order given: `filter` is numbered from $1, `after`/`orderBy` after it. */
-  async list(
-    filter: SqlFragment,
-    order: { after: string | null; orderBy: string; params: unknown[]; cursorColumn: string },
-    limit: number,
-  ): Promise<ContactRow[]> {
+  /**
+   * One page in the order given: `filter` is numbered from $1 (the organization), `after` and the
+   * order's parameters after it. A filtered page first looks among the `SCAN_WINDOW` next contacts
+   * in the order (one walk of the order's index, a few milliseconds): when they hold the page, it
+   * is the answer (a common filter). Otherwise the filter is rare, so its matches are few: they
+   * are found through the filter's own indexes and sorted (`matchesFirstOrderBy`). Either way no
+   * query walks the whole organization, whatever the planner estimates.
+   */
+  async list(filter: SqlFragment, order: ContactOrder, limit: number, filtered: boolean): Promise<ContactRow[]> {
     const where = order.after ? `${filter.sql} AND ${order.after}` : filter.sql;
     const params = [...filter.params, ...order.params, limit];
+    const select = `SELECT ${CONTACT_COLUMNS}, ${order.cursorColumn} AS cursor_micros`;
+    if (!filtered) {
+      return this.dataSource.query<ContactRow[]>(
+        `${select} FROM contacts c WHERE ${where} ORDER BY ${order.orderBy} LIMIT $${params.length}`,
+        params,
+      );
+    }
+    const window = `(SELECT * FROM contacts c WHERE c.organization_id = $1${order.after ? ` AND ${order.after}` : ''}
+                      ORDER BY ${order.orderBy} LIMIT ${SCAN_WINDOW}) c`;
+    const recent = await this.dataSource.query<ContactRow[]>(
+      `${select} FROM ${window} WHERE ${where} ORDER BY ${order.orderBy} LIMIT $${params.length}`,
+      params,
+    );
+    if (recent.length >= limit) return recent;
     return this.dataSource.query<ContactRow[]>(
-      `SELECT ${CONTACT_COLUMNS}, ${order.cursorColumn} AS cursor_micros
-         FROM contacts c WHERE ${where} ORDER BY ${order.orderBy} LIMIT $${params.length}`,
+      `${select} FROM contacts c WHERE ${where} ORDER BY ${order.matchesFirstOrderBy} LIMIT $${params.length}`,
       params,
     );
   }

@@ -101,7 +101,7 @@ export class ContactsService {
     }
     const where = await this.filterSql(organizationId, filter);
     const order = contactOrderSql(page.sort, cursor, where.params.length + 1);
-    const rows = await this.repo.list(where, order, page.limit + 1);
+    const rows = await this.repo.list(where, order, page.limit + 1, where.params.length > 1);
     const more = rows.length > page.limit;
     const items = more ? rows.slice(0, page.limit) : rows;
     const last = items[items.length - 1];

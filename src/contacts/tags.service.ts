@@ -1,5 +1,6 @@
 import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
+import { ValidationFailed } from '@/common/errors/domain.exception';
 import { isUniqueViolation } from '@/database/postgres-errors';
 import { TagNameTaken, TagNotFound } from './contacts.exception';
 import type { CreateTagDto, TagDto, UpdateTagDto } from './dto/tag.dto';
@@ -30,12 +31,14 @@ export class TagsService {
 
   async create(organizationId: OrganizationId, dto: CreateTagDto): Promise<TagDto> {
     const name = dto.name.trim();
+    if (!name) throw new ValidationFailed([{ field: 'name', message: 'name must not be blank' }]);
     const id = await this.unique(name, () => this.repo.create(organizationId, name, dto.color ?? null));
     return this.get(organizationId, id);
   }
 
   async update(organizationId: OrganizationId, id: string, dto: UpdateTagDto): Promise<TagDto> {
     const name = dto.name?.trim();
+    if (name === '') throw new ValidationFailed([{ field: 'name', message: 'name must not be blank' }]);
     const found = await this.unique(name ?? '', () => this.repo.update(organizationId, id, name, dto.color));
     if (!found) throw new TagNotFound(id);
     return this.get(organizationId, id);
