@@ -18,7 +18,7 @@ import {
   MessagesQueryDto,
   ReadDto,
   ReadMarkerDto,
-  SendMessageDto,
+  SendAgentMessageDto,
   SetStatusDto,
   SnoozeDto,
   toMessageDto,
@@ -126,7 +126,7 @@ export class ConversationsController {
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
-    @Body() dto: SendMessageDto,
+    @Body() dto: SendAgentMessageDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MessageDto> {
     const sent = await this.conversations.sendMessage(tenant.organizationId, chatActorOf(tenant, principal), id, dto);

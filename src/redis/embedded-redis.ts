@@ -28,6 +28,7 @@ export async function startEmbeddedRedis(dataDir: string): Promise<EmbeddedServi
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined); // a refused connect while redis-server starts: retried below
   try {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -114,7 +114,7 @@ export class ReadDto {
   messageId!: string;
 }
 
-export class SendMessageDto {
+export class SendAgentMessageDto {
   @ApiProperty({ minLength: 1, maxLength: 100, description: 'Your id for the message: a resend is not stored twice' })
   @IsString()
   @Length(1, 100)
