@@ -46,6 +46,15 @@ export class RedisIoAdapter extends IoAdapter {
         maxRetriesPerRequest: null,
       });
       const sub = pub.duplicate({ connectionName: `parley-sockets-sub-${name}` });
+      // The adapter does not await its publishes: one racing shutdown (the client has quit) or a
+      // Redis outage would be an unhandled rejection. Such an emit is lost, and logged.
+      const publish = pub.publish.bind(pub);
+      const safePublish = (channel: string | Buffer, message: string | Buffer): Promise<number> =>
+        publish(channel, message).catch((error: unknown) => {
+          this.log.warn(`Socket.IO Redis publish failed: ${error instanceof Error ? error.message : String(error)}`);
+          return 0;
+        });
+      pub.publish = safePublish;
       for (const client of [pub, sub]) {
         client.on('error', (error: Error) => this.log.warn(`Socket.IO Redis: ${error.message}`));
       }
