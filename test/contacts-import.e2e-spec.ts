@@ -23,7 +23,13 @@ describe('contacts CSV import', () => {
   afterAll(() => t.close());
 
   const contactsOf = (organizationId: string) =>
-    t.sql<{ name: string | null; email: string | null; phone: string | null; attributes: Record<string, unknown>; source: string | null }>(
+    t.sql<{
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+      attributes: Record<string, unknown>;
+      source: string | null;
+    }>(
       `SELECT name, email, phone, attributes, source FROM contacts WHERE organization_id = $1 ORDER BY email NULLS LAST, phone`,
       [organizationId],
     );
@@ -83,7 +89,16 @@ describe('contacts CSV import', () => {
     expect(parseCsv(errors.text)).toEqual([
       ['row', 'outcome', 'reason', 'E-mail', 'Phone number', 'First name', 'Last name', 'Notes'],
       ['4', 'failed', 'Invalid email "not-an-email".', 'not-an-email', '', 'Bad', 'Email', 'third'],
-      ['6', 'failed', 'Invalid phone number "12345": write it with +<country code>.', '', '12345', 'Bad', 'Phone', 'fifth'],
+      [
+        '6',
+        'failed',
+        'Invalid phone number "12345": write it with +<country code>.',
+        '',
+        '12345',
+        'Bad',
+        'Phone',
+        'fifth',
+      ],
       [
         '7',
         'skipped',
@@ -152,7 +167,11 @@ describe('contacts CSV import', () => {
     const stored = await contactsOf(owner.organizationId);
     const byName = (name: string) => stored.find((c) => c.name === name);
     expect(stored).toHaveLength(6);
-    expect(byName('Newbie')).toMatchObject({ email: 'new@example.com', attributes: { plan: 'free' }, source: 'import' });
+    expect(byName('Newbie')).toMatchObject({
+      email: 'new@example.com',
+      attributes: { plan: 'free' },
+      source: 'import',
+    });
     if (dedupe === 'update') {
       expect(byName('New Name')).toMatchObject({ email: 'Old@Example.com', attributes: { plan: 'pro', since: 2020 } });
       expect(byName('Renamed')).toMatchObject({ phone: '+12025550100' });
@@ -204,7 +223,14 @@ describe('contacts CSV import', () => {
       'Lee|lee@example.com||nonsense|1|y',
       'Max|max@example.com|||many|z',
     ].join('\n');
-    const mapping = { Contact: 'name', Mail: 'email', Mobile: 'phone', Stage: 'lifecycleStage', Score: 'leadScore', Secret: null };
+    const mapping = {
+      Contact: 'name',
+      Mail: 'email',
+      Mobile: 'phone',
+      Stage: 'lifecycleStage',
+      Score: 'leadScore',
+      Secret: null,
+    };
     const res = await uploadImport(t, owner.accessToken, csv, {
       fields: { mapping: JSON.stringify(mapping), delimiter: '|', tags: '["imported"]', dedupe: 'update' },
     });
@@ -390,10 +416,12 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
     await worker.exit;
   };
   const importRow = async (id: string) =>
-    (await api.sql<{ status: string; processed: number; attempts: number }>(
-      'SELECT status, processed, attempts FROM contact_imports WHERE id = $1',
-      [id],
-    ))[0]!;
+    (
+      await api.sql<{ status: string; processed: number; attempts: number }>(
+        'SELECT status, processed, attempts FROM contact_imports WHERE id = $1',
+        [id],
+      )
+    )[0]!;
   const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
     const deadline = Date.now() + 60_000;
     while (!(await check())) {
@@ -408,8 +436,11 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
     return { release: () => pg.query('ROLLBACK') };
   };
   const contactCount = async (organizationId: string) =>
-    (await api.sql<{ n: number }>('SELECT count(*)::int AS n FROM contacts WHERE organization_id = $1', [organizationId]))[0]!
-      .n;
+    (
+      await api.sql<{ n: number }>('SELECT count(*)::int AS n FROM contacts WHERE organization_id = $1', [
+        organizationId,
+      ])
+    )[0]!.n;
 
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'dist/src/main.js'))) throw new Error('Run `npm run build` first.');
@@ -485,9 +516,9 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
     await pg.query('BEGIN');
     await pg.query('SELECT 1 FROM contact_imports WHERE id = $1 FOR UPDATE', [res.body.id]);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await api.sql<{ status: string }>('SELECT status FROM contact_imports WHERE id = $1', [res.body.id]))[0]!.status).toBe(
-      'validating',
-    );
+    expect(
+      (await api.sql<{ status: string }>('SELECT status FROM contact_imports WHERE id = $1', [res.body.id]))[0]!.status,
+    ).toBe('validating');
     await kill(first);
     await pg.query('ROLLBACK');
 
@@ -497,9 +528,10 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
     expect(last.counts).toEqual({ ...counts, processed: counts.total, updated: 0 });
     expect(await contactCount(owner.organizationId)).toBe(counts.created);
     expect((await importRow(res.body.id)).attempts).toBe(2);
-    const errors = await api.sql<{ n: number }>('SELECT count(*)::int AS n FROM contact_import_errors WHERE import_id = $1', [
-      res.body.id,
-    ]);
+    const errors = await api.sql<{ n: number }>(
+      'SELECT count(*)::int AS n FROM contact_import_errors WHERE import_id = $1',
+      [res.body.id],
+    );
     expect(errors[0]!.n).toBe(counts.failed + counts.skipped);
     await kill(second);
   }, 120_000);
@@ -544,10 +576,11 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
       waitForImport(api, admin.accessToken, second.body.id),
     ]);
     expect([x.last.status, y.last.status]).toEqual(['completed', 'completed']);
-    const distinct = (await api.sql<{ n: number }>(
-      `SELECT count(*)::int AS n FROM contacts WHERE organization_id = $1`,
-      [admin.organizationId],
-    ))[0]!.n;
+    const distinct = (
+      await api.sql<{ n: number }>(`SELECT count(*)::int AS n FROM contacts WHERE organization_id = $1`, [
+        admin.organizationId,
+      ])
+    )[0]!.n;
     // Every valid email once; what one import created the other counted as skipped (dedupe skip).
     expect(x.last.counts.created + y.last.counts.created).toBe(distinct);
     expect(x.last.counts.failed + y.last.counts.failed).toBe(a.counts.failed + b.counts.failed);

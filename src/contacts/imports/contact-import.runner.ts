@@ -107,7 +107,8 @@ export class ContactImportRunner {
     try {
       if (row.cancelRequested) throw new ImportCanceled();
       const table = sql.stagingTableName(id);
-      const resumable = row.status === 'importing' && row.staged !== null && (await this.stagedRows(table)) === row.staged;
+      const resumable =
+        row.status === 'importing' && row.staged !== null && (await this.stagedRows(table)) === row.staged;
       if (!resumable) await this.stage(organizationId, row, table);
       else this.logger.log(`Import ${id}: resuming the merge of ${row.staged} staged rows`);
       return await this.merge(organizationId, id, table);
@@ -394,7 +395,7 @@ export class ContactImportRunner {
       let existingFailed = 0;
       switch (row.dedupe) {
         case 'skip':
-          existingSkipped = ((await em.query(sql.countExistingSql)) as { n: number }[])[0]?.n ?? 0;
+          existingSkipped = (await em.query<{ n: number }[]>(sql.countExistingSql))[0]?.n ?? 0;
           break;
         case 'create_only':
           existingFailed = await count(sql.createOnlyConflictsSql);

@@ -73,7 +73,12 @@ export class ContactImportsRepository {
   }
 
   /** Progress while reading the file; answers whether a cancel was asked meanwhile. */
-  async reportProgress(organizationId: OrganizationId, id: string, processed: number, progress: number): Promise<boolean> {
+  async reportProgress(
+    organizationId: OrganizationId,
+    id: string,
+    processed: number,
+    progress: number,
+  ): Promise<boolean> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [rows] = await this.dataSource.query<[{ cancel_requested: boolean }[], number]>(
       `UPDATE contact_imports SET processed = $3, progress = $4, updated_at = now()

@@ -5,7 +5,15 @@
  * the organization's attribute definitions (key or label).
  */
 
-export const CONTACT_FIELDS = ['name', 'firstName', 'lastName', 'email', 'phone', 'lifecycleStage', 'leadScore'] as const;
+export const CONTACT_FIELDS = [
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'lifecycleStage',
+  'leadScore',
+] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
 
 /** A mapping target as the API takes it: a field, `attributes.<key>`, or `ignore`. */
@@ -125,4 +133,8 @@ export function resolveMapping(
 }
 
 const targetOf = (target: ColumnTarget): MappingTarget =>
-  target.kind === 'field' ? target.field : target.kind === 'attribute' ? `attributes.${target.definition.key}` : 'ignore';
+  target.kind === 'field'
+    ? target.field
+    : target.kind === 'attribute'
+      ? `attributes.${target.definition.key}`
+      : 'ignore';

@@ -46,8 +46,11 @@ const reject = (reason: string): RowRejection => ({ reason });
  * resolved mapping. Cheap: the column positions are worked out once, and a row costs a few
  * string operations and, when it has one, a phone number parse.
  */
-export function createRowNormalizer(options: NormalizeOptions): (record: readonly string[]) => NormalizedRow | RowRejection {
-  const fieldAt = (field: ContactField): number => options.columns.findIndex((c) => c.kind === 'field' && c.field === field);
+export function createRowNormalizer(
+  options: NormalizeOptions,
+): (record: readonly string[]) => NormalizedRow | RowRejection {
+  const fieldAt = (field: ContactField): number =>
+    options.columns.findIndex((c) => c.kind === 'field' && c.field === field);
   const at = {
     name: fieldAt('name'),
     firstName: fieldAt('firstName'),

@@ -69,9 +69,7 @@ function IsColumnMapping(): PropertyDecorator {
           value !== null &&
           !Array.isArray(value) &&
           Object.keys(value).length <= 200 &&
-          Object.entries(value).every(
-            ([header, to]) => header.length <= 200 && (to === null || isMappingTarget(to)),
-          ),
+          Object.entries(value).every(([header, to]) => header.length <= 200 && (to === null || isMappingTarget(to))),
       },
     });
 }
