@@ -10,7 +10,7 @@
  * Environment: BENCH_CONNECTIONS (default 50), BENCH_DURATION (seconds, default 10),
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/parley_bench), BENCH_REDIS_URL,
  * BENCH_DATABASE_POOL_SIZE (the app's DATABASE_POOL_SIZE; the app's default when unset),
- * SOCKET_CLIENTS, SOCKET_DURATION, SOCKET_CONNECT_BATCH.
+ * SOCKET_CLIENTS, SOCKET_DURATION, SOCKET_CONNECT_BATCH; IMPORT_ROWS (the contacts import, contacts-import.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import {
   startApp,
   startServer,
 } from './harness';
+import { benchContactsImport, printImportResult } from './contacts-import';
 import { scenarios } from './scenarios';
 import { compareSockets, printSocketTable, socketLoadFromEnv, writeSocketResults } from './socket-load';
 
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
     printSocketTable(sockets, socketResults);
     writeSocketResults('socket-latest.json', sockets, socketResults);
   }
+  // The contacts CSV import (IMPORT_ROWS, default 1,000,000; 0 skips it): its own API and worker processes.
+  if (Number(process.env.IMPORT_ROWS ?? 1_000_000) > 0) printImportResult(await benchContactsImport());
 }
 
 main().catch((error: unknown) => {

@@ -379,7 +379,8 @@ export class ContactImportRunner {
         lap(statement.trim().split('\n')[0]!.slice(0, 40));
         return result.affected ?? 0;
       };
-      await em.query(`SET LOCAL work_mem = '64MB'`);
+      // Sorts of the dedupe and the GIN pending-list cleanups of the contacts indexes use work_mem.
+      await em.query(`SET LOCAL work_mem = '256MB'`);
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('contact-import:' || $1, 0))`, [organizationId]);
       lap('lock');
       await em.query(`ANALYZE "${table}"`);

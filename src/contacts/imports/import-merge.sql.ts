@@ -116,7 +116,6 @@ export const insertNewSql = `
            COALESCE(p.lead_score, 0), 'import', COALESCE(p.attributes, '{}'::jsonb), now(), now()
       FROM import_plan p
      WHERE p.target IS NULL AND NOT p.excluded
-     ORDER BY p.row_no
     ON CONFLICT DO NOTHING
     RETURNING id
   )
