@@ -247,6 +247,7 @@ export class ContactImportRunner {
 
       let rowNo = 0;
       let header: string[] | undefined;
+      let headerSaved: Promise<void> = Promise.resolve();
       let normalize: ((record: readonly string[]) => NormalizedRow | RowRejection) | undefined;
       const reject = (no: number, reason: string, raw: string): void =>
         errorsWriter.push(`${errorPrefix}${no}\tfailed\t${copyValue(reason.slice(0, 500))}\t${copyValue(raw)}\n`);
@@ -257,12 +258,14 @@ export class ContactImportRunner {
           header = record.map((h) => h.trim());
           const mapping = resolveMapping(header, row.mapping, context.definitions);
           normalize = createRowNormalizer({ columns: mapping.columns, ...context });
-          void this.imports.update(organizationId, id, {
+          // Shown while the rest is read; the end of the stage waits for it.
+          headerSaved = this.imports.update(organizationId, id, {
             columns: header,
             resolvedMapping: mapping.summary,
             encoding,
             delimiter,
           });
+          headerSaved.catch(() => undefined);
           return null;
         }
         const raw = csvLine(record);
@@ -333,6 +336,7 @@ export class ContactImportRunner {
         throw error;
       }
       if (!header) throw new ImportFailure('The file is empty.');
+      await headerSaved;
       await rowsWriter.end();
       await errorsWriter.end();
       const total = Math.max(rowNo - 1, 0);
@@ -386,6 +390,7 @@ export class ContactImportRunner {
       await em.query(`ANALYZE "${table}"`);
       lap('analyze');
       await em.query(sql.planSql(table), [organizationId]);
+      await em.query('ANALYZE import_plan');
       lap('plan');
       await em.query(`CREATE TEMP TABLE import_touched (id uuid PRIMARY KEY) ON COMMIT DROP`);
       const inFile = await count(sql.fileDuplicatesSql(table));
