@@ -1,5 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
-import { uploadImport } from './support/contact-imports';
+import { uploadImport, waitForImport } from './support/contact-imports';
 import { insertConversation } from './support/conversations';
 import { addMember, register, type Account } from './support/identity';
 import { operationsOf, pathParams, requestBodyOf } from './support/openapi-walker';
@@ -17,6 +17,7 @@ describe('tenant isolation across every documented route with an id', () => {
   let b: Account;
   let secrets: string[];
   let ids: string[];
+  let importId: string;
 
   async function seedOrganizationA(): Promise<{ ids: string[]; secrets: string[] }> {
     const agent = await addMember(t, a, 'agent');
@@ -73,14 +74,43 @@ describe('tenant isolation across every documented route with an id', () => {
       body: { shortCode: 'secret-a', content: 'Secret Canned A' },
     });
     expect(canned.status).toBe(201);
+    const attribute = await t.request('POST', '/api/v1/contact-attributes', {
+      token: a.accessToken,
+      body: { key: 'secret_attr_a', label: 'Secret Attribute A', type: 'text' },
+    });
+    expect(attribute.status).toBe(201);
+    const tag = await t.request('POST', '/api/v1/tags', { token: a.accessToken, body: { name: 'Secret Tag A' } });
+    expect(tag.status).toBe(201);
+    const contact = await t.request('POST', '/api/v1/contacts', {
+      token: a.accessToken,
+      body: {
+        name: 'Secret Profile A',
+        email: 'secret.profile.a@example.com',
+        attributes: { secret_attr_a: 'Secret Value A' },
+        tagIds: [tag.body.id],
+      },
+    });
+    expect(contact.status).toBe(201);
+    const segment = await t.request('POST', '/api/v1/segments', {
+      token: a.accessToken,
+      body: { name: 'Secret Segment A', filter: { tags: [tag.body.id] } },
+    });
+    expect(segment.status).toBe(201);
     const contactImport = await uploadImport(
       t,
       a.accessToken,
       'email,name\nsecret.import.a@example.com,Secret Imported Contact A\nbroken,Secret Rejected Row A\n',
     );
     expect(contactImport.status).toBe(202);
+    // Finished before the walk (its contact is counted below; a foreign cancel must not touch it).
+    expect((await waitForImport(t, a.accessToken, contactImport.body.id)).last.status).toBe('completed');
+    importId = contactImport.body.id;
     return {
       ids: [
+        contact.body.id,
+        tag.body.id,
+        segment.body.id,
+        attribute.body.id,
         conversation,
         message!.id,
         canned.body.id,
@@ -110,6 +140,12 @@ describe('tenant isolation across every documented route with an id', () => {
         'secret-label-a',
         'Secret Conversation Message A',
         'Secret Canned A',
+        'Secret Attribute A',
+        'Secret Tag A',
+        'Secret Profile A',
+        'secret.profile.a@example.com',
+        'Secret Value A',
+        'Secret Segment A',
         'secret.import.a@example.com',
         'Secret Rejected Row A',
       ],
@@ -183,11 +219,34 @@ describe('tenant isolation across every documented route with an id', () => {
     );
     const canned = await t.request('GET', '/api/v1/canned-responses', { token: a.accessToken });
     expect(canned.body.items).toEqual([expect.objectContaining({ shortCode: 'secret-a', content: 'Secret Canned A' })]);
+    const contacts = await t.request('GET', '/api/v1/contacts', { token: a.accessToken });
+    // The seeded profile, the seeded conversation's contact and the imported one, all untouched.
+    expect(contacts.body.items).toHaveLength(3);
+    expect(contacts.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'Secret Profile A',
+          attributes: { secret_attr_a: 'Secret Value A' },
+          tagIds: [expect.any(String)],
+        }),
+        expect.objectContaining({ name: 'Secret Contact A', conversationCount: 1 }),
+        expect.objectContaining({ name: 'Secret Imported Contact A', email: 'secret.import.a@example.com' }),
+      ]),
+    );
+    const contactImport = await t.request('GET', `/api/v1/contacts/imports/${importId}`, { token: a.accessToken });
+    expect(contactImport.body).toMatchObject({
+      status: 'completed',
+      cancelRequested: false,
+      counts: { created: 1, failed: 1 },
+    });
+    const segments = await t.request('GET', '/api/v1/segments', { token: a.accessToken });
+    expect(segments.body.items).toEqual([expect.objectContaining({ name: 'Secret Segment A' })]);
     const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });
     expect(bots.body.items).toEqual([
       expect.objectContaining({ name: 'Secret Bot A', status: 'published', latestVersion: 1, draftRevision: 1 }),
     ]);
-  });
+    // Every route × every id of A, one request at a time: about 50 s on a busy 2-core machine.
+  }, 180_000);
 });
 
 describe('role matrix', () => {

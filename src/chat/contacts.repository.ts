@@ -23,7 +23,8 @@ export function normalizePhone(phone: string | null): string | null {
 /**
  * The conversation's contact from what a visitor told the bot: the organization's contact with that
  * email (case-insensitive) or phone when there is one (its empty fields filled, attributes merged),
- * else a new one. One contact per email and per phone is the database's rule (`uq_contacts_*`).
+ * else a new one. One contact per email and per phone is the database's rule (`uq_contacts_*`). The
+ * contacts module owns the table; live chat keeps this one write (raw SQL on the table by name).
  */
 @Injectable()
 export class ContactsRepository {
@@ -49,6 +50,7 @@ export class ContactsRepository {
         if (id) {
           await em.query(
             `UPDATE contacts SET name = COALESCE(name, $3), attributes = attributes || $4::jsonb, updated_at = now(),
+                    first_seen_at = COALESCE(first_seen_at, now()), last_seen_at = now(),
                     email = CASE WHEN email IS NULL AND NOT EXISTS (
                               SELECT 1 FROM contacts o WHERE o.organization_id = $1 AND lower(o.email) = $5) THEN $5 ELSE email END,
                     phone = CASE WHEN phone IS NULL AND NOT EXISTS (
@@ -59,8 +61,9 @@ export class ContactsRepository {
         } else {
           id = newId();
           await em.query(
-            `INSERT INTO contacts (id, organization_id, name, email, phone, attributes, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, now(), now())`,
+            `INSERT INTO contacts (id, organization_id, name, email, phone, attributes, source, first_seen_at, last_seen_at,
+                                   created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'chat', now(), now(), now(), now())`,
             [id, organizationId, fields.name, email, phone, JSON.stringify(fields.attributes)],
           );
         }
@@ -69,6 +72,12 @@ export class ContactsRepository {
           conversationId,
           id,
         ]);
+        // The bot session of the conversation knows its contact too (`chat_sessions.contact_id`).
+        await em.query(
+          `UPDATE chat_sessions SET contact_id = $3
+            WHERE organization_id = $1 AND id = (SELECT session_id FROM conversations WHERE id = $2 AND organization_id = $1)`,
+          [organizationId, conversationId, id],
+        );
         return id;
       });
     } catch (error) {

@@ -8,6 +8,18 @@ import { ContactSettingsEntity } from './entities/contact-settings.entity';
 import { ContactEntity } from './entities/contact.entity';
 import { SegmentEntity } from './entities/segment.entity';
 import { ContactTagEntity, TagEntity } from './entities/tag.entity';
+import { ContactAttributesController, ContactSettingsController } from './contact-attributes.controller';
+import { ContactAttributesRepository } from './contact-attributes.repository';
+import { ContactAttributesService } from './contact-attributes.service';
+import { ContactsController } from './contacts.controller';
+import { ContactsRepository } from './contacts.repository';
+import { ContactsService } from './contacts.service';
+import { SegmentsController } from './segments.controller';
+import { SegmentsRepository } from './segments.repository';
+import { SegmentsService } from './segments.service';
+import { TagsController } from './tags.controller';
+import { TagsRepository } from './tags.repository';
+import { TagsService } from './tags.service';
 
 export const contactEntities = [
   ContactEntity,
@@ -28,13 +40,29 @@ export const contactEntities = [
 @Module({})
 export class ContactsModule {
   static register(config: AppConfig): DynamicModule {
-    void config;
     return {
       module: ContactsModule,
       imports: [TypeOrmModule.forFeature(contactEntities)],
-      controllers: [],
-      providers: [],
-      exports: [],
+      controllers: config.role.api
+        ? [
+            ContactsController,
+            TagsController,
+            ContactAttributesController,
+            ContactSettingsController,
+            SegmentsController,
+          ]
+        : [],
+      providers: [
+        ContactsRepository,
+        ContactsService,
+        TagsRepository,
+        TagsService,
+        ContactAttributesRepository,
+        ContactAttributesService,
+        SegmentsRepository,
+        SegmentsService,
+      ],
+      exports: [ContactsService, SegmentsService],
     };
   }
 }

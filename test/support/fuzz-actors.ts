@@ -26,7 +26,8 @@ const bearer = (token: string): Record<string, string> => ({ authorization: `Bea
 /**
  * Seeds an organization with every kind of resource the API has (chatbot with a published
  * version, a session with its token, a Typebot session, template, department, invitation, API
- * keys, members) and returns the actors and a resolver of path parameters to those resources.
+ * keys, members, a contact with a tag, a segment and an attribute definition) and returns the
+ * actors and a resolver of path parameters to those resources.
  */
 export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   const admin = await register(t, { organizationName: 'Fuzz Org' });
@@ -84,6 +85,23 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   expectStatus('canned response', canned, 201);
   const contactImport = await uploadImport(t, admin.accessToken, 'email,name\nfuzz.import@example.com,Fuzz Import\n');
   expectStatus('contact import', contactImport, 202);
+  const attribute = await t.request('POST', '/api/v1/contact-attributes', {
+    ...as,
+    body: { key: 'fuzz_plan', label: 'Fuzz plan', type: 'list', options: ['a', 'b'] },
+  });
+  expectStatus('contact attribute', attribute, 201);
+  const tag = await t.request('POST', '/api/v1/tags', { ...as, body: { name: 'Fuzz tag' } });
+  expectStatus('tag', tag, 201);
+  const contact = await t.request('POST', '/api/v1/contacts', {
+    ...as,
+    body: { name: 'Fuzz Profile', email: 'fuzz.profile@example.com', tagIds: [tag.body.id] },
+  });
+  expectStatus('contact', contact, 201);
+  const segment = await t.request('POST', '/api/v1/segments', {
+    ...as,
+    body: { name: 'Fuzz segment', filter: { tags: [tag.body.id] } },
+  });
+  expectStatus('segment', segment, 201);
 
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
@@ -135,8 +153,16 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
       case 'imports':
         return contactImport.body.id;
       case 'files':
-        // The signed file links of the storage (branch openai): a key that does not exist.
-        return `org/${admin.organizationId}/imports/missing.csv`;
+        // Signed storage links (`GET /files/*`): a path nobody stored.
+        return 'fuzz/missing.txt';
+      case 'contacts':
+        return contact.body.id;
+      case 'tags':
+        return tag.body.id;
+      case 'segments':
+        return segment.body.id;
+      case 'contact-attributes':
+        return attribute.body.id;
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }

@@ -1,0 +1,125 @@
+import type { OrganizationId } from '@/access/organization-id';
+import {
+  type AttributeTypes,
+  ContactFilterInvalid,
+  contactFilterSql,
+  contactOrderSql,
+  formatContactCursor,
+  likePrefix,
+  parseContactCursor,
+  phonePrefix,
+  prefixTsQuery,
+} from './contact-filter';
+
+const org = 'org-1' as OrganizationId;
+const types: AttributeTypes = new Map([
+  ['plan', { type: 'list', options: ['free', 'pro'] }],
+  ['seats', { type: 'number', options: [] }],
+  ['vip', { type: 'boolean', options: [] }],
+  ['renewal', { type: 'date', options: [] }],
+]);
+
+describe('contactFilterSql', () => {
+  it('is the organization alone without filters', () => {
+    expect(contactFilterSql(org, {}, types)).toEqual({ sql: 'c.organization_id = $1', params: [org] });
+  });
+
+  it('never splices values into SQL: every value is a parameter', () => {
+    const hostile = "x'; DROP TABLE contacts; --";
+    const { sql, params } = contactFilterSql(org, { search: hostile, lifecycle: [hostile] }, types);
+    expect(sql).not.toContain('DROP');
+    expect(params).toContain(hostile.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase() + '%');
+    expect(params).toContain('x:* & drop:* & table:* & contacts:*');
+  });
+
+  it('reads attribute values by type into JSON containment', () => {
+    const { sql, params } = contactFilterSql(
+      org,
+      { attributes: { seats: '5', vip: 'true', plan: 'pro', renewal: '2027-01-31' } },
+      types,
+    );
+    expect(sql.match(/c\.attributes @> \$\d+::jsonb/g)).toHaveLength(4);
+    expect(params.slice(1)).toEqual(['{"seats":5}', '{"vip":true}', '{"plan":"pro"}', '{"renewal":"2027-01-31"}']);
+  });
+
+  it('names every bad attribute as attributes.<key>', () => {
+    let caught: unknown;
+    try {
+      contactFilterSql(org, { attributes: { seats: 'many', plan: 'gold', nope: 'x', renewal: '2027-02-30' } }, types);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ContactFilterInvalid);
+    expect((caught as ContactFilterInvalid).errors.map((e) => e.field).sort()).toEqual([
+      'attributes.nope',
+      'attributes.plan',
+      'attributes.renewal',
+      'attributes.seats',
+    ]);
+  });
+
+  it('numbers parameters from the given start and combines every filter with AND', () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    const { sql, params } = contactFilterSql(
+      org,
+      { tags: ['t1'], tagsAll: ['t1', 't2', 't2'], optIn: 'email', lastSeenFrom: from, blocked: false, ids: ['c1'] },
+      types,
+      3,
+    );
+    expect(sql).toBe(
+      [
+        'c.organization_id = $3',
+        'c.id = ANY($4::uuid[])',
+        'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ANY($5::uuid[]))',
+        '(SELECT count(*) FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ANY($6::uuid[])) = 2',
+        'c.consents @> $7::jsonb',
+        'c.last_seen_at >= $8',
+        'NOT c.blocked',
+      ].join(' AND '),
+    );
+    expect(params).toEqual([org, ['c1'], ['t1'], ['t1', 't2'], '{"email":{"status":"opt_in"}}', from]);
+  });
+});
+
+describe('search helpers', () => {
+  it('escapes LIKE wildcards', () => {
+    expect(likePrefix('50%_off\\')).toBe('50\\%\\_off\\\\%');
+  });
+
+  it('makes a prefix tsquery of letters and digits only', () => {
+    expect(prefixTsQuery('Ann  Smi')).toBe('ann:* & smi:*');
+    expect(prefixTsQuery("!&|:*()'")).toBeNull();
+    expect(prefixTsQuery('José Müller')).toBe('josé:* & müller:*');
+  });
+
+  it('reads phone-like searches as +digits', () => {
+    expect(phonePrefix('+44 20 7946')).toBe('+44207946');
+    expect(phonePrefix('0044 20')).toBe('+4420');
+    expect(phonePrefix('ann')).toBeNull();
+    expect(phonePrefix('12')).toBeNull();
+  });
+});
+
+describe('keyset order', () => {
+  it('round-trips cursors, null times included, and refuses garbage', () => {
+    const id = '01a2345f-dfe0-7460-b053-62b013e58de0';
+    expect(parseContactCursor(formatContactCursor('1764633600000000', id))).toEqual({ micros: '1764633600000000', id });
+    expect(parseContactCursor(formatContactCursor(null, id))).toEqual({ micros: null, id });
+    expect(parseContactCursor('nope')).toBeUndefined();
+    expect(parseContactCursor("1_x' OR 1=1")).toBeUndefined();
+  });
+
+  it('pages newest first, and by last seen with never-seen contacts last', () => {
+    expect(contactOrderSql('createdAt', { micros: '5', id: 'i' }, 4)).toMatchObject({
+      after: "(c.created_at, c.id) < (('epoch'::timestamptz + $4::bigint * interval '1 microsecond'), $5::uuid)",
+      orderBy: 'c.created_at DESC, c.id DESC',
+      params: ['5', 'i'],
+    });
+    expect(contactOrderSql('lastSeenAt', { micros: null, id: 'i' }, 2)).toMatchObject({
+      after: '(c.last_seen_at IS NULL AND c.id < $2::uuid)',
+      orderBy: 'c.last_seen_at DESC NULLS LAST, c.id DESC',
+      params: ['i'],
+    });
+    expect(contactOrderSql('createdAt', undefined, 2).after).toBeNull();
+  });
+});
