@@ -1,3 +1,5 @@
+import { asOrganizationId } from '@/access/organization-id';
+import { AiUsageRecorder, OpenAiClient } from '@/integrations/openai';
 import { FakeOpenAi, fakeMp3 } from './support/fake-openai';
 import { publishChatbot } from './support/chatbots';
 import { register, type Account } from './support/identity';
@@ -123,6 +125,33 @@ describe("OpenAI blocks with an organization's connection", () => {
     );
     expect(JSON.stringify(log[0]?.steps)).toContain('the OpenAI connection conn-acme-openai does not exist');
     expect((await outboxData(t, 'ai.usage_recorded')).filter((u) => u.sessionId === session.sessionId)).toEqual([]);
+  });
+
+  it('records usage of calls outside a turn (transcription jobs) in a transaction of its own', async () => {
+    const recorder = t.app.get(AiUsageRecorder);
+    const done = await t.app
+      .get(OpenAiClient)
+      .transcribe(
+        { organizationId: asOrganizationId(acme.organizationId), connectionId: 'conn-acme-openai' },
+        { model: 'whisper-1', audio: { bytes: Buffer.from('RIFF'), fileName: 'a.wav', contentType: 'audio/wav' } },
+      );
+    expect(done.ok).toBe(true);
+    await recorder.record(asOrganizationId(acme.organizationId), done.usage);
+    await recorder.record(asOrganizationId(acme.organizationId), undefined); // nothing reached OpenAI: nothing
+    const rows = await t.sql<{ organization_id: string; data: Record<string, unknown> }>(
+      `SELECT organization_id, data FROM outbox_events WHERE type = 'ai.usage_recorded' AND data->>'operation' = 'transcription'`,
+    );
+    expect(rows).toEqual([
+      {
+        organization_id: acme.organizationId,
+        data: expect.objectContaining({
+          chatbotId: null,
+          sessionId: null,
+          connectionId: 'conn-acme-openai',
+          outcome: 'ok',
+        }),
+      },
+    ]);
   });
 
   it('records a failed call too, with zero tokens', async () => {

@@ -26,9 +26,14 @@ interface S3rverApp {
  * s3rver is old: it accepts any SigV4 signature (it checks only V2 ones). The front server
  * therefore verifies presigned URLs itself (signature over the method, path, query and host;
  * `X-Amz-Date` + `X-Amz-Expires` not passed), so tampered and expired links get the 403 a real
- * S3 gives. Header-signed SDK requests are passed through as s3rver handles them. The SDK must be
- * configured with `requestChecksumCalculation: 'WHEN_REQUIRED'` (s3rver does not read the CRC32
- * trailers of aws-chunked bodies); the `x-id` query parameter the SDK adds is ignored by s3rver.
+ * S3 gives. Header-signed SDK requests are passed through as s3rver handles them.
+ *
+ * Checked with @aws-sdk/client-s3 3.1169: buffered bodies (what `Upload` sends, part by part) work
+ * with the SDK's default checksums too, but a PutObject of a stream of unknown length fails in the
+ * SDK itself (aws-chunked with a CRC32 trailer: "Invalid value undefined for header
+ * x-amz-decoded-content-length"), and s3rver would not read trailers anyway; with
+ * `requestChecksumCalculation: 'WHEN_REQUIRED'` (as `S3FileStorage` sets) it works. The `x-id`
+ * query parameter the SDK adds (`?x-id=PutObject`) is ignored by s3rver's router.
  */
 export class S3Server {
   static readonly accessKeyId = 'S3RVER';

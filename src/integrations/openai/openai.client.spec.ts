@@ -1,5 +1,6 @@
 import { asOrganizationId, type OrganizationId } from '@/access/organization-id';
 import { FakeOpenAi, fakeMp3 } from '../../../test/support/fake-openai';
+import { HttpTarget } from '../../../test/support/http-target';
 import { ConnectionSecrets, type ResolvedConnection } from '../connections/connection-secrets';
 import { OpenAiClient, type OpenAiClientOptions } from './openai.client';
 
@@ -292,6 +293,42 @@ describe('OpenAiClient', () => {
       const ftp = await client().transcribe(target, { model: 'whisper-1', audio: { url: 'ftp://example.com/a.mp3' } });
       expect(ftp).toMatchObject({ ok: false, code: 'invalid_request' });
       expect(ai.transcriptionRequests).toHaveLength(0);
+    });
+  });
+
+  describe('audio downloads', () => {
+    const target = new HttpTarget();
+    let origin: string;
+    beforeAll(async () => {
+      ({ url: origin } = await target.start());
+      target.route('GET /moved', (_req, res) => {
+        res.writeHead(302, { location: '/audio.wav' });
+        res.end();
+      });
+      target.route('GET /audio.wav', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'audio/wav; charset=binary' });
+        res.end('RIFF-redirected');
+      });
+      target.route('GET /loop', (_req, res) => {
+        res.writeHead(302, { location: '/loop' });
+        res.end();
+      });
+    });
+    afterAll(() => target.stop());
+
+    it('follows a redirect to the audio, and gives up on a redirect loop', async () => {
+      const moved = await client().transcribe(
+        { organizationId: ORG },
+        { model: 'whisper-1', audio: { url: `${origin}/moved` } },
+      );
+      expect(moved).toMatchObject({ ok: true });
+      expect(ai.transcriptionRequests[0]?.file).toMatchObject({ name: 'audio.wav', type: 'audio/wav' });
+      const loop = await client().transcribe(
+        { organizationId: ORG },
+        { model: 'whisper-1', audio: { url: `${origin}/loop` } },
+      );
+      expect(loop).toMatchObject({ ok: false, code: 'download_failed', usage: undefined });
+      expect(target.on('/loop')).toHaveLength(4); // the first request and 3 redirects
     });
   });
 
