@@ -131,6 +131,22 @@ export class ContactImportRunner {
     await this.finish(organizationId, id, 'failed', 'The import failed unexpectedly; try again or contact support.');
   }
 
+  /**
+   * BullMQ gave up on the import's job without the handler deciding (it stalled too often: the
+   * workers running it died): an import still queued, validating or importing fails.
+   */
+  async failAbandoned(organizationId: OrganizationId, id: string, error: unknown): Promise<void> {
+    const row = await this.imports.find(organizationId, id);
+    if (!row || finishedStatuses.includes(row.status)) return;
+    this.logger.error(`Import ${id} abandoned: ${error instanceof Error ? error.message : String(error)}`);
+    await this.finish(
+      organizationId,
+      id,
+      'failed',
+      'The import was interrupted too many times (its worker stopped); try again or contact support.',
+    );
+  }
+
   private async finish(
     organizationId: OrganizationId,
     id: string,
