@@ -7,7 +7,7 @@ describe('phone patterns compiled once', () => {
     let original: typeof parsePhoneNumberFromString | undefined;
     jest.isolateModules(() => {
       // A fresh copy of the library, without the cache.
-      original = (jest.requireActual('libphonenumber-js') as { default: typeof parsePhoneNumberFromString }).default;
+      original = jest.requireActual<{ default: typeof parsePhoneNumberFromString }>('libphonenumber-js').default;
     });
     const numbers = [
       '+12122000001',
