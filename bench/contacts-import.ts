@@ -9,14 +9,23 @@
  * file into an unindexed table, with the ratio bare/import (1 = as fast as a bare COPY).
  * Results: bench/results/contacts-import.json. `IMPORT_ROWS=0` skips it in `npm run bench`.
  */
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  openAsBlob,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { redisUrl, repoRoot, startServer, type Server } from './harness';
+import { redisUrl, repoRoot, rssOf, startServer, type Server } from './harness';
 
 const rowsWanted = Number(process.env.IMPORT_ROWS ?? 1_000_000);
 const benchDatabaseUrl =
@@ -102,6 +111,8 @@ export interface ImportBenchResult {
   readonly fileBytes: number;
   readonly importMs: number;
   readonly workerPeakRssBytes: number;
+  /** The worker's RSS before the upload (the app itself). */
+  readonly workerIdleRssBytes: number;
   readonly bareCopyMs: number;
   readonly ratio: number;
   readonly counts: Record<string, number | null>;
@@ -149,6 +160,7 @@ export async function benchContactsImport(rows = rowsWanted): Promise<ImportBenc
     });
     const { accessToken } = (await registered.json()) as { accessToken: string };
     const auth = { authorization: `Bearer ${accessToken}` };
+    const workerIdleRssBytes = rssOf(worker.pid);
 
     console.log(`contacts import: importing ${(fileBytes / 1_048_576).toFixed(1)} MiB…`);
     const form = new FormData();
@@ -161,12 +173,18 @@ export async function benchContactsImport(rows = rowsWanted): Promise<ImportBenc
     const { id } = (await upload.json()) as { id: string };
     let status: { status: string; counts: Record<string, number | null>; error: string | null };
     for (;;) {
-      status = (await (await fetch(`${api.url}/api/v1/contacts/imports/${id}`, { headers: auth })).json()) as typeof status;
+      status = (await (
+        await fetch(`${api.url}/api/v1/contacts/imports/${id}`, { headers: auth })
+      ).json()) as typeof status;
       if (['completed', 'failed', 'canceled'].includes(status.status)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const importMs = performance.now() - started;
     const workerPeakRssBytes = peakRssOf(worker.pid);
+    // The completion line is logged just after the commit the poll saw.
+    for (let i = 0; i < 40 && !worker.lines().some((l) => l.includes(' completed: ')); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const workerLog = worker.lines().map((line) => (JSON.parse(line) as { msg: string }).msg);
     for (const line of workerLog) console.log(`worker: ${line}`);
     if (status.status !== 'completed') throw new Error(`import ${status.status}: ${status.error ?? ''}`);
@@ -178,6 +196,7 @@ export async function benchContactsImport(rows = rowsWanted): Promise<ImportBenc
       fileBytes,
       importMs,
       workerPeakRssBytes,
+      workerIdleRssBytes,
       bareCopyMs,
       ratio: bareCopyMs / importMs,
       counts: status.counts,
@@ -194,10 +213,13 @@ export async function benchContactsImport(rows = rowsWanted): Promise<ImportBenc
 export function printImportResult(result: ImportBenchResult): void {
   const exact = (['created', 'skipped', 'failed'] as const).every((k) => result.counts[k] === result.expected[k]);
   console.log(`\ncontacts import of ${result.rows} rows (${(result.fileBytes / 1_048_576).toFixed(1)} MiB)\n`);
-  console.log('| import wall time s | worker peak RSS MB | bare COPY s | ratio bare/import | counts exact |');
+  console.log(
+    '| import wall time s | worker peak RSS MB (idle before) | bare COPY s | ratio bare/import | counts exact |',
+  );
   console.log('| ---: | ---: | ---: | ---: | --- |');
   console.log(
-    `| ${(result.importMs / 1000).toFixed(1)} | ${(result.workerPeakRssBytes / 1_048_576).toFixed(0)} | ` +
+    `| ${(result.importMs / 1000).toFixed(1)} | ${(result.workerPeakRssBytes / 1_048_576).toFixed(0)} ` +
+      `(${(result.workerIdleRssBytes / 1_048_576).toFixed(0)}) | ` +
       `${(result.bareCopyMs / 1000).toFixed(1)} | ${result.ratio.toFixed(2)} | ${exact ? 'yes' : `no: ${JSON.stringify(result.counts)}`} |`,
   );
   mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });

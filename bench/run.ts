@@ -10,7 +10,7 @@
  * Environment: BENCH_CONNECTIONS (default 50), BENCH_DURATION (seconds, default 10),
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/parley_bench), BENCH_REDIS_URL,
  * BENCH_DATABASE_POOL_SIZE (the app's DATABASE_POOL_SIZE; the app's default when unset),
- * SOCKET_CLIENTS, SOCKET_DURATION, SOCKET_CONNECT_BATCH.
+ * SOCKET_CLIENTS, SOCKET_DURATION, SOCKET_CONNECT_BATCH; IMPORT_ROWS (the contacts import, contacts-import.ts).
  *
  * Last, the webhook scenario (webhooks.ts): deliveries/s from one worker against bare BullMQ jobs
  * doing the same POST (`WEBHOOK_BENCH_DELIVERIES`, default 5000; 0 skips it).
@@ -27,6 +27,7 @@ import {
   startApp,
   startServer,
 } from './harness';
+import { benchContactsImport, printImportResult } from './contacts-import';
 import { scenarios } from './scenarios';
 import { compareSockets, printSocketTable, socketLoadFromEnv, writeSocketResults } from './socket-load';
 import { compareWebhooks, printWebhookTable, webhookDeliveriesFromEnv } from './webhooks';
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
   }
   const deliveries = webhookDeliveriesFromEnv(5000);
   if (deliveries > 0) printWebhookTable(await compareWebhooks(deliveries));
+  // The contacts CSV import (IMPORT_ROWS, default 1,000,000; 0 skips it): its own API and worker processes.
+  if (Number(process.env.IMPORT_ROWS ?? 1_000_000) > 0) printImportResult(await benchContactsImport());
 }
 
 main().catch((error: unknown) => {

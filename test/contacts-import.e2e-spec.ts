@@ -393,7 +393,7 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
   let pg: Client;
   const workers: SpawnedParley[] = [];
 
-  const spawnWorker = async (): Promise<SpawnedParley> => {
+  const spawnWorker = async (env: Record<string, string> = {}): Promise<SpawnedParley> => {
     const worker = spawnParley({
       PORT: '0',
       LOG_LEVEL: 'info',
@@ -406,6 +406,7 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
       ENCRYPTION_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
       STORAGE_DIR: dir,
       ...settings,
+      ...env,
     });
     workers.push(worker);
     await worker.url;
@@ -554,6 +555,34 @@ describe('contacts CSV import across processes (API + worker processes)', () => 
     expect(last.counts).toEqual({ ...counts, processed: counts.total, updated: 0 });
     expect(await contactCount(owner.organizationId)).toBe(counts.created);
     expect(second.output()).toContain('resuming the merge');
+    await kill(second);
+  }, 120_000);
+
+  it('a job BullMQ fails for stalling (past QUEUE_MAX_STALLED_COUNT) fails its import, not left validating', async () => {
+    const owner = await register(api);
+    const { csv } = generatedFile(120_000);
+    const res = await uploadImport(api, owner.accessToken, csv);
+    const noStalls = { QUEUE_MAX_STALLED_COUNT: '0' };
+    const first = await spawnWorker(noStalls);
+    await until('the first progress report', async () => (await importRow(res.body.id)).processed > 0);
+    await pg.query('BEGIN');
+    await pg.query('SELECT 1 FROM contact_imports WHERE id = $1 FOR UPDATE', [res.body.id]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await kill(first);
+    await pg.query('ROLLBACK');
+    expect((await importRow(res.body.id)).status).toBe('validating');
+
+    // The next worker's stalled check finds the job stalled once too often: BullMQ fails it.
+    const second = await spawnWorker(noStalls);
+    const { last } = await waitForImport(api, owner.accessToken, res.body.id, { timeoutMs: 60_000 });
+    expect(last.status).toBe('failed');
+    expect(last.error).toMatch(/interrupted too many times/);
+    expect((await importRow(res.body.id)).attempts).toBe(1);
+    const staging = await api.sql<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [
+      `contact_import_staging_${(res.body.id as string).replace(/-/g, '')}`,
+    ]);
+    expect(staging[0]!.t).toBeNull();
+    expect(await contactCount(owner.organizationId)).toBe(0);
     await kill(second);
   }, 120_000);
 

@@ -1,5 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
-import { uploadImport } from './support/contact-imports';
+import { uploadImport, waitForImport } from './support/contact-imports';
 import { insertConversation } from './support/conversations';
 import { isPublic } from './support/fuzz-actors';
 import { addMember, register, type Account } from './support/identity';
@@ -18,6 +18,7 @@ describe('tenant isolation across every documented route with an id', () => {
   let b: Account;
   let secrets: string[];
   let ids: string[];
+  let importId: string;
 
   async function seedOrganizationA(): Promise<{ ids: string[]; secrets: string[] }> {
     const agent = await addMember(t, a, 'agent');
@@ -132,6 +133,9 @@ describe('tenant isolation across every documented route with an id', () => {
     expect(webhook.status).toBe(201);
     const ping = await t.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, { token: a.accessToken });
     expect(ping.status).toBe(202);
+    // Finished before the walk (its contact is counted below; a foreign cancel must not touch it).
+    expect((await waitForImport(t, a.accessToken, contactImport.body.id)).last.status).toBe('completed');
+    importId = contactImport.body.id;
     return {
       ids: [
         contact.body.id,
@@ -274,9 +278,15 @@ describe('tenant isolation across every documented route with an id', () => {
           tagIds: [expect.any(String)],
         }),
         expect.objectContaining({ name: 'Secret Contact A', conversationCount: 1 }),
-        expect.objectContaining({ name: 'Secret Imported Contact A', source: 'import' }),
+        expect.objectContaining({ name: 'Secret Imported Contact A', email: 'secret.import.a@example.com' }),
       ]),
     );
+    const contactImport = await t.request('GET', `/api/v1/contacts/imports/${importId}`, { token: a.accessToken });
+    expect(contactImport.body).toMatchObject({
+      status: 'completed',
+      cancelRequested: false,
+      counts: { created: 1, failed: 1 },
+    });
     const segments = await t.request('GET', '/api/v1/segments', { token: a.accessToken });
     expect(segments.body.items).toEqual([expect.objectContaining({ name: 'Secret Segment A' })]);
     const connections = await t.request('GET', '/api/v1/connections', { token: a.accessToken });

@@ -131,6 +131,22 @@ export class ContactImportRunner {
     await this.finish(organizationId, id, 'failed', 'The import failed unexpectedly; try again or contact support.');
   }
 
+  /**
+   * BullMQ gave up on the import's job without the handler deciding (it stalled too often: the
+   * workers running it died): an import still queued, validating or importing fails.
+   */
+  async failAbandoned(organizationId: OrganizationId, id: string, error: unknown): Promise<void> {
+    const row = await this.imports.find(organizationId, id);
+    if (!row || finishedStatuses.includes(row.status)) return;
+    this.logger.error(`Import ${id} abandoned: ${error instanceof Error ? error.message : String(error)}`);
+    await this.finish(
+      organizationId,
+      id,
+      'failed',
+      'The import was interrupted too many times (its worker stopped); try again or contact support.',
+    );
+  }
+
   private async finish(
     organizationId: OrganizationId,
     id: string,
@@ -247,6 +263,7 @@ export class ContactImportRunner {
 
       let rowNo = 0;
       let header: string[] | undefined;
+      let headerSaved: Promise<void> = Promise.resolve();
       let normalize: ((record: readonly string[]) => NormalizedRow | RowRejection) | undefined;
       const reject = (no: number, reason: string, raw: string): void =>
         errorsWriter.push(`${errorPrefix}${no}\tfailed\t${copyValue(reason.slice(0, 500))}\t${copyValue(raw)}\n`);
@@ -257,12 +274,14 @@ export class ContactImportRunner {
           header = record.map((h) => h.trim());
           const mapping = resolveMapping(header, row.mapping, context.definitions);
           normalize = createRowNormalizer({ columns: mapping.columns, ...context });
-          void this.imports.update(organizationId, id, {
+          // Shown while the rest is read; the end of the stage waits for it.
+          headerSaved = this.imports.update(organizationId, id, {
             columns: header,
             resolvedMapping: mapping.summary,
             encoding,
             delimiter,
           });
+          headerSaved.catch(() => undefined);
           return null;
         }
         const raw = csvLine(record);
@@ -333,6 +352,7 @@ export class ContactImportRunner {
         throw error;
       }
       if (!header) throw new ImportFailure('The file is empty.');
+      await headerSaved;
       await rowsWriter.end();
       await errorsWriter.end();
       const total = Math.max(rowNo - 1, 0);
@@ -379,38 +399,47 @@ export class ContactImportRunner {
         lap(statement.trim().split('\n')[0]!.slice(0, 40));
         return result.affected ?? 0;
       };
-      await em.query(`SET LOCAL work_mem = '64MB'`);
+      const number = async (statement: string, values: unknown[]): Promise<number> => {
+        const [result] = await em.query<{ n: number }[]>(statement, values);
+        lap(statement.trim().split('\n')[0]!.slice(0, 40));
+        return result?.n ?? 0;
+      };
+      // The hash aggregates and joins of the plan and the GIN pending-list cleanups of the
+      // contacts indexes use work_mem; a larger pending list means fewer, larger cleanups.
+      await em.query(`SET LOCAL work_mem = '256MB'`);
+      await em.query(`SET LOCAL gin_pending_list_limit = '32MB'`);
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('contact-import:' || $1, 0))`, [organizationId]);
       lap('lock');
       await em.query(`ANALYZE "${table}"`);
       lap('analyze');
       await em.query(sql.planSql(table), [organizationId]);
+      await em.query('ANALYZE import_plan');
       lap('plan');
-      await em.query(`CREATE TEMP TABLE import_touched (id uuid PRIMARY KEY) ON COMMIT DROP`);
-      const inFile = await count(sql.fileDuplicatesSql(table));
+      const inFile = await count(sql.fileDuplicatesSql);
       const ambiguous = await count(sql.ambiguousSql);
       const sameTarget = await count(sql.sameTargetSql);
+      if (row.tags.length > 0) {
+        await em.query(sql.ensureTagsSql, [organizationId, row.tags]);
+        lap('tags');
+      }
+      const withTags = [organizationId, row.tags];
       let updated = 0;
       let existingSkipped = 0;
       let existingFailed = 0;
       switch (row.dedupe) {
         case 'skip':
-          existingSkipped = ((await em.query(sql.countExistingSql)) as { n: number }[])[0]?.n ?? 0;
+          existingSkipped = (await em.query<{ n: number }[]>(sql.countExistingSql))[0]?.n ?? 0;
           break;
         case 'create_only':
           existingFailed = await count(sql.createOnlyConflictsSql);
           break;
         case 'update':
-          updated = await count(sql.updateExistingSql, [organizationId]);
+          updated = await number(sql.updateExistingSql, withTags);
           break;
       }
-      const created = await count(sql.insertNewSql, [organizationId]);
-      const lostRace = await count(sql.lostRaceSql);
-      if (row.tags.length > 0) {
-        await em.query(sql.ensureTagsSql, [organizationId, row.tags]);
-        await em.query(sql.tagContactsSql, [organizationId, row.tags]);
-        lap('tags');
-      }
+      const planned = (await em.query<{ n: number }[]>(sql.countNewSql))[0]?.n ?? 0;
+      const created = await number(sql.insertNewSql, withTags);
+      const lostRace = created < planned ? await count(sql.lostRaceSql) : 0;
       // The last word on cancel: a cancel asked during the merge rolls all of it back.
       const [current] = await em.query<{ cancel_requested: boolean }[]>(
         `SELECT cancel_requested FROM contact_imports WHERE organization_id = $1 AND id = $2`,

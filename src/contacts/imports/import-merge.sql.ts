@@ -29,37 +29,41 @@ export const errorColumns = '(import_id, organization_id, row_no, outcome, reaso
 /**
  * Every staged row with its fate, before anything is written:
  * - `duplicate`: its email or its phone is on an earlier row of the file (first occurrence wins);
- * - `by_email`/`by_phone`: the existing contacts it matches;
+ * - `by_email`/`by_phone`: the existing contacts it matches (not looked up for duplicates);
  * - `target`: the contact it matches; `ambiguous`: email and phone match two contacts;
- * - `excluded`: ambiguous, or an earlier row matches the same contact (set by `sameTargetSql`).
+ * - `excluded`: a duplicate, ambiguous, or an earlier row matches the same contact (set by
+ *   `sameTargetSql`): nothing of it is written to `contacts`.
+ * The first row of each email and phone comes from two hash aggregates (no sort of the wide rows).
  */
 export const planSql = (table: string): string => `
   CREATE TEMP TABLE import_plan ON COMMIT DROP AS
-  WITH firsts AS (
-    SELECT s.*,
-           (s.email IS NOT NULL AND s.row_no <> min(s.row_no) OVER (PARTITION BY s.email))
-        OR (s.phone IS NOT NULL AND s.row_no <> min(s.row_no) OVER (PARTITION BY s.phone)) AS duplicate
+  WITH first_email AS (
+    SELECT email, min(row_no) AS row_no FROM "${table}" WHERE email IS NOT NULL GROUP BY email
+  ), first_phone AS (
+    SELECT phone, min(row_no) AS row_no FROM "${table}" WHERE phone IS NOT NULL GROUP BY phone
+  ), firsts AS (
+    SELECT s.*, (fe.row_no IS NOT NULL AND fe.row_no <> s.row_no) OR (fp.row_no IS NOT NULL AND fp.row_no <> s.row_no) AS duplicate
       FROM "${table}" s
+      LEFT JOIN first_email fe ON fe.email = s.email
+      LEFT JOIN first_phone fp ON fp.phone = s.phone
   ), matched AS (
-    SELECT f.row_no, f.name, f.email, f.phone, f.lifecycle_stage, f.lead_score, f.attributes, f.raw,
+    SELECT f.row_no, f.name, f.email, f.phone, f.lifecycle_stage, f.lead_score, f.attributes, f.raw, f.duplicate,
            e.id AS by_email, ph.id AS by_phone
       FROM firsts f
-      LEFT JOIN contacts e ON e.organization_id = $1 AND lower(e.email) = f.email
-      LEFT JOIN contacts ph ON ph.organization_id = $1 AND ph.phone = f.phone
-     WHERE NOT f.duplicate
+      LEFT JOIN contacts e ON NOT f.duplicate AND e.organization_id = $1 AND lower(e.email) = f.email
+      LEFT JOIN contacts ph ON NOT f.duplicate AND ph.organization_id = $1 AND ph.phone = f.phone
   )
   SELECT m.*, COALESCE(m.by_email, m.by_phone) AS target,
          (m.by_email IS NOT NULL AND m.by_phone IS NOT NULL AND m.by_email <> m.by_phone) AS ambiguous,
-         (m.by_email IS NOT NULL AND m.by_phone IS NOT NULL AND m.by_email <> m.by_phone) AS excluded,
+         m.duplicate OR (m.by_email IS NOT NULL AND m.by_phone IS NOT NULL AND m.by_email <> m.by_phone) AS excluded,
          ${SQL_UUID_V7} AS new_id
     FROM matched m`;
 
 /** Rows skipped because of an earlier row in the file. */
-export const fileDuplicatesSql = (table: string): string => `
+export const fileDuplicatesSql = `
   INSERT INTO contact_import_errors ${errorColumns}
-  SELECT $2, $1, s.row_no, 'skipped', 'Duplicate in the file: its email or phone number is on an earlier row.', s.raw
-    FROM "${table}" s
-   WHERE NOT EXISTS (SELECT 1 FROM import_plan p WHERE p.row_no = s.row_no)`;
+  SELECT $2, $1, row_no, 'skipped', 'Duplicate in the file: its email or phone number is on an earlier row.', raw
+    FROM import_plan WHERE duplicate`;
 
 /** Rows whose email and phone match two different contacts. */
 export const ambiguousSql = `
@@ -89,7 +93,13 @@ export const createOnlyConflictsSql = `
 /** `skip`: rows matching an existing contact leave it untouched (counted, not listed). */
 export const countExistingSql = `SELECT count(*)::int AS n FROM import_plan WHERE target IS NOT NULL AND NOT excluded`;
 
-/** `update`: the row's non-empty values into the contact it matches; attributes merged. */
+/** The import's tags (`$2`, matched case-insensitively; created first by `ensureTagsSql`). */
+const importTags = `(SELECT id FROM tags WHERE organization_id = $1 AND lower(name) = ANY (SELECT lower(x) FROM unnest($2::text[]) x))`;
+
+/**
+ * `update`: the row's non-empty values into the contact it matches; attributes merged; the
+ * import's tags on it (in the same statement). Answers the number of contacts updated.
+ */
 export const updateExistingSql = `
   WITH changed AS (
     UPDATE contacts c SET
@@ -103,10 +113,21 @@ export const updateExistingSql = `
       FROM import_plan p
      WHERE c.organization_id = $1 AND c.id = p.target AND NOT p.excluded
     RETURNING c.id
+  ), tagged AS (
+    INSERT INTO contact_tags (organization_id, contact_id, tag_id, created_at)
+    SELECT $1, ch.id, g.id, now() FROM changed ch CROSS JOIN ${importTags} g
+    ON CONFLICT DO NOTHING
   )
-  INSERT INTO import_touched (id) SELECT id FROM changed`;
+  SELECT count(*)::int AS n FROM changed`;
 
-/** New contacts; a row whose email or phone was taken meanwhile (by someone else) is not inserted. */
+/** The rows that become new contacts. */
+export const countNewSql = `SELECT count(*)::int AS n FROM import_plan WHERE target IS NULL AND NOT excluded`;
+
+/**
+ * New contacts, with the import's tags in the same statement (a new contact has no tags yet, so
+ * no ON CONFLICT there); a row whose email or phone was taken meanwhile (by someone else) is not
+ * inserted. Answers the number of contacts created.
+ */
 export const insertNewSql = `
   WITH inserted AS (
     INSERT INTO contacts (id, organization_id, name, email, phone, lifecycle_stage, lead_score, source, attributes,
@@ -116,29 +137,24 @@ export const insertNewSql = `
            COALESCE(p.lead_score, 0), 'import', COALESCE(p.attributes, '{}'::jsonb), now(), now()
       FROM import_plan p
      WHERE p.target IS NULL AND NOT p.excluded
-     ORDER BY p.row_no
     ON CONFLICT DO NOTHING
     RETURNING id
+  ), tagged AS (
+    INSERT INTO contact_tags (organization_id, contact_id, tag_id, created_at)
+    SELECT $1, i.id, g.id, now() FROM inserted i CROSS JOIN ${importTags} g
   )
-  INSERT INTO import_touched (id) SELECT id FROM inserted`;
+  SELECT count(*)::int AS n FROM inserted`;
 
-/** Rows not inserted because their email or phone number was taken while the import ran. */
+/** Rows not inserted because their email or phone number was taken while the import ran (run only when some were not). */
 export const lostRaceSql = `
   INSERT INTO contact_import_errors ${errorColumns}
   SELECT $2, $1, p.row_no, 'failed', 'A contact with this email or phone number was created while the import ran.', p.raw
     FROM import_plan p
-   WHERE p.target IS NULL AND NOT p.excluded AND NOT EXISTS (SELECT 1 FROM import_touched t WHERE t.id = p.new_id)`;
+   WHERE p.target IS NULL AND NOT p.excluded AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = p.new_id)`;
 
-/** The import's tags (created when missing, matched case-insensitively) on every created or updated contact. */
+/** The import's tags, created when missing (matched case-insensitively). */
 export const ensureTagsSql = `
   INSERT INTO tags (id, organization_id, name, created_at, updated_at)
   SELECT ${SQL_UUID_V7}, $1, t.name, now(), now()
     FROM (SELECT DISTINCT ON (lower(n)) n AS name FROM unnest($2::text[]) n) t
-  ON CONFLICT DO NOTHING`;
-
-export const tagContactsSql = `
-  INSERT INTO contact_tags (organization_id, contact_id, tag_id, created_at)
-  SELECT $1, t.id, g.id, now()
-    FROM import_touched t
-   CROSS JOIN (SELECT id FROM tags WHERE organization_id = $1 AND lower(name) = ANY (SELECT lower(x) FROM unnest($2::text[]) x)) g
   ON CONFLICT DO NOTHING`;

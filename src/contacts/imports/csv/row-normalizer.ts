@@ -1,5 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { AttributeDefinition, ColumnTarget, ContactField } from './column-mapping';
+import './phone-patterns';
 
 /** A valid row, normalized, as it is staged. */
 export interface NormalizedRow {
