@@ -8,9 +8,9 @@ const settings = {
   defaultCountry: 'FR',
 };
 const definitions = new Map<string, AttributeDefinitionShape>([
-  ['plan', { type: 'list', options: ['free', 'pro'] } as AttributeDefinitionShape],
-  ['seats', { type: 'number', options: [] } as unknown as AttributeDefinitionShape],
-  ['vip', { type: 'boolean', options: [] } as unknown as AttributeDefinitionShape],
+  ['plan', { type: 'list', options: ['free', 'pro'] }],
+  ['seats', { type: 'number', options: [] }],
+  ['vip', { type: 'boolean', options: [] }],
 ]);
 const write = (fields: FlowContactField[]) =>
   flowContactWrite(fields, settings, definitions, { email: normalizeEmail, phone: toE164 });

@@ -115,7 +115,11 @@ describe('updateContact', () => {
   it('is skipped with an error when it sets nothing', () => {
     const empty = flowOf({ blocks: [{ id: 'uc', type: 'updateContact', options: {} }, text('after', 'on')] });
     const result = new Conversation(empty).start();
-    expect(result.log.find((s) => s.blockId === 'uc')).toMatchObject({ blockId: 'uc', outcome: 'error', error: 'no contact field to set' });
+    expect(result.log.find((s) => s.blockId === 'uc')).toMatchObject({
+      blockId: 'uc',
+      outcome: 'error',
+      error: 'no contact field to set',
+    });
     expect(texts(result)).toEqual(['on']);
   });
 });
