@@ -188,6 +188,7 @@ export class ContactsService {
   async updateFromFlow(
     organizationId: OrganizationId,
     update: FlowContactUpdate,
+    attempt = 1,
   ): Promise<FlowContactOutcome & { contact?: ContactDto }> {
     const [settings, definitions] = await Promise.all([
       this.repo.settings(organizationId),
@@ -237,9 +238,10 @@ export class ContactsService {
         return { ok: true as const, contactId, linked, ...(row ? { contact: toContactDto(row) } : {}) };
       });
     } catch (error) {
-      // The email or phone is another contact's (or was made by another session at the same moment).
-      if (isUniqueViolation(error)) return { ok: false, error: 'that email or phone belongs to another contact' };
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      // Another session made the same contact at the same moment: it exists now, match it.
+      if (!update.contactId && attempt < 3) return this.updateFromFlow(organizationId, update, attempt + 1);
+      return { ok: false, error: 'that email or phone belongs to another contact' };
     }
   }
 
