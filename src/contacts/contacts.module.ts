@@ -33,6 +33,18 @@ export const contactEntities = [
 ];
 
 /**
+ * The contacts' storage and rules without the API, for modules that read and write contacts as
+ * part of their work (executions: a flow's `updateContact` block and `{{contact.*}}` values). Its
+ * public face is `ContactsService`; the repository stays private to the contacts module.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature(contactEntities)],
+  providers: [ContactsRepository, ContactsService],
+  exports: [ContactsService, ContactsRepository],
+})
+export class ContactsCoreModule {}
+
+/**
  * Contacts: profiles with typed custom attributes, tags, consent history, search and filters,
  * segments, merge, erasure and export. Owns the `contacts` table; live chat links conversations to
  * contacts through its own small repository (raw SQL on the table by name).
@@ -42,7 +54,7 @@ export class ContactsModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ContactsModule,
-      imports: [TypeOrmModule.forFeature(contactEntities)],
+      imports: [TypeOrmModule.forFeature(contactEntities), ContactsCoreModule],
       controllers: config.role.api
         ? [
             ContactsController,
@@ -53,8 +65,6 @@ export class ContactsModule {
           ]
         : [],
       providers: [
-        ContactsRepository,
-        ContactsService,
         TagsRepository,
         TagsService,
         ContactAttributesRepository,
@@ -62,7 +72,7 @@ export class ContactsModule {
         SegmentsRepository,
         SegmentsService,
       ],
-      exports: [ContactsService, SegmentsService],
+      exports: [ContactsCoreModule, SegmentsService],
     };
   }
 }

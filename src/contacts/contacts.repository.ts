@@ -259,6 +259,46 @@ export class ContactsRepository {
     );
   }
 
+  /**
+   * The organization's contact with this email (case-insensitive) or phone, locked, the email's
+   * first: a flow's update of a session that has no contact yet (the handoff's rule).
+   */
+  async matchForUpdate(
+    em: EntityManager,
+    organizationId: OrganizationId,
+    email: string | null,
+    phone: string | null,
+  ): Promise<ContactRow | null> {
+    const [row] = await em.query<ContactRow[]>(
+      `SELECT ${CONTACT_COLUMNS}, NULL AS cursor_micros FROM contacts c
+        WHERE c.organization_id = $1 AND (lower(c.email) = lower($2) OR c.phone = $3)
+        ORDER BY (lower(c.email) = lower($2)) DESC NULLS LAST LIMIT 1 FOR UPDATE OF c`,
+      [organizationId, email, phone],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * Links the session and its conversation (same id) to the contact when they have none yet, and
+   * marks the contact seen. Tables of other modules, by name (like merge).
+   */
+  async linkSession(em: EntityManager, organizationId: OrganizationId, sessionId: string, contactId: string) {
+    await em.query(
+      `UPDATE conversations SET contact_id = $3 WHERE organization_id = $1 AND id = $2 AND contact_id IS NULL`,
+      [organizationId, sessionId, contactId],
+    );
+    await em.query(
+      `UPDATE chat_sessions SET contact_id = $3 WHERE organization_id = $1 AND id = $2 AND contact_id IS NULL`,
+      [organizationId, sessionId, contactId],
+    );
+    await em.query(
+      `UPDATE contacts SET first_seen_at = COALESCE(first_seen_at, now()), last_seen_at = now(),
+              source = COALESCE(source, 'chat')
+        WHERE organization_id = $1 AND id = $2`,
+      [organizationId, contactId],
+    );
+  }
+
   /** The contact holding an email (case-insensitive) or phone: the other side of a unique violation. */
   async holderOf(organizationId: OrganizationId, field: 'email' | 'phone', value: string): Promise<string | null> {
     const [row] = await this.dataSource.query<{ id: string }[]>(

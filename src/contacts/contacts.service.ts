@@ -33,6 +33,12 @@ import type {
   UpdateContactDto,
 } from './dto/contact.dto';
 import { consentChannels } from './entities/contact.entity';
+import {
+  describeFieldErrors,
+  type FlowContactOutcome,
+  type FlowContactUpdate,
+  flowContactWrite,
+} from './flow-contact-update';
 
 export const toContactDto = (row: ContactRow): ContactDto => ({
   id: row.id,
@@ -171,6 +177,72 @@ export class ContactsService {
   async fieldsOf(organizationId: OrganizationId, contactId: string): Promise<ContactDto | null> {
     const row = await this.repo.find(organizationId, contactId);
     return row ? toContactDto(row) : null;
+  }
+
+  /**
+   * A flow's `updateContact` block: sets the session's contact's fields, or, when the session has
+   * none yet, matches the organization's contact by the email or phone given (filling only its
+   * empty name, email and phone) or makes one, and links the session and its conversation to it.
+   * Invalid values and conflicts are an outcome, never an exception: the flow logs them and goes on.
+   */
+  async updateFromFlow(
+    organizationId: OrganizationId,
+    update: FlowContactUpdate,
+    attempt = 1,
+  ): Promise<FlowContactOutcome & { contact?: ContactDto }> {
+    const [settings, definitions] = await Promise.all([
+      this.repo.settings(organizationId),
+      this.repo.attributeTypes(organizationId),
+    ]);
+    const { write, errors } = flowContactWrite(update.fields, settings, definitions, {
+      email: normalizeEmail,
+      phone: toE164,
+    });
+    if (errors.length) return { ok: false, error: describeFieldErrors(errors) };
+    try {
+      return await this.repo.transaction(async (em) => {
+        let contactId = update.contactId;
+        let linked = false;
+        if (contactId) {
+          if (!(await this.repo.update(em, organizationId, contactId, write))) {
+            return { ok: false as const, error: "the session's contact no longer exists" };
+          }
+        } else {
+          if (!write.email && !write.phone) {
+            return { ok: false as const, error: 'the session has no contact yet: set its email or phone' };
+          }
+          const found = await this.repo.matchForUpdate(em, organizationId, write.email ?? null, write.phone ?? null);
+          if (found) {
+            const fill: ContactWrite = { ...write };
+            if (found.name) delete fill.name;
+            if (found.email) delete fill.email;
+            if (found.phone) delete fill.phone;
+            await this.repo.update(em, organizationId, found.id, fill);
+            contactId = found.id;
+          } else {
+            contactId = await this.repo.insert(em, organizationId, {
+              name: write.name ?? null,
+              email: write.email ?? null,
+              phone: write.phone ?? null,
+              attributes: write.attributes ?? {},
+              lifecycleStage: write.lifecycleStage ?? settings.defaultLifecycleStage,
+              leadScore: write.leadScore ?? 0,
+              blocked: false,
+              source: 'chat',
+            });
+          }
+          await this.repo.linkSession(em, organizationId, update.sessionId, contactId);
+          linked = true;
+        }
+        const row = await this.repo.find(organizationId, contactId, em);
+        return { ok: true as const, contactId, linked, ...(row ? { contact: toContactDto(row) } : {}) };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Another session made the same contact at the same moment: it exists now, match it.
+      if (!update.contactId && attempt < 3) return this.updateFromFlow(organizationId, update, attempt + 1);
+      return { ok: false, error: 'that email or phone belongs to another contact' };
+    }
   }
 
   async recordConsent(

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChatCoreModule } from '@/chat/chat-core.module';
+import { ContactsCoreModule } from '@/contacts/contacts.module';
 import { createHash } from 'node:crypto';
 import { ChatbotsCoreModule } from '@/chatbots/chatbots.module';
 import { type AppConfig, APP_CONFIG } from '@/config';
@@ -48,6 +49,7 @@ export class ExecutionsModule {
         TypeOrmModule.forFeature([ChatSessionEntity, SessionTurnLogEntity]),
         ChatbotsCoreModule,
         ChatCoreModule,
+        ContactsCoreModule,
       ],
       controllers: config.role.api ? [ChatController, ResultsController, TypebotChatController] : [],
       providers: [

@@ -47,6 +47,9 @@ import type { TurnOutcome } from './turn-runner';
 import { TurnRunner } from './turn-runner';
 import { originAllowed, VisitorAccess } from './visitor-access';
 import { visitorContactOf } from './visitor-contact';
+import { ContactsService } from '@/contacts/contacts.service';
+import { contactValuesOf } from './contact-values';
+import type { ContactValues } from './engine/engine-types';
 
 /**
  * When a turn of the same session saved first (from another process: this one queues them), the
@@ -153,6 +156,7 @@ export class SessionsService {
     @InjectConfig() private readonly config: AppConfig,
     private readonly store: ConversationStore,
     private readonly committed: CommittedEvents,
+    private readonly contacts: ContactsService,
   ) {
     this.cache = new SessionCache<CachedSession>({
       maxEntries: config.executions.sessionCacheMaxEntries,
@@ -254,6 +258,8 @@ export class SessionsService {
     extras: BeginExtras = {},
   ): Promise<ChatTurn & { sessionId: string }> {
     const sessionId = extras.sessionId ?? newId();
+    const startContactId = extras.contactId ?? null;
+    const contact = await this.contactValues(row.organizationId, startContactId);
     const outcome = await this.runner.run(
       {
         organizationId: row.organizationId,
@@ -261,6 +267,9 @@ export class SessionsService {
         sessionId,
         flow: flow.flow,
         runEffects: row.runEffects,
+        preview: row.preview ?? false,
+        contactId: startContactId,
+        ...(contact ? { contact } : {}),
       },
       undefined,
       { type: 'start', ...(variables ? { variables } : {}) },
@@ -289,6 +298,7 @@ export class SessionsService {
       {
         ...row,
         id: sessionId,
+        contactId: startContactId ?? outcome.linkedContactId ?? null,
         status: view.status,
         state: outcome.state,
         awaiting: outcome.awaiting,
@@ -307,7 +317,7 @@ export class SessionsService {
         preview: row.preview ?? false,
         at: now,
         channel: extras.channel ?? 'web',
-        contactId: extras.contactId ?? null,
+        contactId: startContactId ?? outcome.linkedContactId ?? null,
       },
     );
     this.announce(row.organizationId, sessionId, 0, messages, events, now, row.preview ?? false);
@@ -532,6 +542,7 @@ export class SessionsService {
     },
   ): Promise<RepliedTurn | undefined> {
     const flow = await this.flowOf(session);
+    const contact = await this.contactValues(session.organizationId, session.contactId);
     const outcome = await this.runner.run(
       {
         organizationId: session.organizationId,
@@ -539,6 +550,9 @@ export class SessionsService {
         sessionId: session.id,
         flow: flow.flow,
         runEffects: session.runEffects,
+        preview: session.preview,
+        contactId: session.contactId,
+        ...(contact ? { contact } : {}),
         ...(by.check ? { beforeOutsideEffects: by.check } : {}),
       },
       session.state,
@@ -603,7 +617,7 @@ export class SessionsService {
       session.preview,
     );
     const replied: RepliedTurn = { turn: view, message: visitor ? (views[0] ?? null) : null };
-    this.remember(session, saved.turn, write, by.clientMessageId, replied);
+    this.remember(session, saved.turn, write, by.clientMessageId, replied, outcome.linkedContactId);
     await this.scheduleIdle(session.organizationId, session.id, session.turn + 1, outcome);
     return replied;
   }
@@ -615,6 +629,7 @@ export class SessionsService {
     write: Pick<TurnWrite, 'state' | 'awaiting' | 'status' | 'completed' | 'result' | 'expiresAt'>,
     clientMessageId: string | undefined,
     replied: RepliedTurn,
+    linkedContactId?: string,
   ): void {
     if (!this.cache.enabled) return;
     const earlier = this.cache.get(session.id)?.row.recent ?? [];
@@ -627,6 +642,7 @@ export class SessionsService {
       result: write.result,
       expiresAt: write.expiresAt,
       turn,
+      contactId: linkedContactId ?? session.contactId,
     });
     this.cache.set(session.id, { turn, session: saved, recent });
   }
@@ -647,6 +663,18 @@ export class SessionsService {
     const views = messages.map((m, i) => viewOf(conversationId, baseSeq + i + 1, m, at));
     if (!preview) this.committed.emit([...views.map((v) => messageCreated(organizationId, v, at)), ...events]);
     return views;
+  }
+
+  /**
+   * The contact's values for `{{contact.*}}`: one read per turn, only for a session that has a
+   * contact (a turn without one reads nothing). A contact erased meanwhile reads as none.
+   */
+  private async contactValues(
+    organizationId: OrganizationId,
+    contactId: string | null | undefined,
+  ): Promise<ContactValues | undefined> {
+    if (!contactId) return undefined;
+    return contactValuesOf(await this.contacts.fieldsOf(organizationId, contactId));
   }
 
   /** The session if it exists and has not expired. */

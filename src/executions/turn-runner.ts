@@ -13,7 +13,11 @@ import {
   isAwaitedEffect,
   type LogStep,
   type SendEmailEffect,
+  type ContactValues,
+  type UpdateContactEffect,
 } from './engine/engine-types';
+import { ContactsService } from '@/contacts/contacts.service';
+import { contactValuesOf } from './contact-values';
 import { assertNever } from './engine/assert-never';
 import { runEngine } from './engine/run-engine';
 import { requiredFlowRefs, type SessionState } from './engine/session-state';
@@ -38,12 +42,25 @@ export interface TurnContext {
   readonly flow: FlowDocument;
   /** Previews may skip effects that touch the outside world. */
   readonly runEffects: boolean;
+  /** A preview of the draft: never writes contacts, whatever `runEffects` says. */
+  readonly preview?: boolean;
   /**
    * Called once before the first effect that reaches the outside world (HTTP, OpenAI): a turn run
    * on a cached session row checks there that the row is still current, so a stale copy never
    * makes a call twice. Throwing stops the turn.
    */
   readonly beforeOutsideEffects?: () => Promise<void>;
+  /** The session's contact (none yet: null), and its values for `{{contact.*}}`, read once per turn by the caller. */
+  readonly contactId?: string | null;
+  readonly contact?: ContactValues;
+}
+
+/** The session's contact as a turn goes: an `updateContact` block may change it, or make and link one. */
+interface TurnContact {
+  id: string | null;
+  values: ContactValues | undefined;
+  /** Set when this turn linked the session to a contact (it had none). */
+  linked: string | undefined;
 }
 
 /** Everything one visitor turn produced, across engine steps and effects. */
@@ -58,6 +75,8 @@ export interface TurnOutcome {
   /** AI calls that reached the provider (failed ones too); the caller turns them into events saved with the turn. */
   readonly aiUsage: AiUsage[];
   readonly error: EngineError | undefined;
+  /** The contact an `updateContact` block linked the session to in this turn (it had none). */
+  readonly linkedContactId?: string;
 }
 
 /** Engine steps a single turn may chain through effects before it gives up. */
@@ -78,6 +97,7 @@ export class TurnRunner {
     private readonly linked: LinkedFlows,
     private readonly connections: ConnectionsService,
     private readonly mail: MailQueue,
+    private readonly contacts: ContactsService,
   ) {}
 
   async run(
@@ -94,9 +114,15 @@ export class TurnRunner {
     let input = first;
     let current = state;
     let checked = false;
+    const contact: TurnContact = { id: ctx.contactId ?? null, values: ctx.contact, linked: undefined };
     for (let round = 0; ; round++) {
       const linkedFlows = current ? await this.linked.load(ctx.organizationId, requiredFlowRefs(current)) : {};
-      const result = runEngine(ctx.flow, current, input, { now, random: Math.random, linkedFlows });
+      const result = runEngine(ctx.flow, current, input, {
+        now,
+        random: Math.random,
+        linkedFlows,
+        ...(contact.values ? { contact: contact.values } : {}),
+      });
       const offset = messages.length;
       messages.push(...result.messages);
       log.push(...result.log);
@@ -123,6 +149,7 @@ export class TurnRunner {
           case 'openAiSpeech':
           case 'wait':
           case 'linkBot':
+          case 'updateContact':
             break; // awaited: carried out below (carryOut), and its result fed back to the engine
           default:
             assertNever(effect, 'effect');
@@ -140,6 +167,7 @@ export class TurnRunner {
           handoff,
           aiUsage,
           error: result.error,
+          ...(contact.linked ? { linkedContactId: contact.linked } : {}),
         };
       }
       if (awaited.kind === 'wait') {
@@ -149,7 +177,7 @@ export class TurnRunner {
         await ctx.beforeOutsideEffects();
         checked = true;
       }
-      input = await this.carryOut(ctx, awaited, aiUsage);
+      input = await this.carryOut(ctx, awaited, aiUsage, contact);
     }
   }
 
@@ -224,7 +252,12 @@ export class TurnRunner {
   }
 
   /** Carries out one awaited effect and returns the engine input that reports its result. */
-  private async carryOut(ctx: TurnContext, effect: AwaitedEffect, aiUsage: AiUsage[]): Promise<EngineInput> {
+  private async carryOut(
+    ctx: TurnContext,
+    effect: AwaitedEffect,
+    aiUsage: AiUsage[],
+    contact: TurnContact,
+  ): Promise<EngineInput> {
     const base = { type: 'effectResult' as const, effectId: effect.effectId };
     switch (effect.kind) {
       case 'wait':
@@ -251,6 +284,36 @@ export class TurnRunner {
         if (done.usage) aiUsage.push(done.usage);
         return { ...base, outcome: done.outcome, data: done.data, ...(done.error ? { error: done.error } : {}) };
       }
+      case 'updateContact':
+        return { ...base, ...(await this.updateContact(ctx, effect, contact)) };
+    }
+  }
+
+  /**
+   * An `updateContact` block, awaited: ok with the contact's new values (the next engine call reads
+   * them), or an error the engine logs (invalid values, a conflict, no contact to make). Never
+   * thrown: a failing write must not fail the visitor's turn. Not in previews.
+   */
+  private async updateContact(
+    ctx: TurnContext,
+    effect: UpdateContactEffect,
+    contact: TurnContact,
+  ): Promise<{ outcome: 'ok' } | { outcome: 'error'; error: string }> {
+    if (!ctx.runEffects || ctx.preview) return { outcome: 'error', error: 'skipped in preview' };
+    try {
+      const done = await this.contacts.updateFromFlow(ctx.organizationId, {
+        contactId: contact.id,
+        sessionId: ctx.sessionId,
+        fields: effect.fields,
+      });
+      if (!done.ok) return { outcome: 'error', error: done.error };
+      contact.id = done.contactId;
+      if (done.linked) contact.linked = done.contactId;
+      contact.values = contactValuesOf(done.contact) ?? contact.values;
+      return { outcome: 'ok' };
+    } catch (error) {
+      this.logger.error(`Update-contact block ${effect.blockId} of session ${ctx.sessionId}: ${String(error)}`);
+      return { outcome: 'error', error: 'the contact could not be saved' };
     }
   }
 }

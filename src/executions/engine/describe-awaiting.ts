@@ -21,7 +21,7 @@ export function describeWith(flow: FlowDocument, state: SessionState, ctx: Resol
   const located = index.blocks.get(pause.blockId);
   if (!located) return null;
   // A copy, so that describing never changes the state.
-  const scope = new VariableStore({ ...state.variables }, index);
+  const scope = new VariableStore({ ...state.variables }, index, ctx.contact);
   const idle = pause.idleFired ? undefined : firstIdleEvent(index);
   const exit = index.exits.get(blockExitKey(located.block.id));
   return describeInput(

@@ -1,12 +1,14 @@
 import type {
   BlockType,
   BubbleBlockType,
+  ContactField,
   EventType,
   FlowDocument,
   HttpMethod,
   OpenAiResponseValue,
   OpenAiSpeechFormat,
   OpenAiVoice,
+  VariableValue,
   VIDEO_PROVIDERS,
 } from '@/flows';
 import type { SessionState } from './session-state';
@@ -80,7 +82,15 @@ export interface EngineContext {
    */
   linkedFlows?: Readonly<Record<string, FlowDocument>>;
   facts?: SessionFacts;
+  /**
+   * The session's contact, read by `{{contact.<key>}}` (`name`, `email`, `phone`, `lifecycleStage`,
+   * `leadScore` and the attribute keys): loaded by the service once per turn, none without a contact.
+   */
+  contact?: ContactValues;
 }
+
+/** A contact's fields and attributes by key, as templates read them (`contactValuesOf` builds it). */
+export type ContactValues = Readonly<Record<string, VariableValue>>;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -287,8 +297,21 @@ export interface LinkBotEffect extends EffectBase {
   targetGroupId?: string;
 }
 
+/**
+ * Sets fields of the session's contact (or matches/makes one from the email or phone and links it).
+ * The service answers `ok` (the contact's new values fed back into the next engine call's
+ * `context.contact`) or `error` (an invalid value: logged, the flow goes on).
+ */
+export interface UpdateContactEffect extends EffectBase {
+  kind: 'updateContact';
+  awaitsResult: true;
+  /** Values resolved from the templates (a single `{{variable}}` keeps its raw value). */
+  fields: { field: ContactField; attributeKey?: string; value: unknown }[];
+}
+
 export type Effect =
   | HttpRequestEffect
+  | UpdateContactEffect
   | OpenAiChatEffect
   | OpenAiTranscriptionEffect
   | OpenAiSpeechEffect
@@ -311,6 +334,7 @@ const awaitedEffectKinds = {
   openAiSpeech: true,
   wait: true,
   linkBot: true,
+  updateContact: true,
 } satisfies Record<AwaitedEffectKind, true>;
 export const AWAITED_EFFECT_KINDS = Object.keys(awaitedEffectKinds) as [AwaitedEffectKind, ...AwaitedEffectKind[]];
 

@@ -111,6 +111,8 @@ function applyEffectResult(kind: AwaitedEffectKind, block: Block, data: unknown,
     }
     case 'wait':
       return [];
+    case 'updateContact':
+      return []; // the service feeds the contact's new values into the next call's context
     case 'linkBot':
       return []; // onEffectResult enters the linked bot itself
     default:

@@ -65,6 +65,11 @@ export class ChatSessionEntity extends BaseEntity {
   @Column({ type: 'jsonb', nullable: true })
   previewFlow!: unknown;
 
+  /** The session's contact (a channel's, a handoff's or an `updateContact` block's); null until known. */
+  @ForeignKey('contacts', { onDelete: 'SET NULL' })
+  @Column({ type: 'uuid', nullable: true })
+  contactId!: string | null;
+
   /** Previews may skip effects with side effects (HTTP, OpenAI, email). */
   @Column({ type: 'boolean', default: true })
   runEffects!: boolean;

@@ -54,6 +54,7 @@ export function blockVariableReferences(block: Block): VariableReference[] {
     case 'abSplit':
     case 'linkBot':
     case 'sendEmail':
+    case 'updateContact':
     case 'handoff':
     case 'end':
     case 'unsupported':
@@ -200,6 +201,8 @@ export function blockTemplates(block: Block): string[] {
       const { to, cc, bcc, replyTo, subject, body } = block.options;
       return [...to, ...cc, ...bcc, ...present([replyTo]), subject, body];
     }
+    case 'updateContact':
+      return block.options.fields.map((f) => f.value);
     case 'handoff':
       return present([block.options.message]);
     case 'jump':

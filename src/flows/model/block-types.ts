@@ -32,6 +32,7 @@ export const INTEGRATION_BLOCK_TYPES = [
   'openAiTranscription',
   'openAiSpeech',
   'sendEmail',
+  'updateContact',
 ] as const;
 
 /** Blocks that end the bot's part of the conversation. */

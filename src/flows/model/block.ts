@@ -27,6 +27,7 @@ import {
   openAiSpeechBlockSchema,
   openAiTranscriptionBlockSchema,
   sendEmailBlockSchema,
+  updateContactBlockSchema,
 } from './blocks/integration-blocks';
 import {
   abSplitBlockSchema,
@@ -70,6 +71,7 @@ export const blockSchema = z.discriminatedUnion('type', [
   openAiTranscriptionBlockSchema,
   openAiSpeechBlockSchema,
   sendEmailBlockSchema,
+  updateContactBlockSchema,
   handoffBlockSchema,
   endBlockSchema,
   unsupportedBlockSchema,

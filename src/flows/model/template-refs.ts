@@ -19,3 +19,13 @@ export function templateVariableNames(template: string): string[] {
 export function isSingleVariableReference(template: string): boolean {
   return /^\{\{[^{}=][^{}]*\}\}$/.test(template.trim());
 }
+
+/**
+ * `{{contact.<field>}}` reads the session's contact (`name`, `email`, `phone`, `lifecycleStage`,
+ * `leadScore`, or an attribute key) unless the flow has a variable of that very name.
+ */
+export const CONTACT_REFERENCE_PREFIX = 'contact.';
+
+export function isContactReference(name: string): boolean {
+  return name.startsWith(CONTACT_REFERENCE_PREFIX) && name.length > CONTACT_REFERENCE_PREFIX.length;
+}

@@ -64,6 +64,7 @@ const MAPPERS_BY_PARLEY_TYPE = {
   return: { Return: mapReturn },
   httpRequest: { Webhook: mapHttpRequest, Zapier: mapHttpRequest, 'Make.com': mapHttpRequest, Pabbly: mapHttpRequest },
   sendEmail: { Email: mapEmail },
+  updateContact: {},
   // The forged `openai` block and the legacy `OpenAI` one map by their action (mapForgedOpenAi,
   // mapLegacyOpenAi): chat completions, Ask Model and Ask Assistant become openAiChat blocks.
   openAiChat: { OpenAI: mapLegacyOpenAi, openai: mapForgedOpenAi },

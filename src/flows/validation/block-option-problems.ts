@@ -212,6 +212,15 @@ export function blockOptionProblems(block: Block): BlockProblem[] {
         ...(block.options.to.length === 0 ? [missing('options.to', 'the email has no recipient')] : []),
         ...requireText(block.options.subject, 'options.subject', 'the email has no subject'),
       ];
+    case 'updateContact':
+      return [
+        ...(block.options.fields.length === 0 ? [missing('options.fields', 'choose the contact fields to set')] : []),
+        ...block.options.fields.flatMap((f, i) =>
+          f.field === 'attribute' && !f.attributeKey?.trim()
+            ? [missing(`options.fields.${i}.attributeKey`, 'choose the contact attribute to set')]
+            : [],
+        ),
+      ];
     case 'unsupported':
       return [
         {

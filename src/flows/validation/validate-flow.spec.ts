@@ -337,6 +337,19 @@ describe('validateFlow', () => {
       expect(missing({ id: 'x', type: 'sendEmail', options: { subject: 'Hi' } })).toBe(1);
       expect(missing({ id: 'x', type: 'linkBot' })).toBe(1);
       expect(missing({ id: 'x', type: 'condition' })).toBe(1);
+      expect(missing({ id: 'x', type: 'updateContact' })).toBe(1);
+      expect(
+        missing({ id: 'x', type: 'updateContact', options: { fields: [{ field: 'attribute', value: 'pro' }] } }),
+      ).toBe(1);
+    });
+
+    it('knows {{contact.*}} names (no unknown-name warning)', () => {
+      const block = {
+        id: 'uc',
+        type: 'updateContact',
+        options: { fields: [{ field: 'name', value: '{{contact.name}} {{contact.plan}}' }] },
+      };
+      expect(withCode(withBlock(block), 'variable.unknown_name')).toEqual([]);
     });
 
     it('rejects impossible ranges', () => {

@@ -1,5 +1,5 @@
 import { blockTemplates, blockVariableReferences, eventVariableReferences } from '../model/block-refs';
-import { templateVariableNames } from '../model/template-refs';
+import { isContactReference, templateVariableNames } from '../model/template-refs';
 import { error, warning, type FlowProblem } from './flow-problem';
 import type { FlowIndex } from './flow-index';
 
@@ -13,7 +13,7 @@ export function checkVariables(index: FlowIndex): FlowProblem[] {
   const fromBlocks = [...index.blocks.values()].flatMap(({ block, group, path }) => {
     const at = { blockId: block.id, groupId: group.id };
     const unknownNames = [...new Set(blockTemplates(block).flatMap(templateVariableNames))].filter(
-      (name) => !index.variableNames.has(name),
+      (name) => !index.variableNames.has(name) && !isContactReference(name),
     );
     return [
       ...blockVariableReferences(block).flatMap((r) => unknownId(r.variableId, { ...at, path: `${path}.${r.field}` })),

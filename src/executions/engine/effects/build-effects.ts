@@ -5,8 +5,9 @@ import type {
   OpenAiSpeechEffect,
   OpenAiTranscriptionEffect,
   SendEmailEffect,
+  UpdateContactEffect,
 } from '../engine-types';
-import { renderJsonTemplate, renderOptional, renderTemplate } from '../templating';
+import { renderJsonTemplate, renderOptional, renderTemplate, resolveTemplateValue } from '../templating';
 import type { VariableStore } from '../values/variable-store';
 import { asItems, printValue } from '../values/variable-values';
 
@@ -199,6 +200,31 @@ export function buildSendEmail(
       subject: renderTemplate(o.subject, store),
       body: renderTemplate(o.body, store),
       format: o.format,
+    },
+  };
+}
+
+/** The contact fields to set, their templates resolved (a single `{{variable}}` keeps its type). */
+export function buildUpdateContact(
+  block: BlockOf<'updateContact'>,
+  store: VariableStore,
+  place: EffectPlace,
+): Built<UpdateContactEffect> {
+  const fields = block.options.fields;
+  if (fields.length === 0) return { ok: false, error: 'no contact field to set' };
+  const missingKey = fields.find((f) => f.field === 'attribute' && !f.attributeKey?.trim());
+  if (missingKey) return { ok: false, error: 'an attribute field names no attribute key' };
+  return {
+    ok: true,
+    effect: {
+      ...place,
+      kind: 'updateContact',
+      awaitsResult: true,
+      fields: fields.map((f) => ({
+        field: f.field,
+        ...(f.field === 'attribute' && f.attributeKey ? { attributeKey: f.attributeKey.trim() } : {}),
+        value: resolveTemplateValue(f.value, store),
+      })),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Variable, VariableValue } from '@/flows';
+import { CONTACT_REFERENCE_PREFIX, isContactReference, type Variable, type VariableValue } from '@/flows';
 import type { FlowIndex } from '../flow-index';
 import { coerceToType, toVariableValue } from './variable-values';
 
@@ -18,6 +18,8 @@ export class VariableStore implements VariableScope {
   constructor(
     private readonly values: Record<string, VariableValue>,
     private readonly index: FlowIndex,
+    /** The session's contact, for `{{contact.<key>}}` names no variable has (none: they are empty). */
+    private readonly contact?: Readonly<Record<string, VariableValue>>,
   ) {}
 
   variable(variableId: string): Variable | undefined {
@@ -29,8 +31,14 @@ export class VariableStore implements VariableScope {
   }
 
   getByName(name: string): VariableValue | undefined {
-    const variable = this.index.variablesByName.get(name.trim());
-    return variable ? this.get(variable.id) : undefined;
+    const trimmed = name.trim();
+    const variable = this.index.variablesByName.get(trimmed);
+    if (variable) return this.get(variable.id);
+    if (this.contact && isContactReference(trimmed)) {
+      const key = trimmed.slice(CONTACT_REFERENCE_PREFIX.length);
+      return Object.hasOwn(this.contact, key) ? this.contact[key] : undefined;
+    }
+    return undefined;
   }
 
   named(): Record<string, VariableValue> {

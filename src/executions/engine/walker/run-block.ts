@@ -9,6 +9,7 @@ import {
   runOpenAiSpeech,
   runOpenAiTranscription,
   runSendEmail,
+  runUpdateContact,
   runUnsupported,
 } from './run-integration';
 import {
@@ -70,6 +71,8 @@ export function runBlock(turn: Turn, block: Block, groupId: string): Next {
       return runOpenAiSpeech(turn, block, groupId);
     case 'sendEmail':
       return runSendEmail(turn, block, groupId);
+    case 'updateContact':
+      return runUpdateContact(turn, block, groupId);
     case 'handoff':
       return runHandoff(turn, block, groupId);
     case 'end':

@@ -5,6 +5,7 @@ import {
   buildOpenAiSpeech,
   buildOpenAiTranscription,
   buildSendEmail,
+  buildUpdateContact,
 } from '../effects/build-effects';
 import { renderOptional } from '../templating';
 import { awaitEffect, continueAfter, endSession, handOff, type Next } from './navigation';
@@ -56,6 +57,16 @@ export function runSendEmail(turn: Turn, block: BlockOf<'sendEmail'>, groupId: s
     turn.recordBlock(block, groupId, 'ok');
   }
   return continueAfter(turn, block, groupId);
+}
+
+/** Carried out by the service (ok, or an error logged); the next engine call reads the new values. */
+export function runUpdateContact(turn: Turn, block: BlockOf<'updateContact'>, groupId: string): Next {
+  const built = buildUpdateContact(block, turn.store, turn.effectPlace(block, groupId));
+  if (!built.ok) {
+    turn.recordBlock(block, groupId, 'error', built.error);
+    return continueAfter(turn, block, groupId);
+  }
+  return awaitEffect(turn, block, groupId, built.effect);
 }
 
 /** Sends the message, asks for a human and stops the bot until a hand-back (`resume`). */

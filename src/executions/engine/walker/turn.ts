@@ -2,6 +2,7 @@ import type { Block, FlowDocument, VariableValue } from '@/flows';
 import type { ConditionEnv } from '../conditions';
 import type {
   BotMessage,
+  ContactValues,
   Effect,
   EngineContext,
   EngineError,
@@ -35,6 +36,7 @@ export interface ResolvedContext {
   limits: EngineLimits;
   linkedFlows: Readonly<Record<string, FlowDocument>>;
   facts: SessionFacts;
+  contact: ContactValues | undefined;
 }
 
 export function resolveContext(context: EngineContext): ResolvedContext {
@@ -45,6 +47,7 @@ export function resolveContext(context: EngineContext): ResolvedContext {
     limits: { ...DEFAULT_ENGINE_LIMITS, ...context.limits },
     linkedFlows: context.linkedFlows ?? {},
     facts: context.facts ?? {},
+    contact: context.contact,
   };
 }
 
@@ -79,13 +82,13 @@ export class Turn {
     if (!flow) return false;
     this.flow = flow;
     this.index = indexFlow(flow);
-    this.store = new VariableStore(this.state.variables, this.index);
+    this.store = new VariableStore(this.state.variables, this.index, this.ctx.contact);
     return true;
   }
 
   replaceVariables(values: Record<string, VariableValue>): void {
     this.state.variables = values;
-    this.store = new VariableStore(values, this.index);
+    this.store = new VariableStore(values, this.index, this.ctx.contact);
   }
 
   get conditionEnv(): ConditionEnv {

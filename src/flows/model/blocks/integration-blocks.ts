@@ -126,6 +126,30 @@ export const sendEmailBlockSchema = defineBlock(
   }),
 );
 
+/** What an `updateContact` block may set on the session's contact. */
+export const CONTACT_FIELDS = ['name', 'email', 'phone', 'lifecycleStage', 'leadScore', 'attribute'] as const;
+
+/** One field: `value` is a template (a single `{{variable}}` keeps the variable's raw value). */
+export const contactFieldUpdateSchema = z.strictObject({
+  field: z.enum(CONTACT_FIELDS),
+  /** The attribute definition's key, for `field: 'attribute'`. */
+  attributeKey: z.string().min(1).max(100).optional(),
+  value: templateSchema.default(''),
+});
+
+/**
+ * Sets fields of the session's contact (carried out by the service, not in previews). Without a
+ * contact yet, the email or phone given matches the organization's contact (one per email and per
+ * phone), else makes one, and links it to the session and its conversation. An invalid value
+ * (a bad phone or email, an unknown attribute, a wrong type) logs an error step; the flow goes on.
+ * Afterwards `{{contact.<field>}}` reads the new values.
+ */
+export const updateContactBlockSchema = defineBlock(
+  'updateContact',
+  options({ fields: z.array(contactFieldUpdateSchema).max(50).default([]) }),
+);
+
+export type ContactField = (typeof CONTACT_FIELDS)[number];
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type OpenAiResponseValue = (typeof OPENAI_RESPONSE_VALUES)[number];
 export type OpenAiVoice = (typeof OPENAI_VOICES)[number];
