@@ -9,7 +9,16 @@
  * file into an unindexed table, with the ratio bare/import (1 = as fast as a bare COPY).
  * Results: bench/results/contacts-import.json. `IMPORT_ROWS=0` skips it in `npm run bench`.
  */
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  openAsBlob,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,7 +170,9 @@ export async function benchContactsImport(rows = rowsWanted): Promise<ImportBenc
     const { id } = (await upload.json()) as { id: string };
     let status: { status: string; counts: Record<string, number | null>; error: string | null };
     for (;;) {
-      status = (await (await fetch(`${api.url}/api/v1/contacts/imports/${id}`, { headers: auth })).json()) as typeof status;
+      status = (await (
+        await fetch(`${api.url}/api/v1/contacts/imports/${id}`, { headers: auth })
+      ).json()) as typeof status;
       if (['completed', 'failed', 'canceled'].includes(status.status)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
