@@ -76,10 +76,10 @@ export class ContactImports1796170500000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    const staging = await queryRunner.query(
+    const staging = (await queryRunner.query(
       `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'contact\\_import\\_staging\\_%'`,
-    );
-    for (const { tablename } of staging as { tablename: string }[]) {
+    )) as { tablename: string }[];
+    for (const { tablename } of staging) {
       await queryRunner.query(`DROP TABLE "${tablename}"`);
     }
     await queryRunner.query(`DROP TABLE "contact_import_errors"`);

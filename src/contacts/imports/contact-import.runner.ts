@@ -395,7 +395,7 @@ export class ContactImportRunner {
       let existingFailed = 0;
       switch (row.dedupe) {
         case 'skip':
-          existingSkipped = ((await em.query(sql.countExistingSql)) as { n: number }[])[0]?.n ?? 0;
+          existingSkipped = (await em.query<{ n: number }[]>(sql.countExistingSql))[0]?.n ?? 0;
           break;
         case 'create_only':
           existingFailed = await count(sql.createOnlyConflictsSql);

@@ -1,4 +1,3 @@
-import type { MultipartFile } from '@fastify/multipart';
 import { Controller, Get, HttpCode, Post, Req, Res, StreamableFile } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
@@ -62,7 +61,7 @@ export class ContactImportsController {
         if (part.type === 'field') {
           fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
         } else if (part.fieldname === 'file' && !upload) {
-          upload = await this.imports.storeUpload(tenant.organizationId, part.file, (part as MultipartFile).filename);
+          upload = await this.imports.storeUpload(tenant.organizationId, part.file, part.filename);
         } else {
           throw new ImportUploadInvalid(`Unexpected file part "${part.fieldname}": send one part named "file".`, [
             { field: part.fieldname, message: 'only one file part, named "file", is accepted' },
