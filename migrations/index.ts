@@ -13,6 +13,7 @@ import { Connections1796170100000 } from './1796170100000-Connections';
 import { WhatsAppChannel1796170300000 } from './1796170300000-WhatsAppChannel';
 import { Contacts1796170400000 } from './1796170400000-Contacts';
 import { ContactImports1796170500000 } from './1796170500000-ContactImports';
+import { ContactsSearchTuning1796170700000 } from './1796170700000-ContactsSearchTuning';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -35,4 +36,5 @@ export const migrations: MixedList<Function> = [
   WhatsAppChannel1796170300000,
   Contacts1796170400000,
   ContactImports1796170500000,
+  ContactsSearchTuning1796170700000,
 ];

@@ -80,6 +80,15 @@ describe('contacts CSV import', () => {
       { name: 'fair-2026', n: 4 },
       { name: 'VIP', n: 4 },
     ]);
+    // The set-based insert into contact_tags keeps contacts.tag_ids exact (triggers on contact_tags).
+    const drift = await t.sql<{ n: number; tagged: number }>(
+      `SELECT count(*) FILTER (WHERE c.tag_ids IS DISTINCT FROM
+                 ARRAY(SELECT ct.tag_id FROM contact_tags ct WHERE ct.contact_id = c.id ORDER BY ct.tag_id))::int AS n,
+              count(*) FILTER (WHERE cardinality(c.tag_ids) = 2)::int AS tagged
+         FROM contacts c WHERE c.organization_id = $1`,
+      [admin.organizationId],
+    );
+    expect(drift).toEqual([{ n: 0, tagged: 4 }]);
 
     const errors = await t.request('GET', `/api/v1/contacts/imports/${res.body.id}/errors.csv`, {
       token: admin.accessToken,

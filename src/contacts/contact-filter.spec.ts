@@ -1,4 +1,5 @@
 import type { OrganizationId } from '@/access/organization-id';
+import { MAX_SCAN_WINDOW, SECOND_LOOK_MIN, secondWindow } from './contacts.repository';
 import {
   type AttributeTypes,
   ContactFilterInvalid,
@@ -9,6 +10,7 @@ import {
   parseContactCursor,
   phonePrefix,
   prefixTsQuery,
+  exactTsQuery,
 } from './contact-filter';
 
 const org = 'org-1' as OrganizationId;
@@ -70,15 +72,25 @@ describe('contactFilterSql', () => {
       [
         'c.organization_id = $3',
         'c.id = ANY($4::uuid[])',
-        'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ANY($5::uuid[]))',
-        'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = $6::uuid)',
-        'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = $7::uuid)',
-        'c.consents @> $8::jsonb',
-        'c.last_seen_at >= $9',
+        'c.tag_ids && $5::uuid[]',
+        'c.tag_ids @> $6::uuid[]',
+        'c.consents @> $7::jsonb',
+        'c.last_seen_at >= $8',
         'NOT c.blocked',
       ].join(' AND '),
     );
-    expect(params).toEqual([org, ['c1'], ['t1'], 't1', 't2', '{"email":{"status":"opt_in"}}', from]);
+    expect(params).toEqual([org, ['c1'], ['t1'], ['t1', 't2'], '{"email":{"status":"opt_in"}}', from]);
+  });
+});
+
+describe('search with a number', () => {
+  it('asks the full-text index for the whole numbers only and checks every word on the row', () => {
+    const { sql, params } = contactFilterSql(org, { search: 'company 4321' }, types);
+    expect(sql).toContain(
+      "(c.search @@ to_tsquery('simple', $4) AND (c.search || ''::tsvector) @@ to_tsquery('simple', $5))",
+    );
+    expect(params.slice(3)).toEqual(['4321', 'company:* & 4321']);
+    expect(contactFilterSql(org, { search: 'ann' }, types).sql).toContain("c.search @@ to_tsquery('simple', $4)");
   });
 });
 
@@ -92,6 +104,9 @@ describe('search helpers', () => {
     expect(prefixTsQuery("!&|:*()'")).toBeNull();
     expect(prefixTsQuery('José Müller')).toBe('josé:* & müller:*');
     expect(prefixTsQuery('company 4321')).toBe('company:* & 4321');
+    expect(exactTsQuery('company:* & 4321 & 7')).toBe('4321 & 7');
+    expect(exactTsQuery('ann:* & smi:*')).toBeNull();
+    expect(exactTsQuery('4321')).toBe('4321');
   });
 
   it('reads phone-like searches as +digits', () => {
@@ -123,5 +138,15 @@ describe('keyset order', () => {
       params: ['i'],
     });
     expect(contactOrderSql('createdAt', undefined, 2).after).toBeNull();
+  });
+});
+
+describe('secondWindow', () => {
+  it('reads twice what the density seen predicts for a page, bounded, and not for rare filters', () => {
+    expect(secondWindow(50, 51)).toBe(10_200);
+    expect(secondWindow(25, 51)).toBe(20_400);
+    expect(secondWindow(20, 51)).toBe(MAX_SCAN_WINDOW);
+    expect(secondWindow(SECOND_LOOK_MIN - 1, 51)).toBeNull();
+    expect(secondWindow(0, 51)).toBeNull();
   });
 });

@@ -68,6 +68,17 @@ export function prefixTsQuery(search: string): string | null {
   return words.length ? words.map((w) => (/^\d+$/.test(w) ? w : `${w}:*`)).join(' & ') : null;
 }
 
+/**
+ * The whole-number words of a prefix tsquery (`company:* & 4321` → `4321`), or null: the part a
+ * GIN index answers by its posting lists alone. A prefix word (`company:*`) is answered by merging
+ * the entries of every lexeme it starts (every contact, for a common word), so a search with a
+ * number asks the index for the numbers only and checks the rest on the rows.
+ */
+export function exactTsQuery(prefixQuery: string): string | null {
+  const exact = prefixQuery.split(' & ').filter((w) => !w.endsWith(':*'));
+  return exact.length ? exact.join(' & ') : null;
+}
+
 /** A search that looks like a phone number (`+44 20…`, `0044…`): its `+digits` prefix. */
 export function phonePrefix(search: string): string | null {
   const compact = search.replace(/[\s().-]/g, '');
@@ -79,7 +90,7 @@ export function phonePrefix(search: string): string | null {
  * The SQL condition of a filter over contacts `c` of one organization, with parameters numbered
  * from `$<first>`: pure, parameterized (no value is ever spliced into SQL), index-backed —
  * `ix_contacts_*_prefix` (text_pattern_ops) for prefixes, `ix_contacts_search` (GIN tsvector) for
- * words, `ix_contact_tags_tag` for tags, `ix_contacts_attributes`/`ix_contacts_consents` (GIN
+ * words (name and attribute values), `ix_contacts_tag_ids` (GIN) for tags, `ix_contacts_attributes`/`ix_contacts_consents` (GIN
  * jsonb_path_ops, `@>`) for attributes and consent, `ix_contacts_org_lifecycle`/`_last_seen` for
  * stage and last seen. The organization condition is always first.
  */
@@ -105,20 +116,19 @@ export function contactFilterSql(
     const phone = phonePrefix(search);
     if (phone) any.push(`c.phone LIKE ${p(likePrefix(phone))}`);
     const words = prefixTsQuery(search);
-    if (words) any.push(`c.search @@ to_tsquery('simple', ${p(words)})`);
+    const exact = words && exactTsQuery(words);
+    if (exact && exact !== words) {
+      // `c.search || ''` is no indexed expression: the index finds the numbers, the rows the rest.
+      any.push(
+        `(c.search @@ to_tsquery('simple', ${p(exact)}) AND (c.search || ''::tsvector) @@ to_tsquery('simple', ${p(words)}))`,
+      );
+    } else if (words) any.push(`c.search @@ to_tsquery('simple', ${p(words)})`);
     conditions.push(`(${any.join(' OR ')})`);
   }
-  if (filter.tags?.length) {
-    conditions.push(
-      `EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ANY(${p([...filter.tags])}::uuid[]))`,
-    );
-  }
-  // All of the tags: one semi-join per tag, so a plan can start from the rarest tag's contacts.
-  for (const tag of new Set(filter.tagsAll ?? [])) {
-    conditions.push(
-      `EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ${p(tag)}::uuid)`,
-    );
-  }
+  // `contacts.tag_ids` (kept by triggers on contact_tags) through its GIN index `ix_contacts_tag_ids`.
+  if (filter.tags?.length) conditions.push(`c.tag_ids && ${p([...new Set(filter.tags)])}::uuid[]`);
+  const all = [...new Set(filter.tagsAll ?? [])];
+  if (all.length) conditions.push(`c.tag_ids @> ${p(all)}::uuid[]`);
   if (filter.lifecycle?.length) conditions.push(`c.lifecycle_stage = ANY(${p([...filter.lifecycle])}::text[])`);
   if (filter.optIn) {
     conditions.push(`c.consents @> ${p(JSON.stringify({ [filter.optIn]: { status: 'opt_in' } }))}::jsonb`);
