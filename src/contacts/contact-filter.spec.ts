@@ -11,6 +11,7 @@ import {
   phonePrefix,
   prefixTsQuery,
   exactTsQuery,
+  identifierLike,
 } from './contact-filter';
 
 const org = 'org-1' as OrganizationId;
@@ -95,6 +96,17 @@ describe('search with a number', () => {
 });
 
 describe('search helpers', () => {
+  it('looks emails and handles up by the prefix indexes only, words by full text too', () => {
+    for (const term of ['bob.jones', 'cat@acme', 'ann.smith@example.com', ' j.r.r ']) {
+      expect(identifierLike(term)).toBe(true);
+      expect(contactFilterSql(org, { search: term }, types).sql).not.toContain('to_tsquery');
+    }
+    for (const term of ['bob jones', 'bob', 'bob. jones', '.bob', 'bob.', 'a@b c']) {
+      expect(identifierLike(term)).toBe(false);
+    }
+    expect(contactFilterSql(org, { search: 'bob jones' }, types).sql).toContain('to_tsquery');
+  });
+
   it('escapes LIKE wildcards', () => {
     expect(likePrefix('50%_off\\')).toBe('50\\%\\_off\\\\%');
   });

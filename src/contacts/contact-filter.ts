@@ -79,6 +79,14 @@ export function exactTsQuery(prefixQuery: string): string | null {
   return exact.length ? exact.join(' & ') : null;
 }
 
+/**
+ * A search that looks like an email or a handle (`bob.jones`, `cat@acme`: one token with `.` or
+ * `@` inside): looked up by the name and email prefix indexes only. Emails are not in the
+ * tsvector, and its prefix query (`bob:* & jones:*`) would cost a GIN expansion of both words for
+ * nothing better.
+ */
+export const identifierLike = (search: string): boolean => /^[^\s.@]+(?:[.@][^\s.@]+)+$/u.test(search.trim());
+
 /** A search that looks like a phone number (`+44 20…`, `0044…`): its `+digits` prefix. */
 export function phonePrefix(search: string): string | null {
   const compact = search.replace(/[\s().-]/g, '');
@@ -115,7 +123,7 @@ export function contactFilterSql(
     const any = [`lower(c.name) LIKE ${p(likePrefix(lowered))}`, `lower(c.email) LIKE ${p(likePrefix(lowered))}`];
     const phone = phonePrefix(search);
     if (phone) any.push(`c.phone LIKE ${p(likePrefix(phone))}`);
-    const words = prefixTsQuery(search);
+    const words = identifierLike(search) ? null : prefixTsQuery(search);
     const exact = words && exactTsQuery(words);
     if (exact && exact !== words) {
       // `c.search || ''` is no indexed expression: the index finds the numbers, the rows the rest.
