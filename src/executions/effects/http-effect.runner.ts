@@ -14,7 +14,7 @@ import {
   OutboundAddressGuard,
   type ResolvedAddress,
 } from '@/common/outbound/outbound-address';
-import { parseRetryAfter, pinnedLookup } from '@/common/outbound/outbound-http';
+import { parseRetryAfter, pinnedLookup, RETRYABLE_NETWORK_CODES } from '@/common/outbound/outbound-http';
 
 export { parseRetryAfter };
 
@@ -91,18 +91,6 @@ const DROPPED_REQUEST_HEADERS = new Set([
 ]);
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const RETRYABLE_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-]);
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_HEADER_VALUE = /[\r\n\0]/;
 const MAX_RETRIES = 10;

@@ -3,7 +3,7 @@ import https from 'node:https';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type AppConfig, InjectConfig } from '@/config';
 import { OutboundAddressError, OutboundAddressGuard } from '@/common/outbound/outbound-address';
-import { parseRetryAfter, pinnedLookup } from '@/common/outbound/outbound-http';
+import { parseRetryAfter, pinnedLookup, RETRYABLE_NETWORK_CODES } from '@/common/outbound/outbound-http';
 
 /** What one POST got: a status (any) or an error, and how long it took. */
 export interface SendResult {
@@ -19,20 +19,6 @@ export interface SendResult {
 
 /** How much of a receiver's answer the delivery log keeps. */
 export const EXCERPT_BYTES = 2048;
-
-const RETRYABLE_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
 
 /**
  * POSTs webhook bodies: the destination through the one outbound address policy
