@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { GuardedPgClient } from './guarded-pg-client';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { UuidV7Subscriber } from './uuid-v7.subscriber';
 import { migrations } from '../../migrations';
@@ -25,6 +26,6 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     applicationName: settings.applicationName,
-    extra: { max: settings.poolSize, connectionTimeoutMillis: 5_000 },
+    extra: { max: settings.poolSize, connectionTimeoutMillis: 5_000, Client: GuardedPgClient },
   };
 }
