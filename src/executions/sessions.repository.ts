@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import type { Pool, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { runPrepared } from '@/database/prepared-statement';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { asOrganizationId, type OrganizationId } from '@/access/organization-id';
 import type { Awaiting, LogStep } from './engine/engine-types';
@@ -229,15 +228,13 @@ export class SessionsRepository {
    * Runs `text` as a named prepared statement: the turn's statement has a few shapes (message
    * count, log, events), each parsed and planned once per connection instead of at every turn.
    */
-  private async prepared<R>(text: string, values: unknown[]): Promise<R[]> {
+  private prepared<R>(text: string, values: unknown[]): Promise<R[]> {
     let name = this.statementNames.get(text);
     if (!name) {
       name = `parley_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
       if (this.statementNames.size < 1_000) this.statementNames.set(text, name);
     }
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const result = await pool.query<R & QueryResultRow>({ name, text, values });
-    return result.rows;
+    return runPrepared<R>(this.dataSource, name, text, values);
   }
 
   /** The execution log of a session of the organization, or undefined when there is none. */

@@ -1,9 +1,8 @@
 import type { OrganizationId } from '@/access/organization-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, QueryResultRow } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { runPrepared } from '@/database/prepared-statement';
 import { newId } from '@/database/base.entity';
 import {
   WebhookDeliveryEntity,
@@ -65,11 +64,9 @@ export class WebhooksRepository {
     return this.dataSource.getRepository(WebhookDeliveryEntity);
   }
 
-  /** A named prepared statement on the pool: parsed and planned once per connection. */
-  private async prepared<R>(name: string, text: string, values: unknown[]): Promise<R[]> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const result = await pool.query<R & QueryResultRow>({ name, text, values });
-    return result.rows;
+  /** A named prepared statement on the pool (`runPrepared`). */
+  private prepared<R>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    return runPrepared<R>(this.dataSource, name, text, values);
   }
 
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
