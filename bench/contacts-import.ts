@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { redisUrl, repoRoot, rssOf, startServer, type Server } from './harness';
+import { redisUrl, repoRoot, resetDatabase, rssOf, startServer, type Server } from './harness';
 
 const rowsWanted = Number(process.env.IMPORT_ROWS ?? 1_000_000);
 const benchDatabaseUrl =
@@ -67,17 +67,6 @@ async function generate(path: string, rows: number) {
   out.end();
   await once(out, 'finish');
   return { total: rows, failed: bad, skipped: duplicates, created: rows - bad - duplicates };
-}
-
-async function resetDatabase(): Promise<void> {
-  const url = new URL(benchDatabaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
 }
 
 /** The peak resident set size (`VmHWM`) of a process, in bytes. */
@@ -130,7 +119,7 @@ export async function benchContactsImport(rows = rowsWanted): Promise<ImportBenc
     console.log(`contacts import: generating ${rows} rows…`);
     const expected = await generate(file, rows);
     const fileBytes = (await openAsBlob(file)).size;
-    await resetDatabase();
+    await resetDatabase(benchDatabaseUrl);
     const env = {
       PORT: '0',
       LOG_LEVEL: 'info',

@@ -21,23 +21,12 @@ import {
   type ContactSort,
 } from '../src/contacts/contact-filter';
 import { CONTACT_COLUMNS, SCAN_WINDOW, secondWindow } from '../src/contacts/contacts.repository';
-import { redisUrl, repoRoot, startServer } from './harness';
+import { redisUrl, repoRoot, resetDatabase, startServer } from './harness';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const databaseUrl =
   process.env.BENCH_CONTACTS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley_bench_contacts';
-
-async function resetDatabase(): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
 
 const FIRST = ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal', 'ivy', 'jon', 'kim', 'lea', 'max', 'ned', 'oli'];
 const LAST = ['smith', 'jones', 'brown', 'garcia', 'miller', 'davis', 'lopez', 'wilson', 'moore', 'taylor', 'white'];
@@ -126,7 +115,7 @@ const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main(): Promise<void> {
-  await resetDatabase();
+  await resetDatabase(databaseUrl);
   // LOG_LEVEL info: the harness waits for the "listening" line.
   const app = await startServer('dist/src/main.js', {
     PORT: '0',

@@ -40,8 +40,9 @@ export function openFileLimit(): number {
   return !match?.[1] || match[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(match[1]);
 }
 
-export async function resetDatabase(): Promise<void> {
-  const url = new URL(databaseUrl);
+/** Drops and creates a bench database (`databaseUrl` unless another is given). */
+export async function resetDatabase(of: string = databaseUrl): Promise<void> {
+  const url = new URL(of);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
   const admin = new Client({ connectionString: url.toString() });
