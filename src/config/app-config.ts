@@ -39,6 +39,30 @@ export interface LoadedConfig {
   readonly integrations: IntegrationsConfig;
   readonly storage: StorageConfig;
   readonly contacts: ContactsConfig;
+  readonly billing: BillingConfig;
+  readonly notifications: NotificationsConfig;
+}
+
+export type PlanCode = 'free' | 'starter' | 'professional' | 'enterprise';
+
+/** Plans, quotas and the AI cost ledger (src/billing). */
+export interface BillingConfig {
+  readonly enforceQuotas: boolean;
+  readonly trialPlan: PlanCode;
+  /** 0: no trial. */
+  readonly trialDays: number;
+  readonly defaultPlan: PlanCode;
+  readonly quotaCacheMs: number;
+  /** Path of a JSON price table merged over the built-in one (src/billing). */
+  readonly pricesFile: string | undefined;
+}
+
+/** In-app, email and webhook notifications (src/notifications). */
+export interface NotificationsConfig {
+  /** Links in emails start here (no trailing slash). */
+  readonly dashboardUrl: string;
+  readonly emailAttempts: number;
+  readonly retentionDays: number;
 }
 
 /** Outbound traffic, the vault, mail, webhooks, WhatsApp, the queue dashboard (src/integrations). */
@@ -307,5 +331,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
     },
     contacts: { importMaxBytes: env.CONTACTS_IMPORT_MAX_BYTES },
+    billing: {
+      enforceQuotas: env.BILLING_ENFORCE_QUOTAS,
+      trialPlan: env.BILLING_TRIAL_PLAN,
+      trialDays: env.BILLING_TRIAL_DAYS,
+      defaultPlan: env.BILLING_DEFAULT_PLAN,
+      quotaCacheMs: env.BILLING_QUOTA_CACHE_MS,
+      pricesFile: env.BILLING_PRICES_FILE,
+    },
+    notifications: {
+      dashboardUrl: (env.DASHBOARD_URL ?? env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+      emailAttempts: env.NOTIFICATION_EMAIL_ATTEMPTS,
+      retentionDays: env.NOTIFICATION_RETENTION_DAYS,
+    },
   };
 }

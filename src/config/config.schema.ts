@@ -248,6 +248,31 @@ const contactsSchema = z.object({
   CONTACTS_IMPORT_MAX_BYTES: int(512 * 1_048_576, 1024, 10 * 1024 * 1_048_576),
 });
 
+const planCode = z.enum(['free', 'starter', 'professional', 'enterprise']);
+
+const billingSchema = z.object({
+  /** Refuse actions past a plan's hard limits (402 `billing.quota_exceeded`). Usage is metered either way. */
+  BILLING_ENFORCE_QUOTAS: bool(true),
+  /** The plan a new organization tries, and for how many days (0: no trial, it starts on BILLING_DEFAULT_PLAN). */
+  BILLING_TRIAL_PLAN: planCode.default('professional'),
+  BILLING_TRIAL_DAYS: int(14, 0, 365),
+  /** The plan an organization is on when its trial ends or its subscription is canceled. */
+  BILLING_DEFAULT_PLAN: planCode.default('free'),
+  /** How long a process trusts the usage it read for quota checks (0: read on every check). */
+  BILLING_QUOTA_CACHE_MS: int(2_000, 0, 300_000),
+  /** A JSON price table (USD per 1M tokens, per audio minute) merged over the built-in one. */
+  BILLING_PRICES_FILE: z.string().min(1).optional(),
+});
+
+const notificationsSchema = z.object({
+  /** Base URL of the dashboard: links in emails (password reset, invitations, conversations). Default PUBLIC_URL. */
+  DASHBOARD_URL: optionalUrl(['http:', 'https:']),
+  /** Attempts of one notification email before it is given up (the in-app copy stays). */
+  NOTIFICATION_EMAIL_ATTEMPTS: int(5, 1, 50),
+  /** Read notifications older than this are deleted by a daily job. */
+  NOTIFICATION_RETENTION_DAYS: int(90, 1, 3650),
+});
+
 export const envSchema = coreSchema
   .extend(httpSchema.shape)
   .extend(databaseSchema.shape)
@@ -259,6 +284,8 @@ export const envSchema = coreSchema
   .extend(integrationsSchema.shape)
   .extend(storageSchema.shape)
   .extend(contactsSchema.shape)
+  .extend(billingSchema.shape)
+  .extend(notificationsSchema.shape)
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3') {
       for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {

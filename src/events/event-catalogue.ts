@@ -43,6 +43,10 @@ export interface DomainEvents {
     durationMs: number;
     outcome: 'ok' | 'error';
     connectionId: string | null;
+    /** Seconds of audio transcribed as the provider reported them (null: not reported, or not a transcription). */
+    audioSeconds: number | null;
+    /** Characters turned into speech (null for other operations). */
+    characters: number | null;
   };
   /** The stored result of a session (answers, saved variables) changed (previews have no results). */
   'result.updated': {
@@ -145,6 +149,27 @@ export interface DomainEvents {
     disabledAt: string;
   };
   /**
+   * The organization's usage of a plan limit (or its monthly AI budget, `limit: 'ai_budget_usd'`)
+   * crossed `threshold` percent in the period starting `periodStart`: emitted once per period and
+   * threshold (the notifications module tells the organization's admins).
+   */
+  'billing.quota_warning': {
+    limit: string;
+    threshold: 80 | 100;
+    used: number;
+    max: number;
+    periodStart: string;
+  };
+  /** The organization's subscription changed plan or status (`byUserId` null: the rollover job or a payment provider). */
+  'billing.subscription_changed': {
+    plan: string;
+    previousPlan: string;
+    status: string;
+    previousStatus: string;
+    currentPeriodEnd: string;
+    byUserId: string | null;
+  };
+  /**
    * A user asked to reset their password; the notification emails `token` (secret). Not tied to
    * one organization: the envelope's `organizationId` is null.
    */
@@ -198,6 +223,8 @@ export const eventCatalogue = {
   'chatbot.published': { secret: [], tenant: true },
   'invitation.created': { secret: ['token'], tenant: true },
   'webhook.subscription_disabled': { secret: [], tenant: true },
+  'billing.quota_warning': { secret: [], tenant: true },
+  'billing.subscription_changed': { secret: [], tenant: true },
   'auth.password_reset_requested': { secret: ['token'], tenant: false },
 } as const satisfies { readonly [T in EventType]: EventDescription<T> };
 

@@ -8,6 +8,7 @@ import { type AppConfig, InjectConfig } from '@/config';
 import type { EventJob, QueueName } from '@/queue/queue.registry';
 import { typedQueueToken } from '@/queue/typed-queue';
 import { type AnyDomainEvent, eventCatalogue, type EventType } from './event-catalogue';
+import { OutboxConsumers } from './outbox-consumers';
 import { eventSubscribers, subscriberJobId, subscribersOf } from './subscribers';
 
 /** Events claimed per transaction. */
@@ -33,7 +34,8 @@ interface EventQueue {
  * (a notification per committed insert) on a dedicated connection, and by polling every
  * `OUTBOX_POLL_INTERVAL_MS` in case a notification was missed (connection lost, PGlite). Each batch
  * is claimed `FOR UPDATE SKIP LOCKED` in a short transaction, so several workers share the work;
- * one job per (event, subscriber) is enqueued with job id `<subscriber>-<eventId>`, then the rows are
+ * the batch consumers (`OutboxConsumers`: usage metering) run in that transaction, then one job per
+ * (event, subscriber whose `when` accepts it) is enqueued with job id `<subscriber>-<eventId>`, then the rows are
  * marked dispatched and the transaction commits. A crash (or Redis failure) before the commit leaves
  * the rows to be claimed again: delivery is at least once, and the job id makes a redelivery a no-op
  * while BullMQ keeps the job.
@@ -53,6 +55,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
+    private readonly consumers: OutboxConsumers,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -117,7 +120,9 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
         [BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
-      await Promise.all(rows.flatMap((row) => this.enqueue(row)));
+      const events = rows.flatMap((row) => this.toEvent(row));
+      for (const consumer of this.consumers.all()) await consumer.consume(em, events);
+      await Promise.all(events.flatMap((event) => this.enqueue(event)));
       await em.query('UPDATE outbox_events SET dispatched_at = now() WHERE id = ANY($1::uuid[])', [
         rows.map((r) => r.id),
       ]);
@@ -125,7 +130,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     });
   }
 
-  private enqueue(row: OutboxRow): Promise<Job>[] {
+  /** The row as an event; none for a type this build does not know (marked dispatched, logged). */
+  private toEvent(row: OutboxRow): AnyDomainEvent[] {
     if (!(row.type in eventCatalogue)) {
       this.logger.warn(`Outbox event ${row.id} has unknown type ${row.type}: marked dispatched, no subscriber`);
       return [];
@@ -137,7 +143,11 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       organizationId: row.organization_id,
       data: row.data,
     } as AnyDomainEvent;
-    return subscribersOf(event.type).map((subscriber) =>
+    return [event];
+  }
+
+  private enqueue(event: AnyDomainEvent): Promise<Job>[] {
+    return subscribersOf(event).map((subscriber) =>
       this.queues
         .get(subscriber.queue)!
         .add(

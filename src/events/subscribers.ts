@@ -1,5 +1,5 @@
 import type { EventJob, JobName, JobPayload, QueueName } from '@/queue/queue.registry';
-import { eventCatalogue, type EventType, eventTypes } from './event-catalogue';
+import { type AnyDomainEvent, eventCatalogue, type EventType, eventTypes } from './event-catalogue';
 
 /** The jobs of queue `Q` whose payload is an `EventJob`. */
 type EventJobName<Q extends QueueName> = {
@@ -17,6 +17,12 @@ export type EventSubscriber = {
     readonly events: readonly EventType[];
     readonly queue: Q;
     readonly job: EventJobName<Q>;
+    /**
+     * Narrows `events` further on the event itself (pure, cheap: run by the dispatcher for every
+     * event of those types): no job at all for an event it refuses, e.g. bot bubbles for a
+     * subscriber of agents' messages.
+     */
+    readonly when?: (event: AnyDomainEvent) => boolean;
   };
 }[QueueName];
 
@@ -37,12 +43,26 @@ export const eventSubscribers = [
     job: 'fanout',
   },
   // Agents' messages of WhatsApp conversations go out through the Graph API (filtered in the job).
-  { name: 'whatsapp-agent-messages', events: ['message.created'], queue: 'whatsapp', job: 'agent-message' },
+  {
+    name: 'whatsapp-agent-messages',
+    events: ['message.created'],
+    queue: 'whatsapp',
+    job: 'agent-message',
+    when: (event) =>
+      event.type === 'message.created' &&
+      event.data.message.sender.type === 'agent' &&
+      event.data.message.kind === 'message',
+  },
   // A hand-back runs the bot outside an inbound message: its turn goes out from here.
   { name: 'whatsapp-hand-backs', events: ['conversation.status_changed'], queue: 'whatsapp', job: 'bot-turn' },
 ] as const satisfies readonly EventSubscriber[];
 
-export const subscribersOf = (type: EventType): readonly EventSubscriber[] =>
-  eventSubscribers.filter((s) => (s.events as readonly EventType[]).includes(type));
+const byType = new Map<EventType, readonly EventSubscriber[]>(
+  eventTypes.map((type) => [type, eventSubscribers.filter((s) => (s.events as readonly EventType[]).includes(type))]),
+);
+
+/** The subscribers that get a job for `event`. */
+export const subscribersOf = (event: AnyDomainEvent): readonly EventSubscriber[] =>
+  (byType.get(event.type) ?? []).filter((s) => s.when?.(event) ?? true);
 
 export const subscriberJobId = (subscriber: string, eventId: string): string => `${subscriber}-${eventId}`;

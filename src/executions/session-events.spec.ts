@@ -28,6 +28,8 @@ const usage: AiUsage = {
   durationMs: 12,
   outcome: 'ok',
   connectionId: 'conn-1',
+  audioSeconds: null,
+  characters: null,
 };
 const handoff = { kind: 'handoff', awaitsResult: false, departmentId: 'd1' } as TurnOutcome['handoff'];
 

@@ -134,8 +134,10 @@ export class RealtimeFanout implements OnModuleInit, OnModuleDestroy {
         case 'chatbot.published':
         case 'invitation.created':
         case 'webhook.subscription_disabled':
+        case 'billing.quota_warning':
+        case 'billing.subscription_changed':
         case 'auth.password_reset_requested':
-          break; // not for sockets
+          break; // not for sockets (notifications reach users as `notification.created`)
       }
       if (visitorVisible.has(event.type) && 'conversationId' in event.data) {
         visitorUpdates.set(event.data.conversationId, org);

@@ -27,6 +27,10 @@ export const EFFECT_ERROR_CODES = [
   'effect.upstream_error',
   /** A generated file (speech) could not be stored (`STORAGE_DRIVER`). */
   'effect.storage_failed',
+  /** Billing refused an AI call: the plan's AI quota for the period is used up. */
+  'billing.quota_exceeded',
+  /** Billing refused an AI call: the organization's monthly AI budget is spent. */
+  'billing.ai_budget_exhausted',
 ] as const;
 export type EffectErrorCode = (typeof EFFECT_ERROR_CODES)[number];
 

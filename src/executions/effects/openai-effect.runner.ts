@@ -37,6 +37,8 @@ const EFFECT_CODES: Record<OpenAiErrorCode, EffectErrorCode> = {
   dns_failed: 'effect.dns_failed',
   too_large: 'effect.response_too_large',
   download_failed: 'effect.network_error',
+  quota_exceeded: 'billing.quota_exceeded',
+  budget_exceeded: 'billing.ai_budget_exhausted',
 };
 
 /**

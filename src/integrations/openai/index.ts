@@ -1,3 +1,4 @@
+export { AiSpendGuard, type AiSpendRefusal } from './ai-spend-guard';
 export { type AiUsageContext, AiUsageRecorder } from './ai-usage.recorder';
 export {
   OPENAI_API,

@@ -87,6 +87,8 @@ describe('OpenAiClient', () => {
         durationMs: expect.any(Number),
         outcome: 'ok',
         connectionId: null,
+        audioSeconds: null,
+        characters: null,
       });
     });
 

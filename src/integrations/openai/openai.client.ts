@@ -5,6 +5,7 @@ import { APP_CONFIG } from '@/config';
 import type { ExecutionsConfig, IntegrationsConfig } from '@/config/app-config';
 import { type HostResolver, OutboundAddressError, OutboundAddressGuard } from '@/common/outbound/outbound-address';
 import { ConnectionSecrets } from '../connections/connection-secrets';
+import { AiSpendGuard } from './ai-spend-guard';
 import { DownloadFailure, guardedDownload } from './guarded-download';
 import {
   type AiOperation,
@@ -102,6 +103,7 @@ export class OpenAiClient {
     @Inject(APP_CONFIG) config: OpenAiClientConfig,
     @Optional() @Inject(ConnectionSecrets) private readonly secrets: ConnectionSecrets | null = null,
     @Optional() @Inject(OPENAI_CLIENT_OPTIONS) options: OpenAiClientOptions | null = null,
+    @Optional() @Inject(AiSpendGuard) private readonly spend: AiSpendGuard | null = null,
   ) {
     const { apiKey, baseUrl, timeoutMs } = config.executions.openai;
     this.timeoutMs = timeoutMs;
@@ -174,7 +176,8 @@ export class OpenAiClient {
         usage?.type === 'tokens'
           ? { prompt: usage.input_tokens, completion: usage.output_tokens, total: usage.total_tokens }
           : undefined;
-      return { value: { text: result.text }, model: request.model, tokens };
+      const audioSeconds = usage?.type === 'duration' ? usage.seconds : undefined;
+      return { value: { text: result.text }, model: request.model, tokens, audioSeconds };
     });
   }
 
@@ -195,7 +198,12 @@ export class OpenAiClient {
       const audio = Buffer.from(await response.arrayBuffer());
       if (audio.length === 0) throw new CallFailure('upstream_error', 'OpenAI answered with no audio');
       const contentType = SPEECH_FORMATS[request.format];
-      return { value: { audio, contentType, model: request.model }, model: request.model, tokens: undefined };
+      return {
+        value: { audio, contentType, model: request.model },
+        model: request.model,
+        tokens: undefined,
+        characters: request.input.length,
+      };
     });
   }
 
@@ -236,10 +244,22 @@ export class OpenAiClient {
       value: T;
       model: string;
       tokens: { prompt: number; completion: number; total: number } | undefined;
+      audioSeconds?: number | undefined;
+      characters?: number;
     }>,
   ): Promise<OpenAiResult<T>> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const refusal = await this.spend?.check(target.organizationId, operation);
+    if (refusal)
+      return {
+        ok: false,
+        code: refusal.code,
+        error: refusal.message,
+        attempts: 0,
+        durationMs: elapsed(),
+        usage: undefined,
+      };
     const resolved = await this.resolve(target);
     if ('ok' in resolved) return { ...resolved, attempts: 0, durationMs: elapsed(), usage: undefined };
     if (resolved.guardHost !== undefined) {
@@ -266,6 +286,8 @@ export class OpenAiClient {
       outcome: 'ok' | 'error',
       model: string,
       tokens?: { prompt: number; completion: number; total: number },
+      audioSeconds?: number,
+      characters?: number,
     ): AiUsage => ({
       provider: 'openai',
       operation,
@@ -276,6 +298,8 @@ export class OpenAiClient {
       durationMs: elapsed(),
       outcome,
       connectionId: resolved.connectionId,
+      audioSeconds: audioSeconds ?? null,
+      characters: characters ?? null,
     });
     try {
       const done = await run(
@@ -287,7 +311,7 @@ export class OpenAiClient {
         value: done.value,
         attempts,
         durationMs: elapsed(),
-        usage: usage('ok', done.model, done.tokens),
+        usage: usage('ok', done.model, done.tokens, done.audioSeconds, done.characters),
       };
     } catch (err) {
       const { code, error } = this.describe(err);

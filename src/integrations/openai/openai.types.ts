@@ -19,6 +19,10 @@ export interface AiUsage {
   outcome: 'ok' | 'error';
   /** The organization's connection whose key paid for it; null: the installation's key. */
   connectionId: string | null;
+  /** Seconds of audio transcribed, as the provider reported them (null when it did not, or not a transcription). */
+  audioSeconds: number | null;
+  /** Characters of text turned into speech (null for other operations). */
+  characters: number | null;
 }
 
 /** Why a call failed. */
@@ -38,6 +42,10 @@ export type OpenAiErrorCode =
   | 'dns_failed'
   /** The audio to transcribe is larger than allowed. */
   | 'too_large'
+  /** Billing refused the call before it was made: the plan's AI quota is used up (`AiSpendGuard`). */
+  | 'quota_exceeded'
+  /** Billing refused the call before it was made: the organization's monthly AI budget is spent. */
+  | 'budget_exceeded'
   /** The audio URL could not be downloaded (network error, error status). */
   | 'download_failed';
 
