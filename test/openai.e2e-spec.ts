@@ -109,6 +109,8 @@ describe("OpenAI blocks with an organization's connection", () => {
         durationMs: expect.any(Number),
         outcome: 'ok',
         connectionId: 'conn-acme-openai',
+        audioSeconds: null,
+        characters: null,
       },
     ]);
   });

@@ -404,7 +404,18 @@ describe('WhatsApp Cloud API channel', () => {
         body: { clientMessageId: 'note-1', text: 'private note', private: true },
       });
       expect(note.status).toBe(201);
-      await completed(`whatsapp-agent-messages-${note.body.id}`);
+      // Notes get no WhatsApp job at all (the subscriber's `when`): once the note's event is
+      // dispatched, nothing was sent and no job exists.
+      await eventually(async () => {
+        const rows = await t.sql<{ dispatched: boolean }>(
+          `SELECT dispatched_at IS NOT NULL AS dispatched FROM outbox_events
+            WHERE type = 'message.created' AND data->'message'->>'id' = $1`,
+          [note.body.id],
+        );
+        return rows[0]?.dispatched ? true : undefined;
+      });
+      const queue = t.app.get<Queue>(getQueueToken('whatsapp'));
+      expect(await queue.getJob(`whatsapp-agent-messages-${note.body.id}`)).toBeUndefined();
       expect(graph.requests.some((r) => r.body?.text?.body === 'private note')).toBe(false);
     });
 
