@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { newId } from '@/database/base.entity';
 import type { EventType } from '@/events/event-catalogue';
 import { EventsPublisher } from '@/events/events.publisher';
+import { type OutboxBatchConsumer, OutboxConsumers } from '@/events/outbox-consumers';
 import { OutboxDispatcher } from '@/events/outbox.dispatcher';
 import { domainEvent } from '@/events/outbox.sql';
 import { SessionsRepository } from '@/executions/sessions.repository';
@@ -276,6 +277,44 @@ describe('domain events through the outbox (in process)', () => {
     await t.sql(`UPDATE outbox_events SET dispatched_at = now() - interval '25 hours' WHERE id = $1`, [event!.id]);
     expect(await dispatcher.prune()).toBeGreaterThanOrEqual(1);
     expect(await t.sql('SELECT id FROM outbox_events WHERE id = $1', [event!.id])).toHaveLength(0);
+  });
+
+  it('runs batch consumers inside the claim transaction: their writes commit with the batch, a throw rolls it back', async () => {
+    await t.sql('CREATE TABLE IF NOT EXISTS consumer_probe (event_id uuid PRIMARY KEY)');
+    let failing = true;
+    const seen: string[] = [];
+    const consumer: OutboxBatchConsumer = {
+      name: 'probe',
+      consume: async (em, events) => {
+        const mine = events.filter((e) => e.type === 'chatbot.published' && e.organizationId === admin.organizationId);
+        if (mine.length === 0) return;
+        seen.push(...mine.map((e) => e.id));
+        await em.query('INSERT INTO consumer_probe (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING', [
+          mine.map((e) => e.id),
+        ]);
+        if (failing) throw new Error('probe failure');
+      },
+    };
+    t.app.get(OutboxConsumers).register(consumer);
+    const bot = await publish({ name: 'consumed', templateId: 'lead-capture' });
+    const [published] = (await outboxEvents(t, 'chatbot.published')).filter((e) => e.data.chatbotId === bot.id);
+    await eventually(() => Promise.resolve(seen.includes(published!.id)), 10_000, 'the consumer to see the event');
+    // Rolled back: neither the consumer's row nor the dispatch happened.
+    expect(await t.sql('SELECT 1 FROM consumer_probe WHERE event_id = $1', [published!.id])).toHaveLength(0);
+    expect(
+      await t.sql('SELECT 1 FROM outbox_events WHERE id = $1 AND dispatched_at IS NOT NULL', [published!.id]),
+    ).toHaveLength(0);
+    failing = false;
+    t.app.get(OutboxDispatcher).wake();
+    await eventually(
+      async () =>
+        (await t.sql('SELECT 1 FROM outbox_events WHERE id = $1 AND dispatched_at IS NOT NULL', [published!.id]))
+          .length === 1,
+      10_000,
+      'dispatch after the consumer recovers',
+    );
+    expect(await t.sql('SELECT 1 FROM consumer_probe WHERE event_id = $1', [published!.id])).toHaveLength(1);
+    expect(() => t.app.get(OutboxConsumers).register(consumer)).toThrow(/registered twice/);
   });
 });
 
