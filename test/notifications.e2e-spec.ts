@@ -7,7 +7,7 @@ import { eventually, insertConversation } from './support/conversations';
 import { addMember, login, register, uniqueEmail, type Account, DEFAULT_PASSWORD } from './support/identity';
 import { outboxEvents } from './support/outbox';
 import { SmtpReceiver, type ReceivedMail } from './support/smtp-receiver';
-import { closeSockets, connect, next } from './support/sockets';
+import { closeSockets, connect, next, request } from './support/sockets';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const DASHBOARD = 'https://dash.parley.test/app';
@@ -125,6 +125,23 @@ describe('notifications: in-app, email, preferences and their producers', () => 
         [admin.organizationId, registered.body.user.id],
       );
       expect(members).toEqual([{ role: 'agent' }]);
+    });
+
+    it('emails an invitation to someone who has an account; its token accepts it through the accept route', async () => {
+      const admin = await register(t, { organizationName: 'Second Home' });
+      const existing = await register(t, { name: 'Already Here' });
+      const invite = await t.request('POST', '/api/v1/invitations', {
+        ...as(admin),
+        body: { email: existing.email, role: 'viewer' },
+      });
+      expect(invite.status).toBe(201);
+      const mail = await mailTo(existing.email, /Second Home/);
+      const token = linkIn(mail, '/invitations/accept').searchParams.get('token');
+      const accepted = await t.request('POST', '/api/v1/invitations/accept', { ...as(existing), body: { token } });
+      expect(accepted.status).toBe(200);
+      expect(accepted.body.id).toBe(admin.organizationId);
+      const again = await t.request('POST', '/api/v1/invitations/accept', { ...as(existing), body: { token } });
+      expect(again.status).toBeGreaterThanOrEqual(400);
     });
 
     it('emails a password reset whose link resets the password (the old one stops working)', async () => {
@@ -357,6 +374,33 @@ describe('notifications: in-app, email, preferences and their producers', () => 
       expect(mail.parsed.text).toContain('> Please check <b>this</b>');
       expect(mail.parsed.subject).toBe('Eve <script>alert(1)</script> mentioned you in a note');
       expect(await notificationsOf(author.userId)).toEqual([]);
+
+      // The same over the /agent socket.
+      const socket = await connect(t, '/agent', { token: author.accessToken });
+      const bad = await request(socket, 'message.send', {
+        conversationId: conversation,
+        clientMessageId: 's0',
+        text: 'hi',
+        private: true,
+        mentions: [stranger.userId],
+      });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'request.validation_failed' } });
+      const sent = await request(socket, 'message.send', {
+        conversationId: conversation,
+        clientMessageId: 's1',
+        text: 'Over the socket',
+        private: true,
+        mentions: [mentioned.userId],
+      });
+      expect(sent.ok).toBe(true);
+      await eventually(
+        async () => ((await notificationsOf(mentioned.userId, 'note.mention')).length === 2 ? true : undefined),
+        20_000,
+      );
+      expect((await notificationsOf(mentioned.userId, 'note.mention'))[1]).toMatchObject({
+        body: 'Over the socket',
+        data: { messageId: sent.message.id },
+      });
     });
   });
 
@@ -393,6 +437,19 @@ describe('notifications: in-app, email, preferences and their producers', () => 
         );
         expect(row.data).toMatchObject({ subscriptionId, url: `${DASHBOARD}/settings/webhooks/${subscriptionId}` });
         await mailTo(who.email, /A webhook was disabled/);
+      }
+      await emit('billing.subscription_changed', admin.organizationId, {
+        plan: 'professional',
+        previousPlan: 'starter',
+        status: 'active',
+        previousStatus: 'active',
+        currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        byUserId: admin.userId,
+      });
+      for (const who of [admin, second]) {
+        const row = await waitForNotification(who.userId, 'billing.subscription_changed');
+        expect(row.title).toBe('Your plan changed to professional');
+        await mailTo(who.email, /Your plan changed to professional/);
       }
       await notified(quota);
       expect(await notificationsOf(agent.userId)).toEqual([]);
