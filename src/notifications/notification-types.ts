@@ -102,7 +102,7 @@ export function mentionsOf(content: unknown): string[] {
 }
 
 /** Whether `message.created` is an agent's note that mentions someone (the subscriber's `when`). */
-export const isMentioningNote = (event: DomainEvent<'message.created'>): boolean =>
+const isMentioningNote = (event: DomainEvent<'message.created'>): boolean =>
   event.data.message.sender.type === 'agent' &&
   event.data.message.kind === 'note' &&
   mentionsOf(event.data.message.content).length > 0;

@@ -57,8 +57,12 @@ export interface StoredPreference {
 }
 
 const COLUMNS = `id, user_id AS "userId", type, title, body, data, created_at AS "createdAt", read_at AS "readAt"`;
-/** A user's notifications in an organization (and their user-level ones). */
-const OWNED = `user_id = $2 AND (organization_id = $1 OR organization_id IS NULL)`;
+/**
+ * A user's notifications in an organization: an index range of `ix_notifications_list` (or the
+ * partial unread one), in id order, so a page reads `limit + 1` index entries. User-level rows
+ * (`organization_id` null, none today) would be listed by a query of their own.
+ */
+const OWNED = `organization_id = $1 AND user_id = $2`;
 
 /** Notifications and preferences; set-based SQL, the organization id required by every tenant query. */
 @Injectable()
@@ -131,11 +135,12 @@ export class NotificationsRepository {
     userId: string,
     options: { readonly unread: boolean; readonly limit: number; readonly cursor?: string },
   ): Promise<NotificationRow[]> {
+    const cursor = options.cursor ? 'AND id < $4' : '';
     return this.dataSource.query<NotificationRow[]>(
       `SELECT ${COLUMNS} FROM notifications
-        WHERE ${OWNED} ${options.unread ? 'AND read_at IS NULL' : ''} AND ($3::uuid IS NULL OR id < $3)
-        ORDER BY id DESC LIMIT $4`,
-      [organizationId, userId, options.cursor ?? null, options.limit + 1],
+        WHERE ${OWNED} ${options.unread ? 'AND read_at IS NULL' : ''} ${cursor}
+        ORDER BY id DESC LIMIT $3`,
+      [organizationId, userId, options.limit + 1, ...(options.cursor ? [options.cursor] : [])],
     );
   }
 
@@ -176,8 +181,10 @@ export class NotificationsRepository {
   /** Read notifications read before `cutoff`, at most `batch` of them (platform-wide: the retention job). */
   async pruneReadBefore(cutoff: Date, batch: number): Promise<number> {
     const [, affected] = await this.dataSource.query<[unknown[], number]>(
-      `DELETE FROM notifications WHERE id IN (
-         SELECT id FROM notifications WHERE read_at IS NOT NULL AND read_at < $1 LIMIT $2)`,
+      // `= ANY(ARRAY(…))`: the batch's ids found through `ix_notifications_read_at`, then deleted
+      // through the primary key (an `IN (subquery)` may be planned as a hash join over the table).
+      `DELETE FROM notifications WHERE id = ANY(ARRAY(
+         SELECT id FROM notifications WHERE read_at IS NOT NULL AND read_at < $1 LIMIT $2))`,
       [cutoff, batch],
     );
     return affected;
