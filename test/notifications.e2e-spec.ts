@@ -688,8 +688,15 @@ describe('notifications: in-app, email, preferences and their producers', () => 
     await insert(old);
     await insert(null);
     await insert(new Date());
-    const outcome = await t.app.get(NotificationDelivery).prune();
-    expect(outcome.deleted).toBeGreaterThanOrEqual(1);
+    // The daily schedule exists; run its job now.
+    const [schedule] = (await notificationsQueue.getJobSchedulers()).filter((j) => j.key === 'prune-notifications');
+    expect(schedule).toMatchObject({ name: 'prune', pattern: '40 3 * * *' });
+    const job = await notificationsQueue.add('prune', { organizationId: null });
+    const done = await eventually(async () => {
+      const found = await notificationsQueue.getJob(job.id!);
+      return found?.finishedOn ? found : undefined;
+    });
+    expect(done.returnvalue.deleted).toBeGreaterThanOrEqual(1);
     const left = await notificationsOf(admin.userId);
     expect(left).toHaveLength(2);
     expect(left.filter((n) => n.read_at === null)).toHaveLength(1);
