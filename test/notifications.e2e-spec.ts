@@ -643,6 +643,39 @@ describe('notifications: in-app, email, preferences and their producers', () => 
       expect((await t.request('POST', `/api/v1/notifications/${randomUUID()}/read`, as(admin))).status).toBe(404);
     });
 
+    it('keeps a member of two organizations’ notifications apart', async () => {
+      const both = await register(t, { organizationName: 'First Org' });
+      const other = await register(t, { organizationName: 'Second Org' });
+      const invite = await t.request('POST', '/api/v1/invitations', {
+        ...as(other),
+        body: { email: both.email, role: 'viewer' },
+      });
+      const joined = await t.request('POST', '/api/v1/invitations/accept', {
+        ...as(both),
+        body: { token: invite.body.token },
+      });
+      expect(joined.status).toBe(200);
+      await emit('billing.quota_warning', both.organizationId, quotaWarning());
+      const row = await waitForNotification(both.userId, 'billing.quota_warning');
+      const inFirst = { ...as(both), organizationId: both.organizationId };
+      const inSecond = { ...as(both), organizationId: other.organizationId };
+      expect((await t.request('GET', '/api/v1/notifications', inFirst)).body.items).toHaveLength(1);
+      expect((await t.request('GET', '/api/v1/notifications', inSecond)).body).toEqual({ items: [], nextCursor: null });
+      expect((await t.request('POST', `/api/v1/notifications/${row.id}/read`, inSecond)).status).toBe(404);
+      expect((await t.request('POST', '/api/v1/notifications/read-all', inSecond)).body).toEqual({ updated: 0 });
+      expect((await t.request('GET', '/api/v1/notifications/unread-count', inFirst)).body).toEqual({ count: 1 });
+      // Preferences are per organization too.
+      const muted = await t.request('PUT', '/api/v1/notification-preferences', {
+        ...inSecond,
+        body: { preferences: [{ type: 'note.mention', channel: 'in_app', enabled: false }] },
+      });
+      expect(muted.status).toBe(200);
+      const first = await t.request('GET', '/api/v1/notification-preferences', inFirst);
+      expect(first.body.items).toContainEqual(
+        expect.objectContaining({ type: 'note.mention', channel: 'in_app', enabled: true, isDefault: true }),
+      );
+    });
+
     it('pages with a cursor, refuses bad input and API keys', async () => {
       const admin = await register(t);
       for (let i = 0; i < 3; i++)
