@@ -28,6 +28,8 @@ describe('notifications: in-app, email, preferences and their producers', () => 
       SMTP_URL: started.url,
       MAIL_FROM: 'Parley <noreply@parley.test>',
       DASHBOARD_URL: DASHBOARD,
+      // Many sign-ups and sign-ins from one IP within a minute (the throttling has its own tests).
+      LOGIN_THROTTLE_LIMIT: '1000',
     });
     mailQueue = t.app.get<Queue>(getQueueToken('mail'));
     notificationsQueue = t.app.get<Queue>(getQueueToken('notifications'));
@@ -409,6 +411,8 @@ describe('notifications: in-app, email, preferences and their producers', () => 
       const admin = await register(t, { organizationName: 'Quota Org' });
       const second = await addMember(t, admin, 'org_admin');
       const agent = await addMember(t, admin, 'agent');
+      const disabled = await addMember(t, admin, 'org_admin');
+      await t.sql('UPDATE users SET disabled_at = now() WHERE id = $1', [disabled.userId]);
 
       const quota = await emit('billing.quota_warning', admin.organizationId, quotaWarning());
       for (const who of [admin, second]) {
@@ -453,6 +457,8 @@ describe('notifications: in-app, email, preferences and their producers', () => 
       }
       await notified(quota);
       expect(await notificationsOf(agent.userId)).toEqual([]);
+      expect(await notificationsOf(disabled.userId)).toEqual([]);
+      expect(mailsTo(disabled.email).filter((m) => /budget|webhook|plan/.test(m.parsed.subject ?? ''))).toEqual([]);
       expect(mailsTo(agent.email).filter((m) => /budget|webhook/.test(m.parsed.subject ?? ''))).toEqual([]);
     });
 
