@@ -19,6 +19,7 @@ import { WebhooksModule } from '@/integrations/webhooks/webhooks.module';
 import { WhatsAppModule } from '@/integrations/whatsapp/whatsapp.module';
 import { LoggingModule } from '@/logging/logging.module';
 import { MetricsModule } from '@/metrics/metrics.module';
+import { NotificationsModule } from '@/notifications/notifications.module';
 import { QueueModule } from '@/queue/queue.module';
 import { RedisModule } from '@/redis/redis.module';
 import { StorageModule } from '@/storage/storage.module';
@@ -65,6 +66,7 @@ export class AppModule {
         WidgetModule,
         WebhooksModule.register(config),
         WhatsAppModule.register(config, executions),
+        NotificationsModule.register(config),
         ...extraModules,
       ],
     };

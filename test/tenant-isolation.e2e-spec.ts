@@ -19,6 +19,7 @@ describe('tenant isolation across every documented route with an id', () => {
   let secrets: string[];
   let ids: string[];
   let importId: string;
+  let notificationId: string;
 
   async function seedOrganizationA(): Promise<{ ids: string[]; secrets: string[] }> {
     const agent = await addMember(t, a, 'agent');
@@ -136,6 +137,14 @@ describe('tenant isolation across every documented route with an id', () => {
     // Finished before the walk (its contact is counted below; a foreign cancel must not touch it).
     expect((await waitForImport(t, a.accessToken, contactImport.body.id)).last.status).toBe('completed');
     importId = contactImport.body.id;
+    const [notification] = await t.sql<{ id: string }>(
+      `INSERT INTO notifications (id, organization_id, user_id, type, title, body, data, source_event_id)
+       VALUES (gen_random_uuid(), $1, $2, 'conversation.assigned', 'Secret Notification A', 'Secret Notification Body A',
+               '{}', gen_random_uuid())
+       RETURNING id`,
+      [a.organizationId, a.userId],
+    );
+    notificationId = notification!.id;
     return {
       ids: [
         contact.body.id,
@@ -159,6 +168,7 @@ describe('tenant isolation across every documented route with an id', () => {
         session.body.sessionId,
         contactImport.body.id,
         whatsapp.body.id,
+        notificationId,
       ],
       secrets: [
         'Secret Department A',
@@ -194,6 +204,8 @@ describe('tenant isolation across every documented route with an id', () => {
         'secret-whatsapp-token-a',
         'secret-whatsapp-app-secret-a',
         'secret-whatsapp-verify-a',
+        'Secret Notification A',
+        'Secret Notification Body A',
       ],
     };
   }
@@ -296,6 +308,10 @@ describe('tenant isolation across every documented route with an id', () => {
     const webhooks = await t.request('GET', '/api/v1/webhooks', { token: a.accessToken });
     expect(webhooks.body.items).toEqual([
       expect.objectContaining({ url: 'https://secret-hook-a.example.com/in', eventTypes: ['*'], active: true }),
+    ]);
+    const notifications = await t.request('GET', '/api/v1/notifications', { token: a.accessToken });
+    expect(notifications.body.items).toEqual([
+      expect.objectContaining({ id: notificationId, title: 'Secret Notification A', readAt: null }),
     ]);
     const channels = await t.request('GET', '/api/v1/channels/whatsapp', { token: a.accessToken });
     expect(channels.body.items).toEqual([expect.objectContaining({ displayName: 'Secret WhatsApp A' })]);

@@ -59,6 +59,18 @@ export class AssigneeNotAllowed extends DomainException {
   }
 }
 
+/** `mentions` names someone outside the organization, or comes with a message that is not a note. */
+export class InvalidMentions extends DomainException {
+  constructor(message: string) {
+    super({
+      code: 'request.validation_failed',
+      status: 400,
+      detail: 'The request has invalid fields.',
+      errors: [{ field: 'mentions', message }],
+    });
+  }
+}
+
 export class InvalidSnooze extends DomainException {
   constructor(field = 'snoozedUntil') {
     super({

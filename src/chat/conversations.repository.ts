@@ -187,6 +187,15 @@ export class ConversationsRepository {
     return rows.length > 0;
   }
 
+  /** How many of `userIds` (distinct) are members of the organization. */
+  async countMembers(organizationId: OrganizationId, userIds: readonly string[]): Promise<number> {
+    const [row] = await this.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM memberships WHERE organization_id = $1 AND user_id = ANY($2::uuid[])`,
+      [organizationId, [...new Set(userIds)]],
+    );
+    return row?.count ?? 0;
+  }
+
   async departmentExists(em: EntityManager, organizationId: OrganizationId, id: string): Promise<boolean> {
     const rows = await em.query<unknown[]>('SELECT 1 FROM departments WHERE organization_id = $1 AND id = $2', [
       organizationId,

@@ -15,6 +15,7 @@ import {
   ConversationStateConflict,
   DepartmentUnknown,
   InvalidCursor,
+  InvalidMentions,
   InvalidSnooze,
   MessageNotFound,
   WhatsAppWindowClosed,
@@ -194,17 +195,25 @@ export class ConversationsService {
   /**
    * An agent's message (`private: false`) or note (`private: true`). A resend of `clientMessageId`
    * answers the stored message with `duplicate: true`. Messages need a conversation with humans
-   * (not `pending`, where the bot talks); notes go anywhere.
+   * (not `pending`, where the bot talks); notes go anywhere. A note's `mentions` (members of the
+   * organization) are stored in its content, so `message.created` carries them to notifications.
    */
   async sendMessage(
     organizationId: OrganizationId,
     actor: ChatActor,
     id: string,
-    input: { clientMessageId: string; text: string; private?: boolean },
+    input: { clientMessageId: string; text: string; private?: boolean; mentions?: readonly string[] },
   ): Promise<{ message: MessageView; duplicate: boolean }> {
     assertCanAct(actor);
     const conversation = await this.get(organizationId, actor, id);
     const note = input.private === true;
+    const mentions = [...new Set(input.mentions ?? [])];
+    if (mentions.length > 0) {
+      if (!note) throw new InvalidMentions('only private notes (private: true) can mention members');
+      if ((await this.repo.countMembers(organizationId, mentions)) !== mentions.length) {
+        throw new InvalidMentions('each must be a member of the organization');
+      }
+    }
     // Said up front (the send job still checks, for a window that closes meanwhile). A resend of
     // a stored message is answered as before.
     if (
@@ -232,6 +241,7 @@ export class ConversationsService {
           content: {
             text: expanded.text,
             ...(expanded.cannedResponseId ? { cannedResponseId: expanded.cannedResponseId } : {}),
+            ...(mentions.length > 0 ? { mentions } : {}),
           },
           text: expanded.text,
           clientMessageId: input.clientMessageId,

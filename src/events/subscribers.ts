@@ -1,3 +1,4 @@
+import { accountEmails, notifies, notifyingEvents } from '@/notifications/notification-types';
 import type { EventJob, JobName, JobPayload, QueueName } from '@/queue/queue.registry';
 import { type AnyDomainEvent, eventCatalogue, type EventType, eventTypes } from './event-catalogue';
 
@@ -55,6 +56,14 @@ export const eventSubscribers = [
   },
   // A hand-back runs the bot outside an inbound message: its turn goes out from here.
   { name: 'whatsapp-hand-backs', events: ['conversation.status_changed'], queue: 'whatsapp', job: 'bot-turn' },
+  // Notifications and account emails: no job for what notifies nobody (messages without mentions…).
+  {
+    name: 'notifications',
+    events: [...notifyingEvents, ...accountEmails],
+    queue: 'notifications',
+    job: 'notify',
+    when: notifies,
+  },
 ] as const satisfies readonly EventSubscriber[];
 
 const byType = new Map<EventType, readonly EventSubscriber[]>(

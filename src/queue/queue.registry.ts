@@ -89,6 +89,13 @@ export interface QueueJobs {
     /** Read the number's verified name and quality rating from the Graph API. */
     'refresh-number': { organizationId: string; channelId: string };
   };
+  /** Notifications (src/notifications): in-app rows, socket pushes and emails. */
+  notifications: {
+    /** Subscriber `notifications`: the notifications (and account emails) of one event. */
+    notify: EventJob;
+    /** Delete read notifications older than `NOTIFICATION_RETENTION_DAYS` (daily). Platform-wide. */
+    prune: { organizationId: null };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -115,6 +122,7 @@ export const queueRegistry = {
   events: ['record'],
   imports: ['import'],
   webhooks: ['fanout', 'deliver'],
+  notifications: ['notify', 'prune'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];

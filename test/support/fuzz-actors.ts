@@ -128,6 +128,13 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   });
   expectStatus('whatsapp channel', whatsapp, 201);
 
+  const [notification] = await t.sql<{ id: string }>(
+    `INSERT INTO notifications (id, organization_id, user_id, type, title, body, data, source_event_id)
+     VALUES (gen_random_uuid(), $1, $2, 'conversation.assigned', 'Fuzz notification', 'Fuzz body', '{}', gen_random_uuid())
+     RETURNING id`,
+    [admin.organizationId, admin.userId],
+  );
+
   const actors: Actor[] = [
     { role: 'anonymous', headers: {} },
     { role: 'visitor', headers: bearer(session.body.sessionToken) },
@@ -196,6 +203,8 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return webhookDelivery.body.id;
       case 'whatsapp':
         return whatsapp.body.id;
+      case 'notifications':
+        return notification!.id;
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }

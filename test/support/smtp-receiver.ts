@@ -32,7 +32,8 @@ export class SmtpReceiver {
 
   constructor(private readonly options: SmtpReceiverOptions = {}) {}
 
-  async start(): Promise<{ url: string; port: number }> {
+  /** `port`: 0 for a random one; a port it listened on before, to come back after `stop()`. */
+  async start(port = 0): Promise<{ url: string; port: number }> {
     const auth = this.options.auth;
     const serverOptions: SMTPServerOptions = {
       secure: false,
@@ -70,11 +71,11 @@ export class SmtpReceiver {
     };
     const server = new SMTPServer(serverOptions);
     server.on('error', () => undefined);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.server = server;
-    const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+    const { port: listening } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
     const login = auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.pass)}@` : '';
-    return { url: `smtp://${login}127.0.0.1:${port}`, port };
+    return { url: `smtp://${login}127.0.0.1:${listening}`, port: listening };
   }
 
   /** The first message (received or to come) that `predicate` accepts. */

@@ -39,6 +39,8 @@ const toList = ({ value }: { value: unknown }): unknown => {
 };
 
 export const MAX_LABELS = 20;
+/** Members one note may mention. */
+export const MAX_MENTIONS = 20;
 export const MAX_LABEL_LENGTH = 50;
 /** Labels are lowercase words: letters, digits, `-`, `_`, `:` and `.`. */
 const LABEL_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.:-]*$/u;
@@ -133,6 +135,18 @@ export class SendAgentMessageDto {
   @OptionalNotNull()
   @IsBoolean()
   private?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: MAX_MENTIONS,
+    description: 'Members of the organization a note mentions (notes only): each is notified (`note.mention`)',
+  })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(MAX_MENTIONS)
+  @IsUUID('all', { each: true })
+  mentions?: string[];
 }
 
 export class AssignDto {

@@ -187,6 +187,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         clientMessageId: dto.clientMessageId,
         text: dto.text,
         private: dto.private ?? false,
+        ...(dto.mentions ? { mentions: dto.mentions } : {}),
       });
       return { message };
     });

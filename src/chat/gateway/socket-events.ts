@@ -5,6 +5,7 @@ import type { OrgRole } from '@/access/roles';
 import type { ConversationStatus } from '../entities/conversation.entity';
 import type { MessageView } from '../message-view';
 import type { PresenceStatus } from '../presence.service';
+import type { NotificationDto } from '@/notifications/dto/notification.dto';
 
 /**
  * The socket protocol of live chat (`docs/live-chat.md`, `docs/asyncapi.yaml`): what each namespace
@@ -108,6 +109,8 @@ export interface AgentSendPayload {
   readonly clientMessageId: string;
   readonly text: string;
   readonly private?: boolean;
+  /** Members a note mentions (notes only, ≤ 20). */
+  readonly mentions?: readonly string[];
 }
 
 export interface AgentClientToServer {
@@ -166,6 +169,8 @@ export interface AgentServerToClient {
   'conversation.resolved': (event: AgentConversationEvent<'conversation.resolved'>) => void;
   'conversation.updated': (event: AgentConversationEvent<'conversation.updated'>) => void;
   'presence.update': (event: { readonly userId: string; readonly status: PresenceStatus }) => void;
+  /** A notification of the user was stored (src/notifications; to `rooms.user`, from any process). */
+  'notification.created': (notification: NotificationDto) => void;
   'typing.start': (event: TypingEvent) => void;
   'typing.stop': (event: TypingEvent) => void;
   read: (event: ReadEvent) => void;

@@ -21,21 +21,22 @@ export class MailQueue {
 
   /**
    * `jobId` makes a retried caller harmless (one mail per id); BullMQ refuses `:` in ids.
-   * `connectionId`: an `smtp` connection of the organization to send through. Throws
+   * `connectionId`: an `smtp` connection of the organization to send through; `attempts`: instead
+   * of `MAIL_ATTEMPTS` (notifications: `NOTIFICATION_EMAIL_ATTEMPTS`). Throws
    * `DependencyUnavailable('redis')` when the queue cannot be reached.
    */
   async enqueue(
     organizationId: string | null,
     message: MailMessage,
     jobId: string,
-    options: { connectionId?: string } = {},
+    options: { connectionId?: string; attempts?: number } = {},
   ): Promise<void> {
     await this.queue.add(
       'send',
       { organizationId, message, ...(options.connectionId ? { connectionId: options.connectionId } : {}) },
       {
         jobId: jobId.replace(/:/g, '-'),
-        attempts: MAIL_ATTEMPTS,
+        attempts: options.attempts ?? MAIL_ATTEMPTS,
         backoff: { type: 'exponential', delay: 2_000 },
       },
     );

@@ -1,6 +1,6 @@
-import { IsBoolean, IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { OptionalNotNull } from '@/common/validation/field-validators';
-import { AssignDto, HandbackDto, SetStatusDto, UpdateConversationDto } from '../../dto/conversation.dto';
+import { AssignDto, HandbackDto, MAX_MENTIONS, SetStatusDto, UpdateConversationDto } from '../../dto/conversation.dto';
 import { presenceStatuses, type PresenceStatus } from '../../presence.service';
 
 export class ConversationRefDto {
@@ -20,6 +20,12 @@ export class AgentSendDto extends ConversationRefDto {
   @OptionalNotNull()
   @IsBoolean()
   private?: boolean;
+
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(MAX_MENTIONS)
+  @IsUUID('all', { each: true })
+  mentions?: string[];
 }
 
 export class AgentReadDto extends ConversationRefDto {
