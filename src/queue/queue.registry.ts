@@ -89,6 +89,11 @@ export interface QueueJobs {
     /** Read the number's verified name and quality rating from the Graph API. */
     'refresh-number': { organizationId: string; channelId: string };
   };
+  /** Billing (src/billing). */
+  billing: {
+    /** Move due subscriptions to their next period, end trials and cancellations (a repeating job). Platform-wide. */
+    rollover: { organizationId: null };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -115,6 +120,7 @@ export const queueRegistry = {
   events: ['record'],
   imports: ['import'],
   webhooks: ['fanout', 'deliver'],
+  billing: ['rollover'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];
