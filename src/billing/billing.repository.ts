@@ -139,7 +139,7 @@ export class BillingRepository {
 
   /** Applies `patch` (limits merged over the stored ones); the plan after, or undefined if there is none. */
   async updatePlan(code: string, patch: PlanPatch): Promise<PlanRow | undefined> {
-    const [row] = await this.dataSource.query<PlanRow[]>(
+    const [[row]] = await this.dataSource.query<[PlanRow[], number]>(
       `UPDATE plans SET name = coalesce($2, name), description = coalesce($3, description),
               price_monthly_cents = coalesce($4, price_monthly_cents), limits = limits || coalesce($5::jsonb, '{}'),
               active = coalesce($6, active), sort_order = coalesce($7, sort_order), updated_at = now()
@@ -237,8 +237,8 @@ export class BillingRepository {
     status: SubscriptionStatus,
   ): Promise<SubscriptionRow> {
     const [[row]] = await em.query<[SubscriptionRow[], number]>(
-      `UPDATE subscriptions s SET plan_code = $2, status = $3, cancel_at_period_end = false,
-              trial_ends_at = CASE WHEN $3 = 'trialing' THEN s.trial_ends_at END, updated_at = now()
+      `UPDATE subscriptions s SET plan_code = $2, status = $3::varchar, cancel_at_period_end = false,
+              trial_ends_at = CASE WHEN $3::varchar = 'trialing' THEN s.trial_ends_at END, updated_at = now()
         WHERE s.organization_id = $1 RETURNING ${SUBSCRIPTION_COLUMNS}`,
       [organizationId, plan, status],
     );
