@@ -240,7 +240,8 @@ export class WebhooksRepository {
 
   /**
    * Writes an attempt's outcome. A success also resets the subscription's failure count and counts
-   * the delivery in the organization's usage (`usage_counters`), in the same statement. Only a delivery not yet finished is updated (a duplicate run changes nothing).
+   * the delivery in the organization's usage (`usage_counters`, src/billing), in the same
+   * statement. Only a delivery not yet finished is updated (a duplicate run changes nothing).
    */
   async recordAttempt(
     organizationId: OrganizationId,
