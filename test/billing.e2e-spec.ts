@@ -8,6 +8,7 @@ import { outboxEvents } from './support/outbox';
 import type { DomainEvents, EventType } from '@/events/event-catalogue';
 import { databaseUrl } from './support/test-env';
 import { startTestApp, type TestApp } from './support/test-app';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 /** A text bubble that repeats the answer, then the text input again (as bench/scenarios.ts). */
 const loopFlow = {
@@ -40,14 +41,22 @@ describe('billing', () => {
   let a: TestApp;
   let b: TestApp;
   let root: Account;
+  let receiver: WebhookReceiver;
+  let hooks: string;
 
   beforeAll(async () => {
-    a = await startTestApp({ BILLING_QUOTA_CACHE_MS: '0', OUTBOX_POLL_INTERVAL_MS: '200' });
-    b = await startTestApp({
-      DATABASE_URL: databaseUrl(a.databaseName),
-      REDIS_KEY_PREFIX: a.config.redis.keyPrefix,
+    receiver = new WebhookReceiver();
+    hooks = await receiver.start();
+    const env = {
       BILLING_QUOTA_CACHE_MS: '0',
       OUTBOX_POLL_INTERVAL_MS: '200',
+      OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true',
+    };
+    a = await startTestApp(env);
+    b = await startTestApp({
+      ...env,
+      DATABASE_URL: databaseUrl(a.databaseName),
+      REDIS_KEY_PREFIX: a.config.redis.keyPrefix,
     });
     root = await register(a);
     await a.sql('UPDATE users SET super_admin = true WHERE id = $1', [root.userId]);
@@ -55,6 +64,7 @@ describe('billing', () => {
   afterAll(async () => {
     await b?.close();
     await a?.close();
+    await receiver?.stop();
   });
 
   /** Until every event committed so far is metered (both dispatchers drained the outbox). */
@@ -383,6 +393,32 @@ describe('billing', () => {
     expect((await editPlan('gold', { name: 'Gold' })).status).toBe(404);
     const renamed = await editPlan('enterprise', { description: 'Call us.' });
     expect(renamed.body).toMatchObject({ code: 'enterprise', description: 'Call us.' });
+  });
+
+  it('counts the webhook deliveries that succeeded', async () => {
+    const admin = await register(a);
+    receiver.script('/refused', [], { status: 400 });
+    const deliver = async (path: string) => {
+      const webhook = await a.request('POST', '/api/v1/webhooks', {
+        token: admin.accessToken,
+        body: { url: `${hooks}${path}`, eventTypes: ['chatbot.published'] },
+      });
+      expect(webhook.status).toBe(201);
+      const ping = await a.request('POST', `/api/v1/webhooks/${webhook.body.id}/test`, { token: admin.accessToken });
+      expect(ping.status).toBe(202);
+      return ping.body.id as string;
+    };
+    const ids = [await deliver('/ok'), await deliver('/ok'), await deliver('/refused')];
+    for (let i = 0; i < 200; i++) {
+      const rows = await a.sql<{ n: string }>(
+        `SELECT count(*) AS n FROM webhook_deliveries WHERE id = ANY($1::uuid[]) AND status IN ('succeeded', 'failed')`,
+        [ids],
+      );
+      if (rows[0]?.n === '3') break;
+      await sleep(50);
+    }
+    const usage = await a.request('GET', '/api/v1/billing/usage', { token: admin.accessToken });
+    expect(usage.body.webhookDeliveries).toBe(2);
   });
 
   it('keeps billing to its own organization', async () => {
