@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@/config';
 import { workerProviders } from '@/queue/queue.module';
 import { Quotas } from './billing.contracts';
@@ -16,7 +16,6 @@ import { UsageMeter } from './usage-meter';
  * consumer in worker processes), quotas (`Quotas`, global: asked where actions start), the period
  * rollover job, and the API under `/api/v1/billing`. Exports `Quotas` only.
  */
-@Global()
 @Module({})
 export class BillingModule {
   static register(config: AppConfig): DynamicModule {

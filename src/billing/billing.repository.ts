@@ -261,8 +261,9 @@ export class BillingRepository {
   async setUnavailableMessage(
     organizationId: OrganizationId,
     message: string | null,
+    em: EntityManager = this.dataSource.manager,
   ): Promise<SubscriptionRow | undefined> {
-    const [[row]] = await this.dataSource.query<[SubscriptionRow[], number]>(
+    const [[row]] = await em.query<[SubscriptionRow[], number]>(
       `UPDATE subscriptions s SET unavailable_message = $2, updated_at = now()
         WHERE s.organization_id = $1 RETURNING ${SUBSCRIPTION_COLUMNS}`,
       [organizationId, message],

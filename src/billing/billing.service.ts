@@ -61,7 +61,7 @@ export class BillingService {
   }
 
   async subscription(organizationId: OrganizationId): Promise<SubscriptionDto> {
-    return toSubscriptionDto(await this.repo.transaction((em) => this.lockedSubscription(em, organizationId)));
+    return toSubscriptionDto(await this.repo.transaction((em) => this.subscriptionOf(em, organizationId, false)));
   }
 
   /**
@@ -71,7 +71,7 @@ export class BillingService {
    */
   async changePlan(organizationId: OrganizationId, byUserId: string | null, code: PlanCode): Promise<SubscriptionDto> {
     const changed = await this.repo.transaction(async (em) => {
-      const current = await this.lockedSubscription(em, organizationId);
+      const current = await this.subscriptionOf(em, organizationId);
       const plan = await this.repo.findPlan(code, em);
       if (!plan) throw new PlanNotFound(code);
       if (!plan.active && plan.code !== current.planCode) throw new PlanNotAvailable(code);
@@ -88,7 +88,7 @@ export class BillingService {
   /** Cancels at the end of the current period (then `canceled`, on BILLING_DEFAULT_PLAN). */
   async cancel(organizationId: OrganizationId): Promise<SubscriptionDto> {
     const after = await this.repo.transaction(async (em) => {
-      const current = await this.lockedSubscription(em, organizationId);
+      const current = await this.subscriptionOf(em, organizationId);
       if (current.status === 'canceled') throw new SubscriptionStateConflict('The subscription is canceled already.');
       return (await this.repo.setCancelAtPeriodEnd(organizationId, true, em))!;
     });
@@ -98,7 +98,7 @@ export class BillingService {
   /** The current period against the plan's limits (read now, not from the quota cache). */
   async usage(organizationId: OrganizationId): Promise<UsageDto> {
     return this.repo.transaction(async (em) => {
-      const subscription = await this.lockedSubscription(em, organizationId, false);
+      const subscription = await this.subscriptionOf(em, organizationId, false);
       const plan = (await this.repo.findPlan(this.effectivePlan(subscription), em))!;
       const counters = await this.repo.periodCounters(organizationId, subscription.currentPeriodStart, em);
       const used = await this.usedNow(em, organizationId, subscription, counters);
@@ -114,17 +114,18 @@ export class BillingService {
   }
 
   async settings(organizationId: OrganizationId): Promise<BillingSettingsDto> {
-    const subscription = await this.repo.transaction((em) => this.lockedSubscription(em, organizationId, false));
-    return { unavailableMessage: subscription.unavailableMessage ?? DEFAULT_UNAVAILABLE_MESSAGE };
+    return settingsOf(await this.repo.transaction((em) => this.subscriptionOf(em, organizationId, false)));
   }
 
   async updateSettings(organizationId: OrganizationId, dto: UpdateBillingSettingsDto): Promise<BillingSettingsDto> {
-    if (dto.unavailableMessage !== undefined) {
-      await this.settings(organizationId); // opens the subscription if need be
-      await this.repo.setUnavailableMessage(organizationId, dto.unavailableMessage?.trim() || null);
-      this.quotas.forget(organizationId);
-    }
-    return this.settings(organizationId);
+    const subscription = await this.repo.transaction(async (em) => {
+      const current = await this.subscriptionOf(em, organizationId);
+      if (dto.unavailableMessage === undefined) return current;
+      const message = dto.unavailableMessage?.trim() || null;
+      return (await this.repo.setUnavailableMessage(organizationId, message, em))!;
+    });
+    this.quotas.forget(organizationId);
+    return settingsOf(subscription);
   }
 
   private effectivePlan(subscription: SubscriptionRow): PlanCode {
@@ -132,7 +133,7 @@ export class BillingService {
   }
 
   /** The organization's subscription, opened if it has none (locked for update unless `lock` is false). */
-  private async lockedSubscription(em: EntityManager, organizationId: OrganizationId, lock = true) {
+  private async subscriptionOf(em: EntityManager, organizationId: OrganizationId, lock = true) {
     const found = await this.repo.findSubscription(organizationId, em, lock);
     if (found) return found;
     await openSubscriptions(em, [organizationId], this.config.billing);
@@ -174,3 +175,7 @@ export class BillingService {
     ]);
   }
 }
+
+const settingsOf = (subscription: SubscriptionRow): BillingSettingsDto => ({
+  unavailableMessage: subscription.unavailableMessage ?? DEFAULT_UNAVAILABLE_MESSAGE,
+});
