@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { asOrganizationId } from '@/access/organization-id';
 import type { AppConfig } from '@/config';
 import type { EventsPublisher } from '@/events/events.publisher';
@@ -126,7 +127,10 @@ describe('QuotaService', () => {
     // A warning that cannot be recorded does not fail the creation.
     repo.resourceCount.mockResolvedValue(4);
     repo.insertWarnings.mockRejectedValueOnce(new Error('database down'));
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     await expect(quotas.assertAvailable(ORG, 'chatbots')).resolves.toBeUndefined();
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/database down/));
+    warn.mockRestore();
   });
 
   it('opens the subscription of an organization that has none, and allows an unknown organization', async () => {
