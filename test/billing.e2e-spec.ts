@@ -4,6 +4,7 @@ import { SubscriptionRollover } from '@/billing/subscription-rollover';
 import { newId } from '@/database/base.entity';
 import { addMember, register, type Account } from './support/identity';
 import { publishChatbot } from './support/chatbots';
+import { uploadImport } from './support/contact-imports';
 import { outboxEvents } from './support/outbox';
 import type { DomainEvents, EventType } from '@/events/event-catalogue';
 import { databaseUrl } from './support/test-env';
@@ -196,6 +197,29 @@ describe('billing', () => {
     expect(warnings.map((w) => w.threshold)).toEqual([80, 100]);
     const usage = await usageOf(admin);
     expect(usage.chatbots).toMatchObject({ used: 2, max: 2 });
+
+    // WhatsApp numbers are not in the free plan.
+    const whatsapp = await a.request('POST', '/api/v1/channels/whatsapp', {
+      token: admin.accessToken,
+      body: {
+        phoneNumberId: '900000000000901',
+        businessAccountId: '900000000000902',
+        accessToken: 'token',
+        appSecret: 'secret',
+        verifyToken: 'verify-token',
+      },
+    });
+    expect([whatsapp.status, whatsapp.body.limit, whatsapp.body.max]).toEqual([402, 'whatsapp_numbers', 0]);
+    // Contacts: one allowed here; then neither a contact nor an import.
+    expect((await editPlan('free', { limits: { contacts: 1 } })).status).toBe(200);
+    const contact = (name: string) =>
+      a.request('POST', '/api/v1/contacts', { token: admin.accessToken, body: { name } });
+    expect((await contact('Ada')).status).toBe(201);
+    const full = await contact('Grace');
+    expect([full.status, full.body.limit, full.body.used]).toEqual([402, 'contacts', 1]);
+    const upload = await uploadImport(a, admin.accessToken, 'name,email\nLin,lin@example.com\n');
+    expect([upload.status, upload.body.code]).toEqual([402, 'billing.quota_exceeded']);
+    expect((await editPlan('free', { limits: { contacts: 1000 } })).status).toBe(200);
   });
 
   it("answers the organization's unavailable message on the native and Typebot chat APIs at the limits", async () => {
