@@ -71,14 +71,16 @@ export class OrganizationsRepository {
   async findOrCreateBySlug(slug: string, name: string, em: EntityManager): Promise<OrganizationEntity> {
     const [found] = await this.findBySlugs([slug], em);
     if (found) return found;
-    await em.query(
-      `INSERT INTO organizations (id, name, slug, suspended_at) VALUES ($1, $2, $3, NULL) ON CONFLICT (slug) DO NOTHING`,
+    const inserted = await em.query<{ id: string }[]>(
+      `INSERT INTO organizations (id, name, slug, suspended_at) VALUES ($1, $2, $3, NULL)
+       ON CONFLICT (slug) DO NOTHING RETURNING id`,
       [newId(), name, slug],
     );
+    // Its subscription (the trial) commits with it; whoever inserted it first opened theirs.
+    if (inserted[0]) await openSubscriptions(em, [inserted[0].id], this.config.billing);
     // Whoever inserted it has committed (the insert waited for them), so this statement sees it.
     const [organization] = await this.findBySlugs([slug], em);
     if (!organization) throw new Error(`Organization "${slug}" vanished while it was being created`);
-    await openSubscriptions(em, [organization.id], this.config.billing);
     return organization;
   }
 
