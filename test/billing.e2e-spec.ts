@@ -1,9 +1,12 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { asOrganizationId } from '@/access/organization-id';
 import { Quotas } from '@/billing/billing.contracts';
 import { SubscriptionRollover } from '@/billing/subscription-rollover';
 import { newId } from '@/database/base.entity';
 import { addMember, register, type Account } from './support/identity';
 import { publishChatbot } from './support/chatbots';
+import { withQueueEvents } from './support/queues';
 import { uploadImport } from './support/contact-imports';
 import { outboxEvents } from './support/outbox';
 import type { DomainEvents, EventType } from '@/events/event-catalogue';
@@ -481,7 +484,14 @@ describe('billing', () => {
       `UPDATE usage_counters SET period_start = period_start - interval '1 month' WHERE organization_id = $1`,
       [trial.organizationId],
     );
-    expect(await a.app.get(SubscriptionRollover).run()).toBeGreaterThanOrEqual(2);
+    // The job (scheduled every minute; run now).
+    const queue = a.app.get<Queue>(getQueueToken('billing'));
+    expect((await queue.getJobSchedulers()).map((j) => j.key)).toContain('rollover');
+    const result = await withQueueEvents(a, 'billing', async (events) => {
+      const job = await queue.add('rollover', { organizationId: null });
+      return (await job.waitUntilFinished(events, 15_000)) as { rolledOver: number };
+    });
+    expect(result.rolledOver).toBeGreaterThanOrEqual(2);
 
     const after = await a.request('GET', '/api/v1/billing/subscription', { token: trial.accessToken });
     expect(after.body).toMatchObject({ plan: 'free', status: 'active', trialEndsAt: null });
