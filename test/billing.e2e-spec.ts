@@ -44,6 +44,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('billing', () => {
   let a: TestApp;
   let b: TestApp;
+  /** Same database, quotas not enforced. */
+  let lenient: TestApp;
   let root: Account;
   let receiver: WebhookReceiver;
   let hooks: string;
@@ -62,10 +64,17 @@ describe('billing', () => {
       DATABASE_URL: databaseUrl(a.databaseName),
       REDIS_KEY_PREFIX: a.config.redis.keyPrefix,
     });
+    lenient = await startTestApp({
+      ...env,
+      DATABASE_URL: databaseUrl(a.databaseName),
+      REDIS_KEY_PREFIX: a.config.redis.keyPrefix,
+      BILLING_ENFORCE_QUOTAS: 'false',
+    });
     root = await register(a);
     await a.sql('UPDATE users SET super_admin = true WHERE id = $1', [root.userId]);
   });
   afterAll(async () => {
+    await lenient?.close();
     await b?.close();
     await a?.close();
     await receiver?.stop();
@@ -420,6 +429,14 @@ describe('billing', () => {
     expect((await editPlan('gold', { name: 'Gold' })).status).toBe(404);
     const renamed = await editPlan('enterprise', { description: 'Call us.' });
     expect(renamed.body).toMatchObject({ code: 'enterprise', description: 'Call us.' });
+  });
+
+  it('allows everything with BILLING_ENFORCE_QUOTAS=false, and still counts', async () => {
+    const admin = await register(lenient);
+    await onPlan(admin, 'free');
+    for (const name of ['one', 'two', 'three']) await publishChatbot(lenient, admin, { name, flow: loopFlow });
+    const usage = await usageOf(admin);
+    expect(usage.chatbots).toMatchObject({ used: 3, max: 2, percent: 150 });
   });
 
   it('counts the webhook deliveries that succeeded', async () => {
