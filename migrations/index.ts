@@ -14,6 +14,7 @@ import { WhatsAppChannel1796170300000 } from './1796170300000-WhatsAppChannel';
 import { Contacts1796170400000 } from './1796170400000-Contacts';
 import { ContactImports1796170500000 } from './1796170500000-ContactImports';
 import { ContactsSearchTuning1796170700000 } from './1796170700000-ContactsSearchTuning';
+import { Billing1796170800000 } from './1796170800000-Billing';
 import { Notifications1796171000000 } from './1796171000000-Notifications';
 
 /**
@@ -38,5 +39,6 @@ export const migrations: MixedList<Function> = [
   Contacts1796170400000,
   ContactImports1796170500000,
   ContactsSearchTuning1796170700000,
+  Billing1796170800000,
   Notifications1796171000000,
 ];

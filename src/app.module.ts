@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuthModule } from '@/auth/auth.module';
+import { BillingModule } from '@/billing/billing.module';
 import { ChatModule } from '@/chat/chat.module';
 import { ChatGatewayModule } from '@/chat/gateway/chat-gateway.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
@@ -55,6 +56,7 @@ export class AppModule {
         MailModule.forRoot(config),
         HealthModule,
         MetricsModule,
+        BillingModule.register(config),
         UsersModule.register(config),
         auth,
         ChatbotsModule.register(config),

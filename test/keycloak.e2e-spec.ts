@@ -51,6 +51,12 @@ describe('Keycloak SSO', () => {
       subject,
     ]);
     expect(links).toEqual([{ user_id: res.body.user.id }]);
+    // A provisioned organization starts its trial like a registered one (src/billing).
+    const subscriptions = await t.sql(
+      `SELECT s.plan_code, s.status FROM subscriptions s JOIN organizations o ON o.id = s.organization_id
+        WHERE o.slug = 'acme-support'`,
+    );
+    expect(subscriptions).toEqual([{ plan_code: 'professional', status: 'trialing' }]);
 
     // Same subject, new token (next sign-in): same user, memberships follow the token.
     const next = await kc.mintAccessToken({

@@ -313,6 +313,10 @@ describe('tenant isolation across every documented route with an id', () => {
     expect(notifications.body.items).toEqual([
       expect.objectContaining({ id: notificationId, title: 'Secret Notification A', readAt: null }),
     ]);
+    const subscription = await t.request('GET', '/api/v1/billing/subscription', { token: a.accessToken });
+    expect(subscription.body).toMatchObject({ plan: 'professional', status: 'trialing', cancelAtPeriodEnd: false });
+    const billingSettings = await t.request('GET', '/api/v1/billing/settings', { token: a.accessToken });
+    expect(billingSettings.body.unavailableMessage).toMatch(/unavailable right now/);
     const channels = await t.request('GET', '/api/v1/channels/whatsapp', { token: a.accessToken });
     expect(channels.body.items).toEqual([expect.objectContaining({ displayName: 'Secret WhatsApp A' })]);
     const bots = await t.request('GET', '/api/v1/chatbots', { token: a.accessToken });
@@ -349,6 +353,10 @@ describe('role matrix', () => {
       },
       { method: 'PATCH', path: `/api/v1/members/${viewer.userId}`, body: { role: 'viewer' }, min: 'org_admin' },
       { method: 'GET', path: '/api/v1/api-keys', min: 'org_admin' },
+      { method: 'GET', path: '/api/v1/billing/usage', min: 'viewer' },
+      { method: 'GET', path: '/api/v1/billing/subscription', min: 'viewer' },
+      { method: 'PUT', path: '/api/v1/billing/subscription', body: { plan: 'professional' }, min: 'org_admin' },
+      { method: 'PATCH', path: '/api/v1/billing/settings', body: { unavailableMessage: 'Closed.' }, min: 'org_admin' },
     ];
     const rank = { viewer: 0, agent: 1, org_admin: 2 } as const;
     const actors = [

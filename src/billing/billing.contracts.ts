@@ -35,3 +35,17 @@ export abstract class Quotas {
 export abstract class AiBudgets {
   abstract check(organizationId: OrganizationId): Promise<AiSpendRefusal | undefined>;
 }
+
+/**
+ * What `Quotas.assertAvailable` throws (`QuotaExceeded`, a 402 problem): the limit, and the
+ * organization's "unavailable" message, which the public chat APIs answer as the bot's only message
+ * instead of an error.
+ */
+export interface QuotaRefusal extends Error {
+  readonly code: 'billing.quota_exceeded';
+  readonly limit: UsageLimit;
+  readonly unavailableMessage: string;
+}
+
+export const isQuotaRefusal = (error: unknown): error is QuotaRefusal =>
+  error instanceof Error && (error as { code?: unknown }).code === 'billing.quota_exceeded';

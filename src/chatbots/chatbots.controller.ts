@@ -64,7 +64,7 @@ export class ChatbotsController {
   @Roles('agent')
   @ApiOperation({ summary: 'Create a chatbot (empty, from a flow, or from a template)' })
   @ApiCreatedResponse({ type: ChatbotDto })
-  @ApiProblems(404)
+  @ApiProblems(402, 404)
   create(
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,
@@ -82,6 +82,7 @@ export class ChatbotsController {
   })
   @ApiBody({ schema: { type: 'object', additionalProperties: true, description: 'A Typebot export' } })
   @ApiCreatedResponse({ type: TypebotImportResultDto })
+  @ApiProblems(402)
   importTypebot(
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,
@@ -95,6 +96,7 @@ export class ChatbotsController {
   @ApiOperation({ summary: 'Import a Parley flow export (from GET /chatbots/{id}/export) as a new draft chatbot' })
   @ApiBody({ type: ParleyExportDto })
   @ApiCreatedResponse({ type: ChatbotDto })
+  @ApiProblems(402)
   importParley(
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,
@@ -249,7 +251,7 @@ export class ChatbotsController {
   @Roles('agent')
   @ApiOperation({ summary: 'Copy the chatbot (draft flow, settings, theme) as a new draft with a new public id' })
   @ApiCreatedResponse({ type: ChatbotDto })
-  @ApiProblems(404)
+  @ApiProblems(402, 404)
   clone(
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,

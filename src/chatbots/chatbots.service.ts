@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { TenantContext } from '@/access/principal';
 import { ValidationFailed } from '@/common/errors/domain.exception';
 import { EventsPublisher } from '@/events/events.publisher';
+import { Quotas } from '@/billing/billing.contracts';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import {
   createParleyExport,
@@ -60,6 +61,7 @@ export class ChatbotsService {
     private readonly chatbots: ChatbotsRepository,
     private readonly templates: TemplatesService,
     private readonly events: EventsPublisher,
+    private readonly quotas: Quotas,
   ) {}
 
   private async load(tenant: TenantContext, id: string): Promise<ChatbotEntity> {
@@ -108,6 +110,8 @@ export class ChatbotsService {
     userId: string | null,
     fields: Omit<Partial<ChatbotEntity>, 'organizationId'>,
   ): Promise<ChatbotEntity> {
+    // Every new chatbot (created, cloned, imported) counts against the plan's chatbots.
+    await this.quotas.assertAvailable(tenant.organizationId, 'chatbots');
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.chatbots.create(tenant.organizationId, {

@@ -116,7 +116,7 @@ export class ContactsController {
     description: 'Phone in E.164 (or national in the default country); one contact per email and per phone: 409.',
   })
   @ApiCreatedResponse({ type: ContactDto })
-  @ApiProblems(400, 409)
+  @ApiProblems(400, 402, 409)
   create(@CurrentTenant() tenant: TenantContext, @Body() dto: CreateContactDto): Promise<ContactDto> {
     return this.contacts.create(tenant.organizationId, dto);
   }

@@ -1,3 +1,4 @@
+import { Quotas } from '@/billing/billing.contracts';
 import type { OrganizationId } from '@/access/organization-id';
 import type { TenantContext } from '@/access/principal';
 import { roleAtLeast } from '@/access/roles';
@@ -80,7 +81,10 @@ export interface Actor {
 /** Contacts: profiles, typed attributes, tags, consent, search and filters, bulk actions, merge, erasure, export. */
 @Injectable()
 export class ContactsService {
-  constructor(private readonly repo: ContactsRepository) {}
+  constructor(
+    private readonly repo: ContactsRepository,
+    private readonly quotas: Quotas,
+  ) {}
 
   /** A filter's SQL over `c`, from `$1` (the organization); 400 naming the fields it gets wrong. */
   async filterSql(organizationId: OrganizationId, filter: ContactFilter): Promise<SqlFragment> {
@@ -128,6 +132,7 @@ export class ContactsService {
   }
 
   async create(organizationId: OrganizationId, dto: CreateContactDto): Promise<ContactDto> {
+    await this.quotas.assertAvailable(organizationId, 'contacts');
     const settings = await this.repo.settings(organizationId);
     const fields = await this.checked(organizationId, settings, dto);
     const tagIds = await this.checkedTags(organizationId, dto.tagIds);

@@ -50,6 +50,8 @@ import { visitorContactOf } from './visitor-contact';
 import { ContactsService } from '@/contacts/contacts.service';
 import { contactValuesOf } from './contact-values';
 import type { ContactValues } from './engine/engine-types';
+import { Quotas } from '@/billing/billing.contracts';
+import { quotaRefusalText, unavailableTurn } from './quota-fallback';
 
 /**
  * When a turn of the same session saved first (from another process: this one queues them), the
@@ -157,6 +159,7 @@ export class SessionsService {
     private readonly store: ConversationStore,
     private readonly committed: CommittedEvents,
     private readonly contacts: ContactsService,
+    private readonly quotas: Quotas,
   ) {
     this.cache = new SessionCache<CachedSession>({
       maxEntries: config.executions.sessionCacheMaxEntries,
@@ -171,6 +174,9 @@ export class SessionsService {
     if (!originAllowed(bot.settings.allowedOrigins, options.origin)) throw new OriginNotAllowed(options.origin!);
     const version = await this.flows.get(bot.organizationId, bot.id, bot.publishedVersion);
     if (!version) throw new BotNotAvailable(publicId);
+    // Over the plan's sessions: the organization's unavailable message, and no session is stored.
+    const refused = await quotaRefusalText(this.quotas, bot.organizationId, 'sessions');
+    if (refused !== undefined) return unavailableTurn(newId(), refused);
     const started = await this.begin(
       {
         organizationId: bot.organizationId,
@@ -200,6 +206,8 @@ export class SessionsService {
     if (!bot || bot.status !== 'published' || !bot.publishedVersion) throw new BotNotAvailable(start.chatbotId);
     const version = await this.flows.get(start.organizationId, bot.id, bot.publishedVersion);
     if (!version) throw new BotNotAvailable(start.chatbotId);
+    // Over the plan's sessions: `QuotaExceeded` (the channel decides what its user gets).
+    await this.quotas.assertAvailable(start.organizationId, 'sessions');
     return this.begin(
       {
         organizationId: start.organizationId,
@@ -376,6 +384,9 @@ export class SessionsService {
         }
         if (session.status === 'handoff') return this.toHuman(session, clientMessageId, payload);
         if (session.status !== 'active') throw new SessionEnded(session.status);
+        // Over the plan's messages: the unavailable message; the session stays where it was.
+        const refused = await quotaRefusalText(this.quotas, session.organizationId, 'messages');
+        if (refused !== undefined) return { turn: unavailableTurn(sessionId, refused), message: null };
         const saved = await this.advance(session, input, {
           reply: payload,
           clientMessageId,

@@ -96,6 +96,11 @@ export interface QueueJobs {
     /** Delete read notifications older than `NOTIFICATION_RETENTION_DAYS` (daily). Platform-wide. */
     prune: { organizationId: null };
   };
+  /** Billing (src/billing). */
+  billing: {
+    /** Move due subscriptions to their next period, end trials and cancellations (a repeating job). Platform-wide. */
+    rollover: { organizationId: null };
+  };
   /** Built-in subscribers of domain events (see `src/events/subscribers.ts`). */
   events: {
     /** Counts the event (`parley_domain_events_total`) and logs its envelope (never its data). */
@@ -123,6 +128,7 @@ export const queueRegistry = {
   imports: ['import'],
   webhooks: ['fanout', 'deliver'],
   notifications: ['notify', 'prune'],
+  billing: ['rollover'],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName<Q>[] };
 
 export const queueNames = Object.keys(queueRegistry) as QueueName[];

@@ -24,7 +24,7 @@ export class InvitationsController {
   @Roles('org_admin')
   @ApiOperation({ summary: 'Invite someone by email with a role; the token is shown once' })
   @ApiCreatedResponse({ type: CreatedInvitationDto })
-  @ApiProblems(409)
+  @ApiProblems(402, 409)
   create(
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,

@@ -6,6 +6,7 @@ import { hashToken, newOpaqueToken } from '@/common/crypto/tokens';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import { type AppConfig, InjectConfig } from '@/config';
 import { EventsPublisher } from '@/events/events.publisher';
+import { Quotas } from '@/billing/billing.contracts';
 import type { CreateInvitationDto } from './dto/invitation.dto';
 import { type CreatedInvitationDto, type InvitationDto, invitationStatus, toInvitationDto } from './dto/invitation.dto';
 import { InvitationsRepository } from './invitations.repository';
@@ -24,6 +25,7 @@ export class InvitationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly users: UsersRepository,
     private readonly events: EventsPublisher,
+    private readonly quotas: Quotas,
   ) {}
 
   async create(
@@ -34,6 +36,8 @@ export class InvitationsService {
     const email = dto.email.toLowerCase();
     const existing = await this.users.findByEmail(email);
     if (existing && (await this.memberships.find(tenant.organizationId, existing.id))) throw new AlreadyMember();
+    // Open invitations count as members (accepting one adds nobody the plan has not counted).
+    await this.quotas.assertAvailable(tenant.organizationId, 'members');
     const token = newOpaqueToken('inv_');
     // The event (for the notification that emails the token) commits with the invitation, or neither does.
     const invitation = await this.dataSource.transaction(async (em) => {

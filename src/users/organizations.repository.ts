@@ -4,13 +4,18 @@ import { DataSource, type EntityManager, In, MoreThan } from 'typeorm';
 import { OrganizationEntity } from './entities/organization.entity';
 import { slugify, slugWithSuffix } from './slug';
 import { newId } from '@/database/base.entity';
+import { openSubscriptions } from '@/billing/subscription-opening';
+import { type AppConfig, InjectConfig } from '@/config';
 
 /** Slugs tried (the plain one, then random suffixes) before giving up. */
 const CREATE_ATTEMPTS = 6;
 
 @Injectable()
 export class OrganizationsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
 
   private repo(em: EntityManager = this.dataSource.manager) {
     return em.getRepository(OrganizationEntity);
@@ -44,6 +49,8 @@ export class OrganizationsRepository {
       );
       const [row] = rows;
       if (row) {
+        // Its subscription (the trial) commits with it.
+        await openSubscriptions(em, [id], this.config.billing);
         return this.repo(em).create({
           id,
           name,
@@ -64,10 +71,13 @@ export class OrganizationsRepository {
   async findOrCreateBySlug(slug: string, name: string, em: EntityManager): Promise<OrganizationEntity> {
     const [found] = await this.findBySlugs([slug], em);
     if (found) return found;
-    await em.query(
-      `INSERT INTO organizations (id, name, slug, suspended_at) VALUES ($1, $2, $3, NULL) ON CONFLICT (slug) DO NOTHING`,
+    const inserted = await em.query<{ id: string }[]>(
+      `INSERT INTO organizations (id, name, slug, suspended_at) VALUES ($1, $2, $3, NULL)
+       ON CONFLICT (slug) DO NOTHING RETURNING id`,
       [newId(), name, slug],
     );
+    // Its subscription (the trial) commits with it; whoever inserted it first opened theirs.
+    if (inserted[0]) await openSubscriptions(em, [inserted[0].id], this.config.billing);
     // Whoever inserted it has committed (the insert waited for them), so this statement sees it.
     const [organization] = await this.findBySlugs([slug], em);
     if (!organization) throw new Error(`Organization "${slug}" vanished while it was being created`);

@@ -205,6 +205,9 @@ export async function seedFuzzWorld(t: TestApp): Promise<FuzzWorld> {
         return whatsapp.body.id;
       case 'notifications':
         return notification!.id;
+      case 'plans':
+        // A plan nobody in the fuzz world is on (super admins may edit it).
+        return 'starter';
       default:
         throw new Error(`fuzz: no seeded resource for {${param}} in ${path}; add one in seedFuzzWorld`);
     }

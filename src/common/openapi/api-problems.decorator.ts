@@ -6,6 +6,7 @@ import { FieldErrorDto, ProblemDto } from './problem.dto';
 const descriptions: Readonly<Record<number, string>> = {
   400: 'Invalid request: the fields at fault are listed in `errors`',
   401: 'Missing, invalid or expired credentials',
+  402: "A limit of the organization's plan is reached (`billing.quota_exceeded`: `limit`, `used`, `max`, `plan`)",
   403: 'Authenticated but not allowed',
   404: 'Not found (or owned by another organization)',
   409: 'Conflicts with the current state',

@@ -46,7 +46,7 @@ export class ContactImportsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: contactImportUploadSchema as never })
   @ApiAcceptedResponse({ type: ContactImportDto, description: 'Queued; `Location` is the status URL' })
-  @ApiProblems(400, 413, 415, 503)
+  @ApiProblems(400, 402, 413, 415, 503)
   async create(
     @CurrentTenant() tenant: TenantContext,
     @CurrentPrincipal() principal: Principal,

@@ -1,3 +1,4 @@
+import { Quotas } from '@/billing/billing.contracts';
 import type { OrganizationId } from '@/access/organization-id';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -31,6 +32,7 @@ export class ContactImportsService {
     private readonly storage: FileStorage,
     @InjectTypedQueue('imports') private readonly queue: TypedQueue<'imports'>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly quotas: Quotas,
   ) {}
 
   /** Streams the uploaded file into storage (413 past `CONTACTS_IMPORT_MAX_BYTES`), never into memory. */
@@ -55,6 +57,8 @@ export class ContactImportsService {
     upload: StoredUpload,
     options: CreateContactImportDto,
   ): Promise<ContactImportDto> {
+    // Refused when the contacts are full; an import that starts below the limit runs in full.
+    await this.quotas.assertAvailable(organizationId, 'contacts');
     const row = await this.imports.create(organizationId, {
       id: upload.importId,
       createdBy,

@@ -239,8 +239,9 @@ export class WebhooksRepository {
   }
 
   /**
-   * Writes an attempt's outcome. A success also resets the subscription's failure count, in the
-   * same statement. Only a delivery not yet finished is updated (a duplicate run changes nothing).
+   * Writes an attempt's outcome. A success also resets the subscription's failure count and counts
+   * the delivery in the organization's usage (`usage_counters`, src/billing), in the same
+   * statement. Only a delivery not yet finished is updated (a duplicate run changes nothing).
    */
   async recordAttempt(
     organizationId: OrganizationId,
@@ -258,6 +259,13 @@ export class WebhooksRepository {
                ), reset AS (
                  UPDATE webhook_subscriptions s SET consecutive_failures = 0
                    FROM d WHERE $3::varchar = 'succeeded' AND s.id = d.subscription_id AND s.consecutive_failures > 0
+               ), counted AS (
+                 -- Usage metering (src/billing): a delivery that succeeded, in the current period.
+                 INSERT INTO usage_counters AS c (organization_id, period_start, metric, used)
+                 SELECT s.organization_id, s.current_period_start, 'webhook_deliveries', 1
+                   FROM d JOIN subscriptions s ON s.organization_id = $2
+                  WHERE $3::varchar = 'succeeded'
+                 ON CONFLICT (organization_id, period_start, metric) DO UPDATE SET used = c.used + 1, updated_at = now()
                )
                SELECT 1 FROM d`;
     const values = [

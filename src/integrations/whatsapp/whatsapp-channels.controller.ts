@@ -53,7 +53,7 @@ export class WhatsAppChannelsController {
       "The number's verified name and quality rating are read from the Graph API in the background.",
   })
   @ApiCreatedResponse({ type: WhatsAppChannelDto })
-  @ApiProblems(400, 409)
+  @ApiProblems(400, 402, 409)
   create(@CurrentTenant() tenant: TenantContext, @Body() dto: CreateWhatsAppChannelDto): Promise<WhatsAppChannelDto> {
     return this.channels.create(tenant.organizationId, dto);
   }

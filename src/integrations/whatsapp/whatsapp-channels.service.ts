@@ -1,6 +1,7 @@
 import type { OrganizationId } from '@/access/organization-id';
 import { Injectable, Logger } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Quotas } from '@/billing/billing.contracts';
 import { isRedisUnavailable } from '@/common/errors/dependency-errors';
 import { type Page, toPage } from '@/common/pagination/keyset';
 import { type AppConfig, InjectConfig } from '@/config';
@@ -51,6 +52,7 @@ export class WhatsAppChannelsService {
     private readonly vault: SecretsVault,
     @InjectTypedQueue('whatsapp') private readonly queue: TypedQueue<'whatsapp'>,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly quotas: Quotas,
   ) {}
 
   private dto(channel: WhatsAppChannelEntity): WhatsAppChannelDto {
@@ -72,6 +74,7 @@ export class WhatsAppChannelsService {
   }
 
   async create(organizationId: OrganizationId, dto: CreateWhatsAppChannelDto): Promise<WhatsAppChannelDto> {
+    await this.quotas.assertAvailable(organizationId, 'whatsapp_numbers');
     if (dto.chatbotId && !(await this.repo.chatbotExists(organizationId, dto.chatbotId))) {
       throw new WhatsAppChatbotNotFound(dto.chatbotId);
     }

@@ -1,3 +1,4 @@
+import { isQuotaRefusal } from '@/billing/billing.contracts';
 import type { OrganizationId } from '@/access/organization-id';
 import { Injectable, Logger } from '@nestjs/common';
 import { ContactsRepository } from '@/chat/contacts.repository';
@@ -95,6 +96,12 @@ export class WhatsAppConversationsService {
           first: { reply, clientMessageId: message.wamid },
         });
       } catch (error) {
+        if (isQuotaRefusal(error)) {
+          // Over the plan's sessions: no conversation to answer from; not retried (see docs/billing.md).
+          this.logger.warn(`WhatsApp message ${message.wamid} not answered: ${error.message}`);
+          await this.repo.markProcessed(organizationId, inboundId);
+          return 'over_quota';
+        }
         if (error instanceof BotNotAvailable) {
           this.logger.warn(`WhatsApp channel ${channelId}: its chatbot is not published; message not answered`);
           await this.repo.markProcessed(organizationId, inboundId);
