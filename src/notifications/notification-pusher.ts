@@ -48,14 +48,19 @@ export class NotificationPusher implements OnApplicationShutdown {
   async created(organizationId: string, notifications: readonly { userId: string; dto: NotificationDto }[]) {
     if (notifications.length === 0) return;
     await this.ready();
+    if (this.client.status !== 'ready') {
+      this.logger.warn(`${notifications.length} notification push(es) lost: Redis is not connected`);
+      return;
+    }
     const agents = this.emitter.of('/agent');
     for (const { userId, dto } of notifications) {
       agents.to(rooms.user(organizationId, userId)).emit('notification.created', dto);
     }
   }
 
+  /** Politely when connected; at once otherwise (never connected, or Redis down: no reconnecting on). */
   async onApplicationShutdown(): Promise<void> {
-    if (this.client.status === 'wait') return this.client.disconnect();
+    if (this.client.status !== 'ready') return this.client.disconnect();
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }
