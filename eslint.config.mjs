@@ -24,6 +24,9 @@ const featureModules = [
   'metrics',
   'integrations',
   'contacts',
+  'chat',
+  'billing',
+  'notifications',
 ];
 
 /** Patterns (alias and relative) for another module's repositories and entities. */

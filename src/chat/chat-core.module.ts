@@ -8,6 +8,7 @@ import {
   ChatSettingsEntity,
   ConversationReadEntity,
 } from './entities/chat-settings.entity';
+import { ChannelContacts } from './channel-contacts.service';
 import { ContactsRepository } from './contacts.repository';
 import { ConversationStore } from './conversation-store.service';
 import { MetricsModule } from '@/metrics/metrics.module';
@@ -31,8 +32,15 @@ import { PresenceService } from './presence.service';
       AgentCapacityEntity,
     ]),
   ],
-  providers: [MessagesRepository, ConversationStore, PresenceService, MessageMetrics, ContactsRepository],
-  // ContactsRepository: channel integrations match their users to contacts by phone.
-  exports: [ConversationStore, PresenceService, ContactsRepository],
+  providers: [
+    MessagesRepository,
+    ConversationStore,
+    PresenceService,
+    MessageMetrics,
+    ContactsRepository,
+    ChannelContacts,
+  ],
+  // ChannelContacts: channel integrations match their users to contacts by phone.
+  exports: [ConversationStore, PresenceService, ChannelContacts],
 })
 export class ChatCoreModule {}

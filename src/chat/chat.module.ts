@@ -10,6 +10,7 @@ import { ChatCoreModule } from './chat-core.module';
 import { ChatSettingsController } from './chat-settings.controller';
 import { ConversationChanges } from './conversation-changes';
 import { ConversationsController } from './conversations.controller';
+import { ContactsRepository } from './contacts.repository';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import { ChatProcessor } from './jobs/chat.processor';
@@ -39,6 +40,7 @@ export class ChatModule {
         CannedResponsesService,
         AssignmentRepository,
         AssignmentService,
+        ContactsRepository,
         ...workerProviders(config, [ChatProcessor, SnoozeSchedule]),
       ],
       exports: [ChatCoreModule, ConversationsService, AssignmentService],

@@ -1,7 +1,7 @@
 import { isQuotaRefusal } from '@/billing/billing.contracts';
 import type { OrganizationId } from '@/access/organization-id';
 import { Injectable, Logger } from '@nestjs/common';
-import { ContactsRepository } from '@/chat/contacts.repository';
+import { ChannelContacts } from '@/chat/channel-contacts.service';
 import { isUniqueViolation } from '@/database/postgres-errors';
 import type { AnyDomainEvent } from '@/events/event-catalogue';
 import type { ChatTurn } from '@/executions/chat-view';
@@ -45,7 +45,7 @@ export class WhatsAppConversationsService {
     private readonly channels: WhatsAppChannelsService,
     private readonly graph: WhatsAppGraphClient,
     private readonly sessions: SessionsService,
-    private readonly contacts: ContactsRepository,
+    private readonly contacts: ChannelContacts,
     @InjectTypedQueue('whatsapp') private readonly queue: TypedQueue<'whatsapp'>,
   ) {}
 
