@@ -427,6 +427,14 @@ describe('billing', () => {
       'priceMonthlyCents',
     ]);
     expect((await editPlan('gold', { name: 'Gold' })).status).toBe(404);
+    // A plan no longer offered cannot be chosen (its organizations stay on it).
+    expect((await editPlan('starter', { active: false })).body.active).toBe(false);
+    const retired = await a.request('PUT', '/api/v1/billing/subscription', {
+      token: admin.accessToken,
+      body: { plan: 'starter' },
+    });
+    expect([retired.status, retired.body.code]).toEqual([409, 'billing.plan_not_available']);
+    expect((await editPlan('starter', { active: true })).status).toBe(200);
     const renamed = await editPlan('enterprise', { description: 'Call us.' });
     expect(renamed.body).toMatchObject({ code: 'enterprise', description: 'Call us.' });
   });
