@@ -473,6 +473,27 @@ describe('billing', () => {
     expect(usage.body.webhookDeliveries).toBe(2);
   });
 
+  it('opens a subscription for an organization that has none, and counts its usage', async () => {
+    const admin = await register(a);
+    const drop = () => a.sql('DELETE FROM subscriptions WHERE organization_id = $1', [admin.organizationId]);
+    await drop();
+    // The meter opens it (the trial, from the organization's creation) and counts into it.
+    await a.sql(
+      `INSERT INTO outbox_events (id, type, organization_id, occurred_at, data)
+       VALUES ($1, 'session.started', $2, now(), $3)`,
+      [newId(), admin.organizationId, { chatbotId: newId(), sessionId: newId(), versionNumber: 1, origin: null }],
+    );
+    await metered();
+    expect((await usageOf(admin)).sessions).toMatchObject({ used: 1 });
+    // So does the API.
+    await drop();
+    const subscription = await a.request('GET', '/api/v1/billing/subscription', { token: admin.accessToken });
+    expect(subscription.body).toMatchObject({ plan: 'professional', status: 'trialing' });
+    await drop();
+    const settings = await a.request('GET', '/api/v1/billing/settings', { token: admin.accessToken });
+    expect(settings.body.unavailableMessage).toMatch(/unavailable right now/);
+  });
+
   it('keeps billing to its own organization', async () => {
     const mine = await register(a);
     const theirs = await register(a);
