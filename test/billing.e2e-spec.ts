@@ -415,6 +415,36 @@ describe('billing', () => {
       }),
     ]);
 
+    // Bad input elsewhere: named fields, nothing changed.
+    const noPlan = await a.request('PUT', '/api/v1/billing/subscription', { token: admin.accessToken, body: {} });
+    expect([noPlan.status, noPlan.body.errors?.[0]?.field]).toEqual([400, 'plan']);
+    for (const unavailableMessage of ['', 'x'.repeat(1001), 42]) {
+      const res = await a.request('PATCH', '/api/v1/billing/settings', {
+        token: admin.accessToken,
+        body: { unavailableMessage },
+      });
+      expect([res.status, res.body.errors?.[0]?.field]).toEqual([400, 'unavailableMessage']);
+    }
+    const unknownField = await a.request('PATCH', '/api/v1/billing/settings', {
+      token: admin.accessToken,
+      body: { plan: 'free' },
+    });
+    expect(unknownField.status).toBe(400);
+    expect((await a.request('POST', '/api/v1/billing/subscription/cancel', { token: agent.accessToken })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await a.request('PATCH', '/api/v1/billing/settings', {
+          token: agent.accessToken,
+          body: { unavailableMessage: 'Hi' },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await a.request('GET', '/api/v1/billing/settings', { token: admin.accessToken })).body).toEqual({
+      unavailableMessage: expect.stringMatching(/unavailable right now/),
+    });
+
     // Super admins edit plans; nobody else; bad fields are named.
     expect(
       (await a.request('PATCH', '/api/v1/billing/plans/free', { token: admin.accessToken, body: {} })).status,
@@ -427,6 +457,8 @@ describe('billing', () => {
       'priceMonthlyCents',
     ]);
     expect((await editPlan('gold', { name: 'Gold' })).status).toBe(404);
+    expect((await editPlan('free', { limits: { unknown_limit: 3 } })).status).toBe(400);
+    expect((await editPlan('free', { name: '' })).body.errors?.[0]?.field).toBe('name');
     // A plan no longer offered cannot be chosen (its organizations stay on it).
     expect((await editPlan('starter', { active: false })).body.active).toBe(false);
     const retired = await a.request('PUT', '/api/v1/billing/subscription', {
