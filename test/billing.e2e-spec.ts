@@ -415,6 +415,36 @@ describe('billing', () => {
       }),
     ]);
 
+    // Bad input elsewhere: named fields, nothing changed.
+    const noPlan = await a.request('PUT', '/api/v1/billing/subscription', { token: admin.accessToken, body: {} });
+    expect([noPlan.status, noPlan.body.errors?.[0]?.field]).toEqual([400, 'plan']);
+    for (const unavailableMessage of ['', 'x'.repeat(1001), 42]) {
+      const res = await a.request('PATCH', '/api/v1/billing/settings', {
+        token: admin.accessToken,
+        body: { unavailableMessage },
+      });
+      expect([res.status, res.body.errors?.[0]?.field]).toEqual([400, 'unavailableMessage']);
+    }
+    const unknownField = await a.request('PATCH', '/api/v1/billing/settings', {
+      token: admin.accessToken,
+      body: { plan: 'free' },
+    });
+    expect(unknownField.status).toBe(400);
+    expect((await a.request('POST', '/api/v1/billing/subscription/cancel', { token: agent.accessToken })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await a.request('PATCH', '/api/v1/billing/settings', {
+          token: agent.accessToken,
+          body: { unavailableMessage: 'Hi' },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await a.request('GET', '/api/v1/billing/settings', { token: admin.accessToken })).body).toEqual({
+      unavailableMessage: expect.stringMatching(/unavailable right now/),
+    });
+
     // Super admins edit plans; nobody else; bad fields are named.
     expect(
       (await a.request('PATCH', '/api/v1/billing/plans/free', { token: admin.accessToken, body: {} })).status,
@@ -427,6 +457,16 @@ describe('billing', () => {
       'priceMonthlyCents',
     ]);
     expect((await editPlan('gold', { name: 'Gold' })).status).toBe(404);
+    expect((await editPlan('free', { limits: { unknown_limit: 3 } })).status).toBe(400);
+    expect((await editPlan('free', { name: '' })).body.errors?.[0]?.field).toBe('name');
+    // A plan no longer offered cannot be chosen (its organizations stay on it).
+    expect((await editPlan('starter', { active: false })).body.active).toBe(false);
+    const retired = await a.request('PUT', '/api/v1/billing/subscription', {
+      token: admin.accessToken,
+      body: { plan: 'starter' },
+    });
+    expect([retired.status, retired.body.code]).toEqual([409, 'billing.plan_not_available']);
+    expect((await editPlan('starter', { active: true })).status).toBe(200);
     const renamed = await editPlan('enterprise', { description: 'Call us.' });
     expect(renamed.body).toMatchObject({ code: 'enterprise', description: 'Call us.' });
   });
@@ -463,6 +503,27 @@ describe('billing', () => {
     }
     const usage = await a.request('GET', '/api/v1/billing/usage', { token: admin.accessToken });
     expect(usage.body.webhookDeliveries).toBe(2);
+  });
+
+  it('opens a subscription for an organization that has none, and counts its usage', async () => {
+    const admin = await register(a);
+    const drop = () => a.sql('DELETE FROM subscriptions WHERE organization_id = $1', [admin.organizationId]);
+    await drop();
+    // The meter opens it (the trial, from the organization's creation) and counts into it.
+    await a.sql(
+      `INSERT INTO outbox_events (id, type, organization_id, occurred_at, data)
+       VALUES ($1, 'session.started', $2, now(), $3)`,
+      [newId(), admin.organizationId, { chatbotId: newId(), sessionId: newId(), versionNumber: 1, origin: null }],
+    );
+    await metered();
+    expect((await usageOf(admin)).sessions).toMatchObject({ used: 1 });
+    // So does the API.
+    await drop();
+    const subscription = await a.request('GET', '/api/v1/billing/subscription', { token: admin.accessToken });
+    expect(subscription.body).toMatchObject({ plan: 'professional', status: 'trialing' });
+    await drop();
+    const settings = await a.request('GET', '/api/v1/billing/settings', { token: admin.accessToken });
+    expect(settings.body.unavailableMessage).toMatch(/unavailable right now/);
   });
 
   it('keeps billing to its own organization', async () => {

@@ -12,6 +12,8 @@ import {
 } from './support/fake-whatsapp';
 import { addMember, register, type Account } from './support/identity';
 import { startTestApp, type TestApp } from './support/test-app';
+import { Quotas } from '@/billing/billing.contracts';
+import type { QuotaService } from '@/billing/quota.service';
 
 const ACCESS_TOKEN = 'EAAG-test-access-token';
 const APP_SECRET = 'test-app-secret-0123456789';
@@ -627,5 +629,37 @@ describe('WhatsApp Cloud API channel', () => {
     expect(graph.requests.filter((r) => r.path.endsWith('/message_templates')).length).toBeGreaterThanOrEqual(2);
     const bad = await t.request('GET', `/api/v1/channels/whatsapp/${channelId}/templates?status=NOPE`, as(viewer));
     expect([bad.status, bad.body.errors[0].field]).toEqual([400, 'status']);
+  });
+
+  it("over the plan's limits: a new conversation is not answered, a running one gets the unavailable message", async () => {
+    const running = newUser();
+    await post(textNotification(phoneNumberId, running, 'Hi'));
+    await stub(() => (sentTo(running.waId).length >= 2 ? true : undefined));
+    const quotas = t.app.get<Quotas, QuotaService>(Quotas, { strict: false });
+    await t.sql(`UPDATE plans SET limits = limits || '{"sessions": 0, "messages": 0}' WHERE code = 'starter'`);
+    await t.sql(`UPDATE subscriptions SET plan_code = 'starter' WHERE organization_id = $1`, [admin.organizationId]);
+    quotas.forgetAll();
+    try {
+      const fresh = newUser();
+      const wamid = newWamid();
+      await post(textNotification(phoneNumberId, fresh, 'Anyone?', wamid));
+      await completed(`in-${channelId}-${wamid}`);
+      const [inbound] = await t.sql<{ processed_at: Date | null }>(
+        'SELECT processed_at FROM whatsapp_inbound_messages WHERE wamid = $1',
+        [wamid],
+      );
+      expect(inbound!.processed_at).not.toBeNull();
+      expect(await conversationOf(fresh.waId)).toBeUndefined();
+
+      await post(textNotification(phoneNumberId, running, 'Sales'));
+      const sent = await stub(() => (sentTo(running.waId).length >= 3 ? sentTo(running.waId) : undefined));
+      expect(sent[2]).toMatchObject({ type: 'text', text: { body: expect.stringMatching(/unavailable right now/) } });
+      expect(sentTo(fresh.waId)).toEqual([]);
+    } finally {
+      await t.sql(`UPDATE subscriptions SET plan_code = 'professional' WHERE organization_id = $1`, [
+        admin.organizationId,
+      ]);
+      quotas.forgetAll();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PlanCode } from '@/config/app-config';
 import type { UsageLimit } from './billing.contracts';
+import type { SubscriptionChange } from './billing-events';
 import {
   limitsFrom,
   type PlanLimits,
@@ -79,14 +80,7 @@ export interface WarningRow {
 }
 
 /** A subscription the rollover moved on: before and after. */
-export interface RolledOver {
-  readonly organizationId: string;
-  readonly planCode: PlanCode;
-  readonly previousPlanCode: PlanCode;
-  readonly status: SubscriptionStatus;
-  readonly previousStatus: SubscriptionStatus;
-  readonly currentPeriodEnd: Date;
-}
+export type RolledOver = SubscriptionChange;
 
 const SUBSCRIPTION_COLUMNS = `s.organization_id AS "organizationId", s.plan_code AS "planCode", s.status,
   s.trial_ends_at AS "trialEndsAt", s.current_period_start AS "currentPeriodStart",

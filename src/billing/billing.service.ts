@@ -6,13 +6,7 @@ import type { PlanCode } from '@/config/app-config';
 import { EventsPublisher } from '@/events/events.publisher';
 import { type UsageLimit, usageLimits } from './billing.contracts';
 import { DowngradeExceedsLimits, PlanNotAvailable, PlanNotFound, SubscriptionStateConflict } from './billing.exception';
-import {
-  DEFAULT_UNAVAILABLE_MESSAGE,
-  isPeriodLimit,
-  limitsExceeded,
-  type SubscriptionStatus,
-  usedOf,
-} from './billing-limits';
+import { DEFAULT_UNAVAILABLE_MESSAGE, isPeriodLimit, limitsExceeded, usedOf } from './billing-limits';
 import { BillingRepository, type SubscriptionRow } from './billing.repository';
 import {
   type BillingSettingsDto,
@@ -27,6 +21,7 @@ import {
 } from './dto/billing.dto';
 import { QuotaService } from './quota.service';
 import { openSubscriptions } from './subscription-opening';
+import { subscriptionChangedEvents } from './billing-events';
 
 /**
  * Plans (edited by super admins), the organization's subscription (plan changes by its admins,
@@ -162,17 +157,15 @@ export class BillingService {
     after: SubscriptionRow,
     byUserId: string | null,
   ): Promise<void> {
-    if (before.planCode === after.planCode && before.status === after.status) return;
-    await this.events.publishIn(em, [
-      this.events.event('billing.subscription_changed', after.organizationId, {
-        plan: after.planCode,
-        previousPlan: before.planCode,
-        status: after.status,
-        previousStatus: before.status satisfies SubscriptionStatus,
-        currentPeriodEnd: after.currentPeriodEnd.toISOString(),
-        byUserId,
-      }),
-    ]);
+    const change = {
+      organizationId: after.organizationId,
+      planCode: after.planCode,
+      previousPlanCode: before.planCode,
+      status: after.status,
+      previousStatus: before.status,
+      currentPeriodEnd: after.currentPeriodEnd,
+    };
+    await this.events.publishIn(em, subscriptionChangedEvents([change], byUserId));
   }
 }
 

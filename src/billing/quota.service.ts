@@ -7,7 +7,7 @@ import { QuotaExceeded } from './billing.exception';
 import { DEFAULT_UNAVAILABLE_MESSAGE, isPeriodLimit, thresholdsReached, usedOf } from './billing-limits';
 import { BillingRepository, type QuotaSnapshot } from './billing.repository';
 import { openSubscriptions } from './subscription-opening';
-import { quotaWarningEvents } from './usage-warnings';
+import { quotaWarningEvents } from './billing-events';
 
 /** Organizations whose snapshot a process keeps (cleared when full: refreshes are cheap). */
 const CACHE_MAX_ENTRIES = 10_000;

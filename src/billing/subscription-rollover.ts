@@ -1,25 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type AppConfig, InjectConfig } from '@/config';
-import { domainEvent } from '@/events/outbox.sql';
 import { insertOutboxEvents } from '@/events/outbox.sql';
-import { BillingRepository, type RolledOver } from './billing.repository';
+import { subscriptionChangedEvents } from './billing-events';
+import { BillingRepository } from './billing.repository';
 
 /** Subscriptions moved on per transaction. */
 const ROLLOVER_BATCH = 500;
-
-export const subscriptionChangedEvents = (rows: readonly RolledOver[]) =>
-  rows
-    .filter((r) => r.planCode !== r.previousPlanCode || r.status !== r.previousStatus)
-    .map((r) =>
-      domainEvent('billing.subscription_changed', r.organizationId, {
-        plan: r.planCode,
-        previousPlan: r.previousPlanCode,
-        status: r.status,
-        previousStatus: r.previousStatus,
-        currentPeriodEnd: r.currentPeriodEnd.toISOString(),
-        byUserId: null,
-      }),
-    );
 
 /**
  * The period rollover (job `billing.rollover`, every minute): due subscriptions move to the period

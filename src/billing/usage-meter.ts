@@ -7,7 +7,7 @@ import { type OutboxBatchConsumer, OutboxConsumers } from '@/events/outbox-consu
 import { limitOfMetric, thresholdsReached, type UsageMetric, usedOf } from './billing-limits';
 import { BillingRepository, type MeteredCounter, type WarningRow } from './billing.repository';
 import { openSubscriptions } from './subscription-opening';
-import { quotaWarningEvents } from './usage-warnings';
+import { quotaWarningEvents } from './billing-events';
 
 export interface UsageDelta {
   readonly organizationId: string;
