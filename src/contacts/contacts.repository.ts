@@ -414,7 +414,8 @@ export class ContactsRepository {
    * the visitor said), their sessions go (with their variables, results, transcripts and turn logs),
    * their consents and tags go, the contacts go, and one audit row per contact records who, why and
    * how many rows — no personal data. Events in the outbox about those conversations, sessions or
-   * contacts keep only their ids. Conversations stay, without a contact, so reports still add up.
+   * contacts keep only their ids; users' notifications about those conversations lose their title
+   * and body (they may name the contact). Conversations stay, without a contact, so reports still add up.
    */
   async erase(filter: SqlFragment, erasedBy: string | null, reason: string): Promise<ErasureRow[]> {
     const n = filter.params.length;
@@ -445,6 +446,10 @@ export class ContactsRepository {
                                 OR e.data->>'sessionId' IN (SELECT id::text FROM sess)
                                 OR e.data->>'contactId' IN (SELECT id::text FROM target))
                         RETURNING 1),
+            notes AS (UPDATE notifications n
+                         SET title = 'A conversation whose contact was erased', body = ''
+                        FROM conv WHERE n.organization_id = $1 AND n.data->>'conversationId' = conv.id::text
+                      RETURNING conv.contact_id),
             gone AS (DELETE FROM contacts c USING target t WHERE c.id = t.id RETURNING c.id, c.organization_id),
             counted AS (
               SELECT g.id, g.organization_id, jsonb_build_object(
@@ -454,6 +459,7 @@ export class ContactsRepository {
                        'session_turn_logs', (SELECT count(*) FROM logs WHERE logs.contact_id = g.id),
                        'contact_consents', (SELECT count(*) FROM consents WHERE consents.contact_id = g.id),
                        'contact_tags', (SELECT count(*) FROM tagged WHERE tagged.contact_id = g.id),
+                       'notifications', (SELECT count(*) FROM notes WHERE notes.contact_id = g.id),
                        'outbox_events', (SELECT count(*) FROM events)) AS removed
                 FROM gone g)
        INSERT INTO contact_erasures (id, organization_id, contact_id, reason, erased_by, erased_at, removed)
