@@ -14,6 +14,7 @@ import { WhatsAppChannel1796170300000 } from './1796170300000-WhatsAppChannel';
 import { Contacts1796170400000 } from './1796170400000-Contacts';
 import { ContactImports1796170500000 } from './1796170500000-ContactImports';
 import { ContactsSearchTuning1796170700000 } from './1796170700000-ContactsSearchTuning';
+import { AiCostLedger1796170900000 } from './1796170900000-AiCostLedger';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here; add its class
@@ -37,4 +38,5 @@ export const migrations: MixedList<Function> = [
   Contacts1796170400000,
   ContactImports1796170500000,
   ContactsSearchTuning1796170700000,
+  AiCostLedger1796170900000,
 ];
