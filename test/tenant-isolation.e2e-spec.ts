@@ -333,6 +333,10 @@ describe('role matrix', () => {
       },
       { method: 'PATCH', path: `/api/v1/members/${viewer.userId}`, body: { role: 'viewer' }, min: 'org_admin' },
       { method: 'GET', path: '/api/v1/api-keys', min: 'org_admin' },
+      { method: 'GET', path: '/api/v1/billing/budget', min: 'viewer' },
+      { method: 'PUT', path: '/api/v1/billing/budget', body: { monthlyBudgetUsd: 25 }, min: 'org_admin' },
+      { method: 'GET', path: '/api/v1/billing/costs', min: 'org_admin' },
+      { method: 'GET', path: '/api/v1/billing/costs.csv', min: 'org_admin' },
     ];
     const rank = { viewer: 0, agent: 1, org_admin: 2 } as const;
     const actors = [

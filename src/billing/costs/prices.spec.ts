@@ -1,8 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@/config';
-import { BUILT_IN_PRICES, loadPriceTable, type MeteredCall, nanoString, priceCall, priceOf } from './prices';
+import {
+  BUILT_IN_PRICES,
+  loadPriceTable,
+  PriceFileError,
+  type MeteredCall,
+  nanoString,
+  priceCall,
+  priceOf,
+} from './prices';
 
 const call = (overrides: Partial<MeteredCall>): MeteredCall => ({
   operation: 'chat',
@@ -121,7 +128,7 @@ describe('price table', () => {
     ])('refuses %s, naming the file and the field', (name, content, message) => {
       const path = content === undefined ? join(dir, name) : file(name, content);
       const load = () => loadPriceTable(path);
-      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(PriceFileError);
       expect(load).toThrow(message);
     });
   });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '@/config';
 
 /**
  * What one model costs, in USD: per 1M input (prompt) tokens, per 1M output (completion) tokens,
@@ -66,14 +65,22 @@ const modelPriceSchema = z
   });
 const priceFileSchema = z.record(z.string().min(1).max(200), modelPriceSchema);
 
+/** `BILLING_PRICES_FILE` is unreadable or invalid; the message names the file and the field. */
+export class PriceFileError extends Error {
+  constructor(path: string, problem: string) {
+    super(`BILLING_PRICES_FILE (${path}): ${problem}`);
+    this.name = 'PriceFileError';
+  }
+}
+
 /**
  * The built-in table with the JSON file at `path` merged over it: a model in the file replaces the
- * built-in entry whole. Throws `ConfigError` naming the file and the field when the file is
- * unreadable or invalid (boot stops).
+ * built-in entry whole. Throws `PriceFileError` when the file is unreadable or invalid (read by
+ * `loadConfig`, so a bad file stops the boot like any bad setting).
  */
 export function loadPriceTable(path: string | undefined, builtIn: PriceTable = BUILT_IN_PRICES): PriceTable {
   if (path === undefined) return builtIn;
-  const problem = (message: string) => new ConfigError([`BILLING_PRICES_FILE (${path}): ${message}`]);
+  const problem = (message: string) => new PriceFileError(path, message);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
