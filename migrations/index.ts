@@ -15,6 +15,7 @@ import { Contacts1796170400000 } from './1796170400000-Contacts';
 import { ContactImports1796170500000 } from './1796170500000-ContactImports';
 import { ContactsSearchTuning1796170700000 } from './1796170700000-ContactsSearchTuning';
 import { Billing1796170800000 } from './1796170800000-Billing';
+import { AiCostLedger1796170900000 } from './1796170900000-AiCostLedger';
 import { Notifications1796171000000 } from './1796171000000-Notifications';
 
 /**
@@ -40,5 +41,6 @@ export const migrations: MixedList<Function> = [
   ContactImports1796170500000,
   ContactsSearchTuning1796170700000,
   Billing1796170800000,
+  AiCostLedger1796170900000,
   Notifications1796171000000,
 ];

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuthModule } from '@/auth/auth.module';
 import { BillingModule } from '@/billing/billing.module';
+import { BillingCostsModule } from '@/billing/costs/billing-costs.module';
 import { ChatModule } from '@/chat/chat.module';
 import { ChatGatewayModule } from '@/chat/gateway/chat-gateway.module';
 import { ChatbotsModule } from '@/chatbots/chatbots.module';
@@ -51,6 +52,7 @@ export class AppModule {
         EventsModule.forRoot(config),
         StorageModule.forRoot(config),
         OpenAiModule,
+        BillingCostsModule.register(config),
         VaultModule.forRoot(config),
         ConnectionsModule.register(config),
         MailModule.forRoot(config),

@@ -16,6 +16,9 @@ describe('OpenAPI', () => {
     await expect(SwaggerParser.validate(document as never)).resolves.toBeDefined();
     expect(res.body.info.title).toBe('Parley API');
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/billing/costs', '/api/v1/billing/costs.csv', '/api/v1/billing/budget']),
+    );
   });
 
   it('documents a problem+json 500 on every operation and security on each', async () => {

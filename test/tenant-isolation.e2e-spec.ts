@@ -357,6 +357,10 @@ describe('role matrix', () => {
       { method: 'GET', path: '/api/v1/billing/subscription', min: 'viewer' },
       { method: 'PUT', path: '/api/v1/billing/subscription', body: { plan: 'professional' }, min: 'org_admin' },
       { method: 'PATCH', path: '/api/v1/billing/settings', body: { unavailableMessage: 'Closed.' }, min: 'org_admin' },
+      { method: 'GET', path: '/api/v1/billing/budget', min: 'viewer' },
+      { method: 'PUT', path: '/api/v1/billing/budget', body: { monthlyBudgetUsd: 25 }, min: 'org_admin' },
+      { method: 'GET', path: '/api/v1/billing/costs', min: 'org_admin' },
+      { method: 'GET', path: '/api/v1/billing/costs.csv', min: 'org_admin' },
     ];
     const rank = { viewer: 0, agent: 1, org_admin: 2 } as const;
     const actors = [

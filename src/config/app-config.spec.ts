@@ -40,6 +40,14 @@ describe('loadConfig', () => {
     expect(message).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
   });
 
+  it('reads the AI price table, and a bad BILLING_PRICES_FILE is a configuration error', () => {
+    expect(loadConfig({}).billing.prices['gpt-4o-mini']).toEqual({ input: 0.15, output: 0.6 });
+    expect(() => loadConfig({ BILLING_PRICES_FILE: '/nonexistent/prices.json' })).toThrow(ConfigError);
+    expect(() => loadConfig({ BILLING_PRICES_FILE: '/nonexistent/prices.json' })).toThrow(
+      /BILLING_PRICES_FILE \(\/nonexistent\/prices\.json\): cannot read/,
+    );
+  });
+
   it('turns SSO on with KEYCLOAK_ISSUER and requires what it needs', () => {
     expect(loadConfig({}).auth.keycloak).toBeUndefined();
     expect(() => loadConfig({ KEYCLOAK_ISSUER: 'https://sso.example.com/realms/acme' })).toThrow(

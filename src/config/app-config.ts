@@ -1,3 +1,4 @@
+import { loadPriceTable, PriceFileError, type PriceTable } from '../billing/costs/prices';
 import { type AppRoleName, type Env, envSchema } from './config.schema';
 
 export type EmbeddedMode = 'auto' | 'always' | 'never';
@@ -55,6 +56,8 @@ export interface BillingConfig {
   readonly quotaCacheMs: number;
   /** Path of a JSON price table merged over the built-in one (src/billing). */
   readonly pricesFile: string | undefined;
+  /** The built-in AI price table with `pricesFile` merged over it (read and validated at boot). */
+  readonly prices: PriceTable;
 }
 
 /** In-app, email and webhook notifications (src/notifications). */
@@ -214,6 +217,16 @@ function allowPrivateNetworks(env: Env): boolean {
   return value === undefined ? env.HTTP_EFFECTS_ALLOW_PRIVATE_NETWORKS : ['true', '1', 'yes'].includes(value);
 }
 
+/** The AI price table; a bad `BILLING_PRICES_FILE` is a configuration error like any bad setting. */
+function priceTable(path: string | undefined): PriceTable {
+  try {
+    return loadPriceTable(path);
+  } catch (error) {
+    if (error instanceof PriceFileError) throw new ConfigError([error.message]);
+    throw error;
+  }
+}
+
 /** Parses and validates the environment. Throws `ConfigError` naming every bad setting. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const result = envSchema.safeParse(source);
@@ -338,6 +351,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): LoadedConfi
       defaultPlan: env.BILLING_DEFAULT_PLAN,
       quotaCacheMs: env.BILLING_QUOTA_CACHE_MS,
       pricesFile: env.BILLING_PRICES_FILE,
+      prices: priceTable(env.BILLING_PRICES_FILE),
     },
     notifications: {
       dashboardUrl: (env.DASHBOARD_URL ?? env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),

@@ -94,8 +94,19 @@ export interface ChatAnswer {
 
 /** A chat reply: the assistant's text, a detailed answer, or a failure. */
 export type ChatReply = string | ChatAnswer | FakeFailure;
-/** A transcription reply: the text, or a failure. */
-export type TranscriptionReply = string | FakeFailure;
+/**
+ * A transcription reply: the text (no `usage`, as older servers answer), the text with the usage
+ * to report (`seconds`: Whisper's `{ type: 'duration' }`; `tokens`: gpt-4o-transcribe's
+ * `{ type: 'tokens' }`), or a failure.
+ */
+export type TranscriptionReply =
+  | string
+  | {
+      readonly text: string;
+      readonly seconds?: number;
+      readonly tokens?: { readonly input: number; readonly output: number };
+    }
+  | FakeFailure;
 
 export interface FakeOpenAiOptions {
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
@@ -294,7 +305,7 @@ export class FakeOpenAi {
         this.failWith(res, reply);
         return;
       }
-      this.json(res, 200, { text: reply });
+      this.json(res, 200, transcriptionBody(reply));
       return;
     }
     if (route === 'POST /v1/audio/speech' || route === 'POST /v1/responses') {
@@ -475,6 +486,20 @@ export class FakeOpenAi {
     res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${randomUUID()}`, ...headers });
     res.end(JSON.stringify(body));
   }
+}
+
+function transcriptionBody(reply: Exclude<TranscriptionReply, FakeFailure>): Record<string, unknown> {
+  if (typeof reply === 'string') return { text: reply };
+  if (reply.tokens) {
+    const { input, output } = reply.tokens;
+    return {
+      text: reply.text,
+      usage: { type: 'tokens', input_tokens: input, output_tokens: output, total_tokens: input + output },
+    };
+  }
+  return reply.seconds === undefined
+    ? { text: reply.text }
+    : { text: reply.text, usage: { type: 'duration', seconds: reply.seconds } };
 }
 
 function readAll(req: IncomingMessage): Promise<Buffer> {
