@@ -1,8 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { asOrganizationId } from '@/access/organization-id';
+import { Quotas } from '@/billing/billing.contracts';
+import { CostsRepository } from '@/billing/costs/costs.repository';
+import { DomainException } from '@/common/errors/domain.exception';
 import { newId } from '@/database/base.entity';
 import { AiUsageRecorder, OpenAiClient } from '@/integrations/openai';
 import type { DomainEvents } from '@/events/event-catalogue';
@@ -448,6 +451,12 @@ describe('AI cost ledger, reports and the monthly AI budget', () => {
       // A spreadsheet does not run the chatbot's name as a formula.
       expect(lines.find((l) => l.includes('whisper-1'))).toContain(`${beta.id},'=Beta,,transcription,`);
       expect(lines.find((l) => l.includes('whisper-1'))).toContain(',60.000,,0.006000000,true,ok,');
+      // Keyset batches smaller than the range give the same rows in the same order.
+      const paged: string[] = [];
+      const repo = t.app.get(CostsRepository, { strict: false });
+      const filter = { from: '2025-06-30', toExclusive: '2025-07-02' };
+      for await (const entry of repo.entries(asOrganizationId(owner.organizationId), filter, 3)) paged.push(entry.id);
+      expect(paged).toEqual(lines.slice(1).map((line) => line.split(',')[1]));
       const cents = lines.slice(1).reduce((sum, line) => sum + nanos(Number(line.split(',')[12])), 0);
       expect(cents).toBe(nanos(0.009095));
     });
@@ -643,5 +652,75 @@ describe('BILLING_PRICES_FILE', () => {
     await expect(startTestApp({ BILLING_PRICES_FILE: file })).rejects.toThrow(
       new RegExp(`BILLING_PRICES_FILE \\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\): gpt-4o\\.input: `),
     );
+  });
+});
+
+/** Stands in for billing's QuotaService: a plan whose AI tokens are used up for `exhausted` organizations. */
+class QuotaExceededForTest extends DomainException {
+  constructor() {
+    super({ code: 'billing.quota_exceeded', status: 402, detail: "The plan's AI tokens for this period are used up." });
+  }
+}
+const exhausted = new Set<string>();
+const asked: string[] = [];
+@Global()
+@Module({
+  providers: [
+    {
+      provide: Quotas,
+      useValue: {
+        assertAvailable: (organizationId: string, limit: string) => {
+          asked.push(limit);
+          return exhausted.has(organizationId) ? Promise.reject(new QuotaExceededForTest()) : Promise.resolve();
+        },
+      } satisfies Quotas,
+    },
+  ],
+  exports: [Quotas],
+})
+class TestQuotasModule {}
+
+describe("the plan's AI quota, when billing binds Quotas", () => {
+  const ai = new FakeOpenAi();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const { baseUrl } = await ai.start();
+    t = await startTestApp(
+      { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'sk-installation', BILLING_QUOTA_CACHE_MS: '0' },
+      { extraModules: [TestQuotasModule] },
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await ai.stop();
+  });
+
+  it('refuses the OpenAI block with the quota message before asking the budget, and lets others call', async () => {
+    const owner = await register(t);
+    const bot = await publishChatbot(t, owner, { name: 'Quota bot', flow: chatFlow() });
+    const chat = async (text: string) => {
+      const session = (await t.request<Turn>('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} })).body;
+      const turn = await t.request<Turn>('POST', `/api/v1/sessions/${session.sessionId}/messages`, {
+        token: session.sessionToken,
+        body: { clientMessageId: 'q1', text },
+      });
+      return { session, texts: texts(turn.body) };
+    };
+    expect((await chat('Allowed?')).texts).toEqual(['AI: echo: Allowed?']);
+    expect(asked).toEqual(['ai_tokens']);
+
+    exhausted.add(owner.organizationId);
+    const refused = await chat('And now?');
+    expect(refused.texts).toEqual(['AI: ']);
+    expect(ai.chatRequests).toHaveLength(1);
+    const logs = await t.request<{ blockId: string; outcome: string; error?: string }[]>(
+      'GET',
+      `/api/v1/sessions/${refused.session.sessionId}/logs`,
+      { token: owner.accessToken },
+    );
+    expect(logs.body.filter((s) => s.blockId === 'ai' && s.outcome !== 'awaiting_effect')).toEqual([
+      expect.objectContaining({ outcome: 'error', error: "The plan's AI tokens for this period are used up." }),
+    ]);
   });
 });

@@ -32,7 +32,7 @@ export class BillingCostsModule {
         { provide: AiBudgets, useExisting: AiBudgetService },
         { provide: AiSpendGuard, useClass: BillingAiSpendGuard },
       ],
-      exports: [AiBudgets, AiSpendGuard, AiBudgetService, CostsService],
+      exports: [AiBudgets, AiSpendGuard],
     };
   }
 }
