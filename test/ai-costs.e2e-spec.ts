@@ -1,11 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Global, Logger, Module } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { asOrganizationId } from '@/access/organization-id';
-import { Quotas } from '@/billing/billing.contracts';
 import { CostsRepository } from '@/billing/costs/costs.repository';
-import { DomainException } from '@/common/errors/domain.exception';
 import { newId } from '@/database/base.entity';
 import { AiUsageRecorder, OpenAiClient } from '@/integrations/openai';
 import type { DomainEvents } from '@/events/event-catalogue';
@@ -14,6 +12,7 @@ import { FakeOpenAi } from './support/fake-openai';
 import { addMember, register, type Account } from './support/identity';
 import { outboxEvents } from './support/outbox';
 import { startTestApp, type TestApp } from './support/test-app';
+import { openAiChatFlow } from './support/flows';
 
 interface Turn {
   sessionId: string;
@@ -51,35 +50,6 @@ interface Totals {
 const texts = (turn: Turn) => turn.messages.filter((m) => m.type === 'text').map((m) => m.markdown);
 /** USD numbers of a report in nano-dollars, to add them up exactly. */
 const nanos = (usd: number): number => Math.round(usd * 1e9);
-
-/** Asks a question, answers it with an OpenAI chat block of `model`, then says the answer. */
-const chatFlow = (model = 'gpt-4o-mini') => ({
-  schemaVersion: 1,
-  events: [{ id: 'start', type: 'start' }],
-  variables: [
-    { id: 'q', name: 'Question' },
-    { id: 'a', name: 'Answer' },
-  ],
-  groups: [
-    {
-      id: 'g',
-      blocks: [
-        { id: 'ask', type: 'textInput', options: { variableId: 'q' } },
-        {
-          id: 'ai',
-          type: 'openAiChat',
-          options: {
-            model,
-            messages: [{ role: 'user', content: '{{Question}}' }],
-            responseMapping: [{ value: 'messageContent', variableId: 'a' }],
-          },
-        },
-        { id: 'say', type: 'text', options: { text: 'AI: {{Answer}}' } },
-      ],
-    },
-  ],
-  edges: [{ id: 'e', from: { eventId: 'start' }, to: { groupId: 'g' } }],
-});
 
 /** Asks for an audio URL and transcribes it with Whisper. */
 const transcriptionFlow = {
@@ -198,7 +168,7 @@ describe('AI cost ledger, reports and the monthly AI budget', () => {
       // A dated snapshot, as the API reports it, is priced as its base model.
       { content: 'Big.', model: 'gpt-4o-2024-08-06', usage: { promptTokens: 1000, completionTokens: 100 } },
     );
-    const bot = await publishChatbot(t, acme, { name: 'Priced bot', flow: chatFlow() });
+    const bot = await publishChatbot(t, acme, { name: 'Priced bot', flow: openAiChatFlow() });
     const session = await start(bot.publicId);
     expect(texts(await say(session, 'How are you?'))).toEqual(['AI: Fine.']);
     const [row] = await ledgerOf(session.sessionId);
@@ -270,7 +240,7 @@ describe('AI cost ledger, reports and the monthly AI budget', () => {
 
   it('marks calls of a model the table does not know as unpriced, at 0 USD', async () => {
     ai.queueChat({ content: 'Local model.', usage: { promptTokens: 500, completionTokens: 500 } });
-    const bot = await publishChatbot(t, acme, { name: 'Own model', flow: chatFlow('acme-llm-7b') });
+    const bot = await publishChatbot(t, acme, { name: 'Own model', flow: openAiChatFlow({ model: 'acme-llm-7b' }) });
     const session = await start(bot.publicId);
     await say(session, 'Hi');
     const [row] = await ledgerOf(session.sessionId);
@@ -323,8 +293,8 @@ describe('AI cost ledger, reports and the monthly AI budget', () => {
 
     beforeAll(async () => {
       owner = await register(t, { organizationName: 'Reports' });
-      alpha = await publishChatbot(t, owner, { name: 'Alpha', flow: chatFlow() });
-      beta = await publishChatbot(t, owner, { name: '=Beta', flow: chatFlow() });
+      alpha = await publishChatbot(t, owner, { name: 'Alpha', flow: openAiChatFlow() });
+      beta = await publishChatbot(t, owner, { name: '=Beta', flow: openAiChatFlow() });
       const org = owner.organizationId;
       const day1 = '2025-06-30T23:59:59.999Z';
       const day2 = '2025-07-01T00:00:00.000Z';
@@ -517,7 +487,7 @@ describe('AI cost ledger, reports and the monthly AI budget', () => {
 
     beforeAll(async () => {
       owner = await register(t, { organizationName: 'Budgeted' });
-      bot = await publishChatbot(t, owner, { name: 'Spender', flow: chatFlow('gpt-4o') });
+      bot = await publishChatbot(t, owner, { name: 'Spender', flow: openAiChatFlow({ model: 'gpt-4o' }) });
     });
 
     it('warns at 80% once, refuses OpenAI calls at 100% with the reason in the turn log, and calls again once removed', async () => {
@@ -652,75 +622,5 @@ describe('BILLING_PRICES_FILE', () => {
     await expect(startTestApp({ BILLING_PRICES_FILE: file })).rejects.toThrow(
       new RegExp(`BILLING_PRICES_FILE \\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\): gpt-4o\\.input: `),
     );
-  });
-});
-
-/** Stands in for billing's QuotaService: a plan whose AI tokens are used up for `exhausted` organizations. */
-class QuotaExceededForTest extends DomainException {
-  constructor() {
-    super({ code: 'billing.quota_exceeded', status: 402, detail: "The plan's AI tokens for this period are used up." });
-  }
-}
-const exhausted = new Set<string>();
-const asked: string[] = [];
-@Global()
-@Module({
-  providers: [
-    {
-      provide: Quotas,
-      useValue: {
-        assertAvailable: (organizationId: string, limit: string) => {
-          asked.push(limit);
-          return exhausted.has(organizationId) ? Promise.reject(new QuotaExceededForTest()) : Promise.resolve();
-        },
-      } satisfies Quotas,
-    },
-  ],
-  exports: [Quotas],
-})
-class TestQuotasModule {}
-
-describe("the plan's AI quota, when billing binds Quotas", () => {
-  const ai = new FakeOpenAi();
-  let t: TestApp;
-
-  beforeAll(async () => {
-    const { baseUrl } = await ai.start();
-    t = await startTestApp(
-      { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'sk-installation', BILLING_QUOTA_CACHE_MS: '0' },
-      { extraModules: [TestQuotasModule] },
-    );
-  });
-  afterAll(async () => {
-    await t?.close();
-    await ai.stop();
-  });
-
-  it('refuses the OpenAI block with the quota message before asking the budget, and lets others call', async () => {
-    const owner = await register(t);
-    const bot = await publishChatbot(t, owner, { name: 'Quota bot', flow: chatFlow() });
-    const chat = async (text: string) => {
-      const session = (await t.request<Turn>('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} })).body;
-      const turn = await t.request<Turn>('POST', `/api/v1/sessions/${session.sessionId}/messages`, {
-        token: session.sessionToken,
-        body: { clientMessageId: 'q1', text },
-      });
-      return { session, texts: texts(turn.body) };
-    };
-    expect((await chat('Allowed?')).texts).toEqual(['AI: echo: Allowed?']);
-    expect(asked).toEqual(['ai_tokens']);
-
-    exhausted.add(owner.organizationId);
-    const refused = await chat('And now?');
-    expect(refused.texts).toEqual(['AI: ']);
-    expect(ai.chatRequests).toHaveLength(1);
-    const logs = await t.request<{ blockId: string; outcome: string; error?: string }[]>(
-      'GET',
-      `/api/v1/sessions/${refused.session.sessionId}/logs`,
-      { token: owner.accessToken },
-    );
-    expect(logs.body.filter((s) => s.blockId === 'ai' && s.outcome !== 'awaiting_effect')).toEqual([
-      expect.objectContaining({ outcome: 'error', error: "The plan's AI tokens for this period are used up." }),
-    ]);
   });
 });

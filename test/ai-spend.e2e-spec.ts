@@ -2,40 +2,13 @@ import { FakeOpenAi } from './support/fake-openai';
 import { publishChatbot } from './support/chatbots';
 import { register, type Account } from './support/identity';
 import { startTestApp, type TestApp } from './support/test-app';
+import { openAiChatFlow } from './support/flows';
 
 interface Turn {
   sessionId: string;
   sessionToken: string;
   messages: { type: string; markdown?: string }[];
 }
-
-/** A question answered by an OpenAI block with the installation's key. */
-const askFlow = {
-  schemaVersion: 1,
-  events: [{ id: 'start', type: 'start' }],
-  variables: [
-    { id: 'q', name: 'Question' },
-    { id: 'a', name: 'Answer' },
-  ],
-  groups: [
-    {
-      id: 'g',
-      blocks: [
-        { id: 'ask', type: 'textInput', options: { variableId: 'q' } },
-        {
-          id: 'ai',
-          type: 'openAiChat',
-          options: {
-            messages: [{ role: 'user', content: '{{Question}}' }],
-            responseMapping: [{ value: 'messageContent', variableId: 'a' }],
-          },
-        },
-        { id: 'say', type: 'text', options: { text: 'AI: {{Answer}}' } },
-      ],
-    },
-  ],
-  edges: [{ id: 'e', from: { eventId: 'start' }, to: { groupId: 'g' } }],
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -109,7 +82,7 @@ describe('AI spend held by billing', () => {
   it("refuses OpenAI calls once the plan's AI tokens are used: the block's error path, no request", async () => {
     const admin = await register(t);
     await onStarterWithAiTokens(admin, 20);
-    const bot = await publishChatbot(t, admin, { name: 'tokens', flow: askFlow });
+    const bot = await publishChatbot(t, admin, { name: 'tokens', flow: openAiChatFlow() });
 
     ai.queueChat({ content: 'We open at 9.', usage: { promptTokens: 15, completionTokens: 10 } });
     expect(texts(await ask(bot.publicId, 'When do you open?'))).toEqual(['AI: We open at 9.']);
@@ -130,7 +103,7 @@ describe('AI spend held by billing', () => {
 
   it('refuses OpenAI calls once the monthly AI budget is spent, and calls again when it is raised', async () => {
     const admin = await register(t);
-    const bot = await publishChatbot(t, admin, { name: 'budget', flow: askFlow });
+    const bot = await publishChatbot(t, admin, { name: 'budget', flow: openAiChatFlow() });
     const budget = await t.request('PUT', '/api/v1/billing/budget', {
       token: admin.accessToken,
       body: { monthlyBudgetUsd: 0.01 },

@@ -3,25 +3,7 @@ import { publishChatbot } from './support/chatbots';
 import { type SpawnedParley, spawnParley } from './support/process';
 import { databaseUrl, testRedisUrl } from './support/test-env';
 import { startTestApp, type TestApp } from './support/test-app';
-
-const loopFlow = {
-  schemaVersion: 1,
-  events: [{ id: 'start', type: 'start' }],
-  variables: [{ id: 'v', name: 'answer' }],
-  groups: [
-    {
-      id: 'ask',
-      blocks: [
-        { id: 'echo', type: 'text', options: { text: 'You said: {{answer}}' } },
-        { id: 'in', type: 'textInput', options: { variableId: 'v' } },
-      ],
-    },
-  ],
-  edges: [
-    { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'ask' } },
-    { id: 'e1', from: { blockId: 'in' }, to: { groupId: 'ask' } },
-  ],
-};
+import { echoLoopFlow } from './support/flows';
 
 /**
  * Usage metering across two operating-system processes: this test's app and a spawned Parley
@@ -63,7 +45,7 @@ describe('billing across two processes', () => {
 
   it('counts every session and message exactly once', async () => {
     const admin = await register(t);
-    const bot = await publishChatbot(t, admin, { name: 'loop', flow: loopFlow });
+    const bot = await publishChatbot(t, admin, { name: 'loop', flow: echoLoopFlow });
     const base = (i: number) => (i % 2 === 0 ? t.url : otherUrl);
     const post = async (url: string, body: unknown, token?: string) => {
       const res = await fetch(url, {

@@ -13,26 +13,7 @@ import type { DomainEvents, EventType } from '@/events/event-catalogue';
 import { databaseUrl } from './support/test-env';
 import { startTestApp, type TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
-
-/** A text bubble that repeats the answer, then the text input again (as bench/scenarios.ts). */
-const loopFlow = {
-  schemaVersion: 1,
-  events: [{ id: 'start', type: 'start' }],
-  variables: [{ id: 'v', name: 'answer', saveInResults: true }],
-  groups: [
-    {
-      id: 'ask',
-      blocks: [
-        { id: 'echo', type: 'text', options: { text: 'You said: {{answer}}' } },
-        { id: 'in', type: 'textInput', options: { variableId: 'v' } },
-      ],
-    },
-  ],
-  edges: [
-    { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'ask' } },
-    { id: 'e1', from: { blockId: 'in' }, to: { groupId: 'ask' } },
-  ],
-};
+import { echoLoopFlow } from './support/flows';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -135,7 +116,7 @@ describe('billing', () => {
 
   it('counts sessions and messages exactly when they run concurrently on both processes', async () => {
     const admin = await register(a);
-    const bot = await publishChatbot(a, admin, { name: 'loop', flow: loopFlow });
+    const bot = await publishChatbot(a, admin, { name: 'loop', flow: echoLoopFlow });
     const N = 40;
     const apps = (i: number) => (i % 2 === 0 ? a : b);
     const started = await Promise.all(
@@ -173,8 +154,8 @@ describe('billing', () => {
   it('refuses REST actions past a limit with 402 naming the limit', async () => {
     const admin = await register(a);
     await onPlan(admin, 'free');
-    await publishChatbot(a, admin, { name: 'one', flow: loopFlow });
-    await publishChatbot(a, admin, { name: 'two', flow: loopFlow });
+    await publishChatbot(a, admin, { name: 'one', flow: echoLoopFlow });
+    await publishChatbot(a, admin, { name: 'two', flow: echoLoopFlow });
     const third = await a.request('POST', '/api/v1/chatbots', { token: admin.accessToken, body: { name: 'three' } });
     expect(third.status).toBe(402);
     expect(third.headers.get('content-type')).toMatch(/application\/problem\+json/);
@@ -243,7 +224,7 @@ describe('billing', () => {
       body: { unavailableMessage: 'We are closed for now.' },
     });
     expect(settings.body).toEqual({ unavailableMessage: 'We are closed for now.' });
-    const bot = await publishChatbot(a, admin, { name: 'loop', flow: loopFlow });
+    const bot = await publishChatbot(a, admin, { name: 'loop', flow: echoLoopFlow });
 
     const first = await a.request('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} });
     const typebotFirst = await b.request('POST', `/api/v1/typebots/${bot.publicId}/startChat`, {
@@ -375,7 +356,7 @@ describe('billing', () => {
   it('changes plans: upgrades at once, refuses a downgrade past the new limits, by admins only', async () => {
     const admin = await register(a);
     const agent = await addMember(a, admin, 'agent');
-    for (const name of ['one', 'two', 'three']) await publishChatbot(a, admin, { name, flow: loopFlow });
+    for (const name of ['one', 'two', 'three']) await publishChatbot(a, admin, { name, flow: echoLoopFlow });
 
     const denied = await a.request('PUT', '/api/v1/billing/subscription', {
       token: agent.accessToken,
@@ -474,7 +455,7 @@ describe('billing', () => {
   it('allows everything with BILLING_ENFORCE_QUOTAS=false, and still counts', async () => {
     const admin = await register(lenient);
     await onPlan(admin, 'free');
-    for (const name of ['one', 'two', 'three']) await publishChatbot(lenient, admin, { name, flow: loopFlow });
+    for (const name of ['one', 'two', 'three']) await publishChatbot(lenient, admin, { name, flow: echoLoopFlow });
     const usage = await usageOf(admin);
     expect(usage.chatbots).toMatchObject({ used: 3, max: 2, percent: 150 });
   });
@@ -544,7 +525,7 @@ describe('billing', () => {
     await onPlan(canceling, 'starter');
     const cancel = await a.request('POST', '/api/v1/billing/subscription/cancel', { token: canceling.accessToken });
     expect(cancel.body).toMatchObject({ plan: 'starter', cancelAtPeriodEnd: true });
-    const bot = await publishChatbot(a, trial, { name: 'loop', flow: loopFlow });
+    const bot = await publishChatbot(a, trial, { name: 'loop', flow: echoLoopFlow });
     await a.request('POST', `/api/v1/bots/${bot.publicId}/sessions`, { body: {} });
     await metered();
     expect((await usageOf(trial)).sessions!.used).toBe(1);

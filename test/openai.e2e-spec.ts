@@ -8,6 +8,7 @@ import { S3Server } from './support/s3-server';
 import { putOpenAiConnection, TestConnectionsModule } from './support/test-connections';
 import { startTestApp, type TestApp } from './support/test-app';
 import { fixture } from './support/typebot-corpus';
+import { openAiChatFlow } from './support/flows';
 
 interface Turn {
   sessionId: string;
@@ -35,35 +36,6 @@ function visitor(t: () => TestApp) {
   };
 }
 
-/** A flow asking a question, answered by an OpenAI block through `connectionId`. */
-const askFlow = (connectionId: string) => ({
-  schemaVersion: 1,
-  events: [{ id: 'start', type: 'start' }],
-  variables: [
-    { id: 'q', name: 'Question' },
-    { id: 'a', name: 'Answer' },
-  ],
-  groups: [
-    {
-      id: 'g',
-      blocks: [
-        { id: 'ask', type: 'textInput', options: { variableId: 'q' } },
-        {
-          id: 'ai',
-          type: 'openAiChat',
-          options: {
-            connectionId,
-            messages: [{ role: 'user', content: '{{Question}}' }],
-            responseMapping: [{ value: 'messageContent', variableId: 'a' }],
-          },
-        },
-        { id: 'say', type: 'text', options: { text: 'AI: {{Answer}}' } },
-      ],
-    },
-  ],
-  edges: [{ id: 'e', from: { eventId: 'start' }, to: { groupId: 'g' } }],
-});
-
 describe("OpenAI blocks with an organization's connection", () => {
   const ai = new FakeOpenAi();
   let t: TestApp;
@@ -89,7 +61,10 @@ describe("OpenAI blocks with an organization's connection", () => {
 
   it("sends the organization's key (not OPENAI_API_KEY) to the stand-in, and meters the call under it", async () => {
     ai.queueChat({ content: 'Paid by Acme.', usage: { promptTokens: 8, completionTokens: 3 } });
-    const bot = await publishChatbot(t, acme, { name: 'own key', flow: askFlow('conn-acme-openai') });
+    const bot = await publishChatbot(t, acme, {
+      name: 'own key',
+      flow: openAiChatFlow({ connectionId: 'conn-acme-openai' }),
+    });
     const session = await chat.start(bot.publicId);
     const answer = await chat.say(session, 'Who pays?');
     expect(texts(answer)).toEqual(['AI: Paid by Acme.']);
@@ -116,7 +91,10 @@ describe("OpenAI blocks with an organization's connection", () => {
   });
 
   it("cannot use another organization's connection: the block fails without a request and the flow goes on", async () => {
-    const bot = await publishChatbot(t, other, { name: 'borrowed key', flow: askFlow('conn-acme-openai') });
+    const bot = await publishChatbot(t, other, {
+      name: 'borrowed key',
+      flow: openAiChatFlow({ connectionId: 'conn-acme-openai' }),
+    });
     const session = await chat.start(bot.publicId);
     const answer = await chat.say(session, 'Can I borrow it?');
     expect(texts(answer)).toEqual(['AI: ']);
@@ -158,7 +136,10 @@ describe("OpenAI blocks with an organization's connection", () => {
 
   it('records a failed call too, with zero tokens', async () => {
     ai.queueChat(FakeOpenAi.fail.status(400, 'model not found'));
-    const bot = await publishChatbot(t, acme, { name: 'failing', flow: askFlow('conn-acme-openai') });
+    const bot = await publishChatbot(t, acme, {
+      name: 'failing',
+      flow: openAiChatFlow({ connectionId: 'conn-acme-openai' }),
+    });
     const session = await chat.start(bot.publicId);
     expect(texts(await chat.say(session, 'Hello?'))).toEqual(['AI: ']);
     const usage = (await outboxData(t, 'ai.usage_recorded')).filter((u) => u.sessionId === session.sessionId);

@@ -81,3 +81,55 @@ export const handoffFlow = (departmentId?: string) => ({
     { id: 'e1', from: { blockId: 'need-in' }, to: { groupId: 'human' } },
   ],
 });
+
+/**
+ * Asks a question (`Question`), answers it with an OpenAI chat block (`model`, `connectionId`:
+ * the organization's connection, else the installation's key), then says `AI: {{Answer}}`.
+ */
+export const openAiChatFlow = (options: { model?: string; connectionId?: string } = {}) => ({
+  schemaVersion: 1,
+  events: [{ id: 'start', type: 'start' }],
+  variables: [
+    { id: 'q', name: 'Question' },
+    { id: 'a', name: 'Answer' },
+  ],
+  groups: [
+    {
+      id: 'g',
+      blocks: [
+        { id: 'ask', type: 'textInput', options: { variableId: 'q' } },
+        {
+          id: 'ai',
+          type: 'openAiChat',
+          options: {
+            ...options,
+            messages: [{ role: 'user', content: '{{Question}}' }],
+            responseMapping: [{ value: 'messageContent', variableId: 'a' }],
+          },
+        },
+        { id: 'say', type: 'text', options: { text: 'AI: {{Answer}}' } },
+      ],
+    },
+  ],
+  edges: [{ id: 'e', from: { eventId: 'start' }, to: { groupId: 'g' } }],
+});
+
+/** A text bubble that repeats the answer, then the text input again, forever (as bench/scenarios.ts). */
+export const echoLoopFlow = {
+  schemaVersion: 1,
+  events: [{ id: 'start', type: 'start' }],
+  variables: [{ id: 'v', name: 'answer', saveInResults: true }],
+  groups: [
+    {
+      id: 'ask',
+      blocks: [
+        { id: 'echo', type: 'text', options: { text: 'You said: {{answer}}' } },
+        { id: 'in', type: 'textInput', options: { variableId: 'v' } },
+      ],
+    },
+  ],
+  edges: [
+    { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'ask' } },
+    { id: 'e1', from: { blockId: 'in' }, to: { groupId: 'ask' } },
+  ],
+};
