@@ -4,6 +4,9 @@ import type { JobName, JobPayload, QueueName } from './queue.registry';
 
 export type TypedJob<Q extends QueueName, J extends JobName<Q>> = Job<JobPayload<Q, J>, unknown, J>;
 
+/** Whether the running attempt is the job's last (a failure now is final: record it instead of only throwing). */
+export const isLastAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
 export type JobHandlers<Q extends QueueName> = {
   readonly [J in JobName<Q>]: (job: TypedJob<Q, J>) => Promise<unknown>;
 };

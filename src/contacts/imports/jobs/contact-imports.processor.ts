@@ -2,7 +2,7 @@ import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { Logger } from '@nestjs/common';
 import { asOrganizationId } from '@/access/organization-id';
-import { type JobHandlers, type TypedJob, TypedWorkerHost } from '@/queue/typed-worker-host';
+import { isLastAttempt, type JobHandlers, type TypedJob, TypedWorkerHost } from '@/queue/typed-worker-host';
 import { workerOptions } from '@/queue/worker-options';
 import { ContactImportRunner } from '../contact-import.runner';
 
@@ -28,7 +28,7 @@ export class ContactImportsProcessor extends TypedWorkerHost<'imports'> {
       try {
         return { outcome: await this.runner.run(organizationId, job.data.importId) };
       } catch (error) {
-        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        if (isLastAttempt(job)) {
           await this.runner.giveUp(organizationId, job.data.importId, error);
         }
         throw error;

@@ -1,14 +1,10 @@
 import { Processor } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import { asOrganizationId } from '@/access/organization-id';
-import { type JobHandlers, type TypedJob, TypedWorkerHost } from '@/queue/typed-worker-host';
+import { isLastAttempt, type JobHandlers, type TypedJob, TypedWorkerHost } from '@/queue/typed-worker-host';
 import { workerOptions } from '@/queue/worker-options';
 import { WhatsAppChannelsService } from '../whatsapp-channels.service';
 import { WhatsAppConversationsService } from '../whatsapp-conversations.service';
-
-/** Whether this run is the job's last attempt (then a retryable failure is recorded, not thrown). */
-const isLastAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
 /** WhatsApp's jobs: inbound messages and statuses, sends, templates, the number's profile. */
 @Processor('whatsapp', workerOptions)
