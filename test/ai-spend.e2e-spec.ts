@@ -3,14 +3,13 @@ import { publishChatbot } from './support/chatbots';
 import { register, type Account } from './support/identity';
 import { startTestApp, type TestApp } from './support/test-app';
 import { openAiChatFlow } from './support/flows';
+import { outboxDrained } from './support/outbox';
 
 interface Turn {
   sessionId: string;
   sessionToken: string;
   messages: { type: string; markdown?: string }[];
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Billing's hold on AI spend, end to end: the plan's AI tokens (billing core's `Quotas`) and the
@@ -49,14 +48,7 @@ describe('AI spend held by billing', () => {
   const texts = (turn: Turn) => turn.messages.filter((m) => m.type === 'text').map((m) => m.markdown);
 
   /** Until the outbox is drained: every AI call so far is metered and in the ledger. */
-  async function metered(): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const [row] = await t.sql<{ n: string }>('SELECT count(*) AS n FROM outbox_events WHERE dispatched_at IS NULL');
-      if (row?.n === '0') return;
-      await sleep(50);
-    }
-    throw new Error('the outbox was not drained');
-  }
+  const metered = () => outboxDrained(t);
 
   const lastLog = async (sessionId: string): Promise<string> =>
     JSON.stringify(

@@ -4,6 +4,7 @@ import { type SpawnedParley, spawnParley } from './support/process';
 import { databaseUrl, testRedisUrl } from './support/test-env';
 import { startTestApp, type TestApp } from './support/test-app';
 import { echoLoopFlow } from './support/flows';
+import { outboxDrained } from './support/outbox';
 
 /**
  * Usage metering across two operating-system processes: this test's app and a spawned Parley
@@ -73,11 +74,7 @@ describe('billing across two processes', () => {
         expect(res.status).toBe(200);
       }),
     );
-    for (let i = 0; i < 200; i++) {
-      const [row] = await t.sql<{ n: string }>('SELECT count(*) AS n FROM outbox_events WHERE dispatched_at IS NULL');
-      if (row?.n === '0') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await outboxDrained(t);
     const usage = await t.request('GET', '/api/v1/billing/usage', { token: admin.accessToken });
     const used = Object.fromEntries(
       (usage.body.limits as { limit: string; used: number }[]).map((l) => [l.limit, l.used]),

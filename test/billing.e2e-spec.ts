@@ -8,7 +8,7 @@ import { addMember, register, type Account } from './support/identity';
 import { publishChatbot } from './support/chatbots';
 import { withQueueEvents } from './support/queues';
 import { uploadImport } from './support/contact-imports';
-import { outboxEvents } from './support/outbox';
+import { outboxDrained, outboxEvents } from './support/outbox';
 import type { DomainEvents, EventType } from '@/events/event-catalogue';
 import { databaseUrl } from './support/test-env';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -62,14 +62,7 @@ describe('billing', () => {
   });
 
   /** Until every event committed so far is metered (both dispatchers drained the outbox). */
-  async function metered(): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const [row] = await a.sql<{ n: string }>('SELECT count(*) AS n FROM outbox_events WHERE dispatched_at IS NULL');
-      if (row?.n === '0') return;
-      await sleep(50);
-    }
-    throw new Error('the outbox was not drained');
-  }
+  const metered = () => outboxDrained(a);
 
   async function usageOf(account: Account): Promise<Record<string, { used: number; max: number | null }>> {
     const usage = await a.request('GET', '/api/v1/billing/usage', { token: account.accessToken });

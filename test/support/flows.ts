@@ -114,22 +114,5 @@ export const openAiChatFlow = (options: { model?: string; connectionId?: string 
   edges: [{ id: 'e', from: { eventId: 'start' }, to: { groupId: 'g' } }],
 });
 
-/** A text bubble that repeats the answer, then the text input again, forever (as bench/scenarios.ts). */
-export const echoLoopFlow = {
-  schemaVersion: 1,
-  events: [{ id: 'start', type: 'start' }],
-  variables: [{ id: 'v', name: 'answer', saveInResults: true }],
-  groups: [
-    {
-      id: 'ask',
-      blocks: [
-        { id: 'echo', type: 'text', options: { text: 'You said: {{answer}}' } },
-        { id: 'in', type: 'textInput', options: { variableId: 'v' } },
-      ],
-    },
-  ],
-  edges: [
-    { id: 'e0', from: { eventId: 'start' }, to: { groupId: 'ask' } },
-    { id: 'e1', from: { blockId: 'in' }, to: { groupId: 'ask' } },
-  ],
-};
+/** A text bubble that repeats the answer, then the text input again, forever: the continue-chat bench's flow. */
+export { loopFlow as echoLoopFlow } from '../../bench/scenarios';

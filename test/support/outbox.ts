@@ -22,3 +22,14 @@ export async function outboxEvents<T extends EventType>(t: TestApp, type: T): Pr
 /** The data of the events of `type` in the outbox, oldest first. */
 export const outboxData = async <T extends EventType>(t: TestApp, type: T): Promise<DomainEvents[T][]> =>
   (await outboxEvents(t, type)).map((e) => e.data);
+
+/** Resolves once every event committed so far is dispatched (and so metered, ledgered, fanned out); throws after `timeoutMs`. */
+export async function outboxDrained(t: TestApp, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await t.sql<{ n: string }>('SELECT count(*) AS n FROM outbox_events WHERE dispatched_at IS NULL');
+    if (row?.n === '0') return;
+    if (Date.now() > deadline) throw new Error('the outbox was not drained');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
