@@ -6,7 +6,8 @@ import {
   parseAttributeFilterValue,
 } from './attribute-values';
 import { mergeAttributes } from './contacts.repository';
-import { neutralizeFormula, normalizeEmail, toE164 } from './contacts.service';
+import { neutralizeFormula } from '@/common/csv/spreadsheet-safe';
+import { normalizeEmail, toE164 } from './contacts.service';
 
 const list = { type: 'list' as const, options: ['free', 'pro'] };
 

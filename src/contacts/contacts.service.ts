@@ -7,6 +7,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { Readable } from 'node:stream';
 import { Readable as NodeReadable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { neutralizeFormula } from '@/common/csv/spreadsheet-safe';
 import { type FieldError, ValidationFailed } from '@/common/errors/domain.exception';
 import { isUniqueViolation } from '@/database/postgres-errors';
 import { checkAttributes } from './attribute-values';
@@ -465,6 +466,3 @@ const csvValue = (value: unknown): string => {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 };
-
-export const neutralizeFormula = (value: string): string =>
-  /^(?:[=@\t\r]|[+-](?!\d+$))/.test(value) ? `'${value}` : value;

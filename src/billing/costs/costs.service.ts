@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import type { OrganizationId } from '@/access/organization-id';
-import { neutralizeFormula } from '@/contacts/contacts.service';
+import { neutralizeFormula } from '@/common/csv/spreadsheet-safe';
 import { type CostRange, costRange } from './cost-range';
 import { CostRangeInvalid } from './costs.exception';
 import { type CostFilter, CostsRepository, type TotalsRow } from './costs.repository';
