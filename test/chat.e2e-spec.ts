@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { publishChatbot } from './support/chatbots';
+import { echoLoopFlow } from './support/flows';
 import { addMember, register, type Account } from './support/identity';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -160,6 +162,18 @@ describe('chat sessions (native API)', () => {
     const fresh = await start(bot.publicId);
     const freshNext = await send(fresh.body.sessionId, fresh.body.sessionToken, 'v', { text: 'Ada' });
     expect(texts(freshNext.body)).toEqual(['NEW VERSION asks for email']);
+  });
+
+  it("exports a visitor's answer that looks like a formula so that a spreadsheet shows it as text", async () => {
+    const published = await publishChatbot(t, admin, { name: 'formula', flow: echoLoopFlow });
+    const s = await start(published.publicId);
+    await send(s.body.sessionId, s.body.sessionToken, '1', { text: '=HYPERLINK("http://evil.example")' });
+    const csv = await t.request('GET', `/api/v1/chatbots/${published.id}/results/export`, { token: agent.accessToken });
+    expect(csv.status).toBe(200);
+    const [header, row] = csv.text.trim().split('\n');
+    expect(header).toBe('resultId,createdAt,updatedAt,status,completed,version,answer');
+    expect(row).toContain(s.body.sessionId);
+    expect(row!.endsWith(',"\'=HYPERLINK(""http://evil.example"")"')).toBe(true);
   });
 
   it('previews a draft for editors and exports results as CSV', async () => {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
+import { neutralizeFormula } from '@/common/csv/spreadsheet-safe';
 import { pipeline, Readable } from 'node:stream';
 import type { TenantContext } from '@/access/principal';
 import { PublishedChatbots } from '@/chatbots/published-chatbots.service';
@@ -78,7 +79,8 @@ export class ResultsService {
             s.status,
             String(s.completed),
             cell(s.versionNumber),
-            ...variables.map((name) => cell(s.result.variables[name])),
+            // What visitors typed: never a formula when the file is opened in a spreadsheet.
+            ...variables.map((name) => neutralizeFormula(cell(s.result.variables[name]))),
           ];
         }
         if (current.length <= EXPORT_PAGE) return;
